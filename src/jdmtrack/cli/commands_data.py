@@ -1,0 +1,74 @@
+"""validate and score."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .errors import reported
+
+__all__ = ["COMMANDS"]
+
+DATA = click.argument("data", type=click.Path(path_type=Path))
+
+
+@click.command()
+@DATA
+def validate(data: Path) -> None:
+    """Check DATA against the cohort format; list every problem (exit 1) or say it is valid."""
+    from ..pipeline import load_cohort, score_cohort
+
+    with reported():
+        cohort = load_cohort(data)
+        scored = score_cohort(cohort)
+    click.echo(f"{data}: valid. {len(cohort.patients)} patients, {len(cohort.visits)} visits, "
+               f"{len(cohort.events)} events, {len(cohort.adverse_events)} adverse events.")
+    if scored.warnings:
+        click.echo(f"{len(scored.warnings)} warning(s) (the data can be analysed):")
+        for warning in scored.warnings[:50]:
+            click.echo(f"  {_where(warning)}{warning.message}")
+        if len(scored.warnings) > 50:
+            click.echo(f"  ... and {len(scored.warnings) - 50} more (all are in `jdmtrack score` "
+                       "output's warnings file)")
+
+
+def _where(warning: object) -> str:
+    pid = getattr(warning, "patient_id", None)
+    week = getattr(warning, "week", None)
+    if pid is None:
+        return ""
+    return f"patient {pid}" + ("" if week is None else f", week {week:g}") + ": "
+
+
+@click.command()
+@DATA
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="File to write: .csv or .xlsx (the visits table plus derived columns).")
+def score(data: Path, output: Path) -> None:
+    """Score every instrument and classify every visit of DATA; write the visits table."""
+    from ..io.write import write_table
+    from ..pipeline import load_cohort, score_cohort
+
+    if output.suffix.lower() not in (".csv", ".xlsx"):
+        raise click.UsageError(f"-o {output}: the output must end in .csv or .xlsx")
+    with reported():
+        scored = score_cohort(load_cohort(data))
+        write_table(scored.visits, output, derived_bools=_derived_bools(scored.visits))
+    click.echo(f"Wrote {output}: {len(scored.visits)} visits with derived columns; "
+               f"{len(scored.warnings)} warning(s).")
+    if scored.warnings:
+        warnings_path = output.with_name(output.stem + "_warnings.csv")
+        import pandas as pd
+
+        pd.DataFrame([w.as_dict() for w in scored.warnings]).to_csv(warnings_path, index=False)
+        click.echo(f"Wrote {warnings_path}.")
+
+
+def _derived_bools(visits: object) -> set[str]:
+    from ..fields import DERIVED_FIELDS
+
+    return {f.name for f in DERIVED_FIELDS if f.kind == "bool"}
+
+
+COMMANDS = [validate, score]

@@ -1,0 +1,145 @@
+"""Instrument scoring: pure, vectorised functions from item columns to totals.
+
+``score_visits`` adds to the visits table every total and dose that can be computed
+from the items recorded on the same row: ``cmas_total``, ``mmt8_total``, ``das_total``,
+``cs_mg_kg_day`` (when derived), ``jaki_mg_day``, ``jaki_mg_kg_day`` and ``egfr``.
+CAT-BM activity and damage are recorded as domain totals (Huber 2008) and used as given.
+Nothing is imputed or pro-rated: a value that cannot be derived is missing, and the
+reason is a ``DataWarning`` naming the patient, week and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataWarning
+from .cmas import CMAS_ITEM_COLUMNS, TIMED_ITEMS, cmas_item_from_seconds
+from .das import DAS_DOMAINS
+from .dosing import daily_dose, per_kg
+from .egfr import egfr_bedside_schwartz
+from .items import ItemSum, sum_items
+from .mmt8 import MMT8_COLUMNS
+
+__all__ = ["ScoredVisits", "cmas_items_with_seconds", "score_visits"]
+
+# How far a typed mg/kg/day may lie from mg/day / kg before we say so: recorded values
+# are usually rounded to 2 decimals, so a difference above 0.01 and 5 % is not rounding.
+_CS_AGREEMENT_ABS = 0.01
+_CS_AGREEMENT_REL = 0.05
+
+
+@dataclass(frozen=True)
+class ScoredVisits:
+    """The visits table with the derived columns, and the warnings raised deriving them."""
+
+    visits: pd.DataFrame
+    warnings: list[DataWarning]
+
+
+def cmas_items_with_seconds(visits: pd.DataFrame) -> pd.DataFrame:
+    """CMAS item columns, with timed items filled from seconds where only seconds exist."""
+    items = pd.DataFrame(index=visits.index)
+    for column in CMAS_ITEM_COLUMNS:
+        items[column] = (visits[column].astype("float64") if column in visits.columns
+                         else np.nan)
+    for item in TIMED_ITEMS:
+        column = f"cmas_{item:02d}"
+        seconds = f"{column}_seconds"
+        if seconds in visits.columns:
+            derived = cmas_item_from_seconds(visits[seconds].to_numpy(dtype="float64"), item)
+            items[column] = items[column].fillna(pd.Series(derived, index=visits.index))
+    return items
+
+
+def score_visits(visits: pd.DataFrame) -> ScoredVisits:
+    """Add the derived totals and doses to a validated visits table (a new frame)."""
+    out = visits.copy()
+    warnings: list[DataWarning] = []
+    cmas = sum_items(pd.concat([cmas_items_with_seconds(visits), _col_frame(visits, "cmas_total")],
+                               axis=1), CMAS_ITEM_COLUMNS, "cmas_total")
+    mmt8 = sum_items(visits, MMT8_COLUMNS, "mmt8_total")
+    das = sum_items(visits, DAS_DOMAINS, "das_total")
+    for name, columns, result in (("cmas_total", CMAS_ITEM_COLUMNS, cmas),
+                                  ("mmt8_total", MMT8_COLUMNS, mmt8),
+                                  ("das_total", DAS_DOMAINS, das)):
+        out[name] = result.total
+        warnings += _partial_warnings(visits, name, columns, result)
+    weight = _col(visits, "weight_kg")
+    cs_given = _col(visits, "cs_mg_kg_day")
+    cs_mg_day = _col(visits, "cs_mg_day")
+    cs_derived = per_kg(cs_mg_day, weight)
+    if "cs_mg_kg_day" in visits.columns or "cs_mg_day" in visits.columns:
+        out["cs_mg_kg_day"] = np.where(np.isnan(cs_given), cs_derived, cs_given)
+        warnings += _row_warnings(visits, ~np.isnan(cs_mg_day) & np.isnan(cs_given) & np.isnan(weight),
+                                  "weight_missing", "weight_kg",
+                                  "corticosteroid mg/kg/day left missing: cs_mg_day is recorded "
+                                  "but weight_kg is not")
+        with np.errstate(invalid="ignore"):
+            gap = np.abs(cs_given - cs_derived)
+            disagree = (gap > _CS_AGREEMENT_ABS) & (gap > _CS_AGREEMENT_REL * cs_derived)
+        warnings += _row_warnings(visits, disagree, "cs_dose_disagrees", "cs_mg_kg_day",
+                                  "cs_mg_kg_day differs from cs_mg_day / weight_kg by more than "
+                                  "rounding; the recorded cs_mg_kg_day is used")
+    if "jaki_mg_per_dose" in visits.columns or "jaki_doses_per_day" in visits.columns:
+        per_dose = _col(visits, "jaki_mg_per_dose")
+        per_day = _col(visits, "jaki_doses_per_day")
+        out["jaki_mg_day"] = daily_dose(per_dose, per_day)
+        out["jaki_mg_kg_day"] = per_kg(out["jaki_mg_day"].to_numpy(), weight)
+        warnings += _row_warnings(visits, np.isnan(per_dose) ^ np.isnan(per_day),
+                                  "dose_incomplete", "jaki_doses_per_day",
+                                  "JAKi daily dose left missing: needs both jaki_mg_per_dose and "
+                                  "jaki_doses_per_day")
+        warnings += _row_warnings(visits, ~np.isnan(per_dose * per_day) & np.isnan(weight),
+                                  "weight_missing", "weight_kg",
+                                  "JAKi mg/kg/day left missing: weight_kg is not recorded")
+    if "creatinine_umol_l" in visits.columns:
+        out["egfr"] = egfr_bedside_schwartz(_col(visits, "height_cm"),
+                                            _col(visits, "creatinine_umol_l"))
+        warnings += _row_warnings(visits, ~np.isnan(_col(visits, "creatinine_umol_l"))
+                                  & np.isnan(_col(visits, "height_cm")), "height_missing",
+                                  "height_cm", "eGFR left missing: creatinine is recorded but "
+                                  "height_cm is not")
+    return ScoredVisits(out, warnings)
+
+
+def _col(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name in frame.columns:
+        return frame[name].to_numpy(dtype="float64")
+    return np.full(len(frame), np.nan)
+
+
+def _col_frame(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    return pd.DataFrame({name: _col(frame, name)}, index=frame.index)
+
+
+def _ids(visits: pd.DataFrame, mask: np.ndarray) -> list[tuple[str | None, float | None]]:
+    ids = visits["patient_id"].to_numpy()[mask] if "patient_id" in visits else [None] * mask.sum()
+    weeks = visits["week"].to_numpy()[mask] if "week" in visits else [None] * mask.sum()
+    return [(None if i is None else str(i), None if w is None else float(w))
+            for i, w in zip(ids, weeks, strict=True)]
+
+
+def _row_warnings(visits: pd.DataFrame, mask: np.ndarray, code: str, column: str,
+                  message: str) -> list[DataWarning]:
+    if not mask.any():
+        return []
+    return [DataWarning(code, message, patient_id=pid, week=week, column=column)
+            for pid, week in _ids(visits, mask)]
+
+
+def _partial_warnings(visits: pd.DataFrame, total: str, columns: tuple[str, ...],
+                      result: ItemSum) -> list[DataWarning]:
+    if not result.partial.any():
+        return []
+    warnings = []
+    rows = np.flatnonzero(result.partial)
+    for (pid, week), i in zip(_ids(visits, result.partial), rows, strict=True):
+        missing = [c for c, m in zip(columns, result.missing_items[i], strict=True) if m]
+        warnings.append(DataWarning(
+            "item_missing",
+            f"{total} left missing (never pro-rated): {', '.join(missing)} not recorded",
+            patient_id=pid, week=week, column=missing[0]))
+    return warnings

@@ -1,0 +1,253 @@
+"""Read a cohort from a folder of CSV files or from one .xlsx workbook.
+
+Reading converts as little as possible: the CSV parser types a column as numeric only
+when every non-empty cell is a plain number (``nan``, ``NA``, ``1,5`` and ``1_000``
+stay text, to be reported by validation); IDs, dates, yes/no and list columns are
+read as text so that leading zeros and the user's spelling survive. Fully blank rows
+hold no data and are skipped; row numbers stay those a spreadsheet shows.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataWarning
+from ..fields import TABLES, fields_of
+from .raw import RawCohort, RawTable
+
+__all__ = ["read_raw"]
+
+_NUMERIC_KINDS = ("integer", "number")
+_WORKBOOK_SUFFIXES = (".xlsx",)
+_HINT = "a folder holding patients.csv and visits.csv, or an .xlsx workbook"
+
+
+def read_raw(path: str | Path) -> RawCohort:
+    """Read every table found at ``path``; problems are collected, never raised."""
+    path = Path(path)
+    cohort = RawCohort(path)
+    if not path.exists():
+        cohort.problems.append(_file_problem(str(path), f"{_HINT} (nothing exists at this path)"))
+    elif path.is_dir():
+        _read_folder(path, cohort)
+    elif path.suffix.lower() in _WORKBOOK_SUFFIXES:
+        _read_workbook(path, cohort)
+    else:
+        what = f"a {path.suffix} file" if path.suffix else "a file without an extension"
+        cohort.problems.append(_file_problem(str(path), f"{_HINT}; this is {what}"))
+    return cohort
+
+
+def _file_problem(file: str, expected: str, sheet: str | None = None) -> object:
+    from ..errors import Problem
+
+    return Problem(file, None, None, None, expected, sheet=sheet)
+
+
+# --- CSV folder -----------------------------------------------------------------------
+
+
+def _read_folder(folder: Path, cohort: RawCohort) -> None:
+    known = {t.filename: t for t in TABLES}
+    for t in TABLES:
+        file = folder / t.filename
+        if file.is_file():
+            table = _read_csv(file, t.name, cohort)
+            if table is not None:
+                cohort.tables[t.name] = table
+        elif t.required:
+            cohort.problems.append(
+                _file_problem(str(file), f"a file {t.filename} ({t.description.lower()})")
+            )
+    for other in sorted(folder.iterdir()):
+        if other.suffix.lower() == ".csv" and other.name not in known:
+            cohort.warnings.append(
+                DataWarning(
+                    "file_ignored",
+                    f"{other} is not a cohort table (expected "
+                    + ", ".join(sorted(known))
+                    + "); it was not read",
+                )
+            )
+
+
+def _read_csv(file: Path, name: str, cohort: RawCohort) -> RawTable | None:
+    data = file.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    shown = str(file)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        cohort.problems.append(
+            _problem_at(shown, line, f"UTF-8 text (line {line} has bytes that are not UTF-8; "
+                        "save the file as 'CSV UTF-8')")
+        )
+        return None
+    if not text.strip():
+        cohort.problems.append(_file_problem(shown, "a header row naming the columns (the file is empty)"))
+        return None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        cohort.problems.append(_problem_at(shown, line, "CSV text (this looks like a binary file)"))
+        return None
+    header = next(csv.reader(io.StringIO(text)))
+    if not _header_ok(header, shown, None, cohort):
+        return None
+    kinds = {f.name: f.kind for f in fields_of(name)}
+    as_text = {col: object for col in header if kinds.get(col) not in _NUMERIC_KINDS}
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            dtype=as_text,  # type: ignore[arg-type]
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=False,
+            on_bad_lines="error",
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError) as err:
+        cohort.problems.append(_file_problem(shown, f"well-formed CSV ({_parser_message(err)})"))
+        return None
+    frame.index = pd.RangeIndex(2, 2 + len(frame), name="row")
+    frame = frame.loc[~frame.isna().all(axis=1)]
+    return RawTable(name, shown, None, frame, sha)
+
+
+def _parser_message(err: Exception) -> str:
+    message = str(err).strip().splitlines()[-1]
+    # pandas says "line N" counting the header as line 1, as a spreadsheet does.
+    return message.replace("Error tokenizing data. C error: ", "")
+
+
+def _problem_at(file: str, row: int, expected: str) -> object:
+    from ..errors import Problem
+
+    return Problem(file, row, None, None, expected)
+
+
+def _header_ok(header: list[object], file: str, sheet: str | None, cohort: RawCohort) -> bool:
+    from ..errors import Problem
+
+    ok = True
+    seen: dict[str, int] = {}
+    for position, raw in enumerate(header, start=1):
+        name = "" if raw is None else str(raw)
+        letter = _column_letter(position)
+        if not name.strip():
+            cohort.problems.append(Problem(file, 1, None, None,
+                                           f"a column name in header cell {letter}1",
+                                           sheet=sheet))
+            ok = False
+        elif name != name.strip():
+            cohort.problems.append(Problem(file, 1, name, name,
+                                           "a column name without leading or trailing spaces",
+                                           sheet=sheet))
+            ok = False
+        elif name in seen:
+            cohort.problems.append(Problem(file, 1, name, name,
+                                           f"each column once (also in column {seen[name]})",
+                                           sheet=sheet))
+            ok = False
+        else:
+            seen[name] = position
+    return ok
+
+
+def _column_letter(position: int) -> str:
+    """Spreadsheet column letter.
+
+    >>> _column_letter(1), _column_letter(26), _column_letter(28)
+    ('A', 'Z', 'AB')
+    """
+    letters = ""
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# --- Excel workbook -------------------------------------------------------------------
+
+
+def _read_workbook(path: Path, cohort: RawCohort) -> None:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    shown = str(path)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as err:
+        cohort.problems.append(
+            _file_problem(shown, f"an .xlsx workbook that Excel can open ({type(err).__name__}: {err})")
+        )
+        return
+    try:
+        names = set(book.sheetnames)
+        for t in TABLES:
+            if t.name in names:
+                table = _read_sheet(book[t.name], t.name, shown, sha, cohort)
+                if table is not None:
+                    cohort.tables[t.name] = table
+            elif t.required:
+                cohort.problems.append(
+                    _file_problem(shown, f"a sheet named {t.name!r} ({t.description.lower()}); "
+                                  f"the workbook has " + ", ".join(repr(s) for s in book.sheetnames))
+                )
+    finally:
+        book.close()
+
+
+def _read_sheet(sheet: object, name: str, file: str, sha: str, cohort: RawCohort) -> RawTable | None:
+    rows = list(sheet.iter_rows(values_only=True))  # type: ignore[attr-defined]
+    while rows and all(_blank(v) for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        cohort.problems.append(_file_problem(file, "a header row naming the columns (the sheet is empty)", sheet=name))
+        return None
+    header = list(rows[0])
+    width = max(len(r) for r in rows)
+    header += [None] * (width - len(header))
+    # Trailing header cells with no name and no data are formatting, not columns.
+    while header and _blank(header[-1]) and all(
+        len(r) < len(header) or _blank(r[len(header) - 1]) for r in rows[1:]
+    ):
+        header.pop()
+    if not _header_ok(header, file, name, cohort):
+        return None
+    columns: dict[str, list[object]] = {str(h): [] for h in header}
+    row_numbers: list[int] = []
+    for number, values in enumerate(rows[1:], start=2):
+        cells = list(values[: len(header)]) + [None] * max(0, len(header) - len(values))
+        if all(_blank(v) for v in cells):
+            continue
+        row_numbers.append(number)
+        for h, v in zip(header, cells, strict=True):
+            columns[str(h)].append(None if _blank(v) else v)
+    frame = pd.DataFrame(
+        {h: _excel_column(v) for h, v in columns.items()},
+        index=pd.Index(row_numbers, name="row", dtype="int64"),
+    )
+    return RawTable(name, file, name, frame, sha)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _excel_column(values: list[object]) -> np.ndarray:
+    """A numeric column when every cell is a number, else the cells as objects."""
+    if all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values):
+        return np.array([np.nan if v is None else v for v in values], dtype="float64")
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    return column

@@ -1,0 +1,87 @@
+"""Validation: raw tables in, a typed ``Cohort`` out, or every problem at once.
+
+Checks, all driven by the field dictionary: file-level problems met while reading,
+unknown and missing required columns, each cell's type, range and choices, duplicate
+keys, rows naming an unknown patient, dates and ages out of order, visits outside
+follow-up, and item scores that contradict a recorded total. Problems are collected
+across all files and raised together as one ``InputError``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..cohort import Cohort, SourceFile
+from ..errors import InputError, Problem, sorted_problems
+from ..fields import TABLES, fields_of
+from ..io.raw import RawCohort, RawTable
+from .cells import parse_column
+from .consistency import check_visit_consistency
+from .tables import (
+    check_columns,
+    check_dates,
+    check_keys,
+    check_links,
+    check_not_empty,
+    check_visit_timing,
+)
+
+__all__ = ["validate_cohort"]
+
+
+def validate_cohort(raw: RawCohort) -> Cohort:
+    """Type-check a raw cohort. Raises ``InputError`` listing every problem found."""
+    problems: list[Problem] = list(raw.problems)
+    typed: dict[str, pd.DataFrame] = {}
+    for name, table in raw.tables.items():
+        frame, found = _parse_table(table)
+        typed[name] = frame
+        problems += found
+    patients = typed.get("patients")
+    if patients is not None and "patient_id" in patients.columns:
+        ids = set(patients["patient_id"].dropna())
+        for name in ("visits", "events", "adverse_events"):
+            if name in typed:
+                problems += check_links(raw.tables[name], typed[name], ids)
+        if "visits" in typed:
+            problems += check_visit_timing(raw.tables["visits"], typed["visits"], patients)
+    if "visits" in typed:
+        problems += check_visit_consistency(raw.tables["visits"], typed["visits"])
+    if problems:
+        raise InputError(sorted_problems(problems))
+    return Cohort(
+        patients=typed["patients"],
+        visits=typed["visits"],
+        events=typed.get("events", _empty("events")),
+        adverse_events=typed.get("adverse_events", _empty("adverse_events")),
+        sources=tuple(SourceFile(t.name, t.file, t.sheet, t.sha256) for t in raw.tables.values()),
+        warnings=list(raw.warnings),
+    )
+
+
+def _parse_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
+    problems = check_columns(raw) + check_not_empty(raw)
+    specs = {f.name: f for f in fields_of(raw.name)}
+    columns: dict[str, pd.Series] = {}
+    for column in raw.frame.columns:
+        values = raw.frame[column]
+        spec = specs.get(str(column))
+        if spec is None:
+            # x_ extras are carried through exactly as read; unknown columns were reported.
+            columns[str(column)] = values
+            continue
+        typed, found = parse_column(raw, spec, values)
+        columns[spec.name] = typed
+        problems += found
+    frame = pd.DataFrame(columns, index=raw.frame.index)
+    problems += check_keys(raw, frame)
+    if raw.name == "patients":
+        problems += check_dates(raw, frame)
+    return frame, problems
+
+
+def _empty(name: str) -> pd.DataFrame:
+    specs = [f for f in TABLES if f.name == name]
+    columns = [f.name for f in fields_of(specs[0].name)] if specs else []
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns},
+                        index=pd.Index([], name="row", dtype="int64"))

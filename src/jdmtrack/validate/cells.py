@@ -1,0 +1,258 @@
+"""Cell checks: turn one raw column into typed values, naming every bad cell.
+
+Every rule here is driven by a ``Field`` of the dictionary; no range is written here.
+What is accepted, beyond the exact form the docs give:
+
+- numbers: surrounding spaces; an exponent (``1e3``); numeric Excel cells. Not a comma
+  decimal, digit-grouping, ``nan``, ``inf`` or ``NA`` (leave the cell empty for missing).
+- yes/no: any letter case (``Yes``, ``NO``) and Excel TRUE/FALSE cells. Nothing else.
+- dates: ``YYYY-MM-DD`` text and real Excel date cells (no time of day).
+- lists: codes separated by ``;``, spaces around codes ignored.
+- choices and codes: exactly as listed (a near miss is reported with a suggestion).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Problem
+from ..fields import LIST_SEPARATOR, Field
+from ..io.raw import RawTable, show_value
+
+__all__ = ["parse_column"]
+
+_NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
+_COMMA_DECIMAL = re.compile(r"^\s*[+-]?\d+,\d+\s*$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_column(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    """Typed values of one column (see ``jdmtrack.cohort``) and the problems found."""
+    parser = _PARSERS[spec.kind]
+    typed, problems = parser(raw, spec, values)
+    if spec.required:
+        missing = _missing(typed)
+        for row in values.index[missing]:
+            problems.append(raw.problem(int(row), spec.name, None,
+                                        f"{spec.expected()} (this column is required)"))
+    return typed, problems
+
+
+def _missing(typed: pd.Series) -> np.ndarray:
+    return np.asarray(typed.isna(), dtype=bool)
+
+
+def _is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+def _numbers(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    problems: list[Problem] = []
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        numbers = values.to_numpy(dtype="float64", copy=True)
+        bad = np.isinf(numbers)
+    else:
+        numbers, bad = _numbers_from_objects(values)
+    for row, value in zip(values.index[bad], values.to_numpy()[bad], strict=True):
+        problems.append(raw.problem(int(row), spec.name, value, _number_expected(spec, value)))
+    numbers[bad] = np.nan
+    with np.errstate(invalid="ignore"):
+        out = np.zeros(len(numbers), dtype=bool)
+        if spec.minimum is not None:
+            out |= (numbers <= spec.minimum) if spec.minimum_exclusive else (numbers < spec.minimum)
+        if spec.maximum is not None:
+            out |= numbers > spec.maximum
+        if spec.kind == "integer":
+            out |= np.isfinite(numbers) & (numbers != np.floor(numbers))
+    for row, value in zip(values.index[out], numbers[out], strict=True):
+        problems.append(raw.problem(int(row), spec.name, float(value), spec.expected()))
+    numbers[out] = np.nan
+    return pd.Series(numbers, index=values.index, name=spec.name), problems
+
+
+def _numbers_from_objects(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    cells = values.to_numpy(dtype=object)
+    numbers = np.full(len(cells), np.nan)
+    bad = np.zeros(len(cells), dtype=bool)
+    for i, value in enumerate(cells):
+        if _is_empty(value):
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            numbers[i] = float(value)
+            bad[i] = not np.isfinite(numbers[i])
+        elif isinstance(value, str) and _NUMBER.match(value):
+            numbers[i] = float(value)
+        elif isinstance(value, str) and not value.strip():
+            continue
+        else:
+            bad[i] = True
+    return numbers, bad
+
+
+def _number_expected(spec: Field, value: object) -> str:
+    if isinstance(value, str) and _COMMA_DECIMAL.match(value):
+        return f"{spec.expected()} (use a decimal point, not a comma)"
+    if isinstance(value, str) and value.strip().lower() in ("na", "n/a", "nan", "null", "none", "-", "."):
+        return f"{spec.expected()} (leave the cell empty when the value is missing)"
+    return spec.expected()
+
+
+def _as_text(value: object) -> str:
+    return value if isinstance(value, str) else show_value(value)
+
+
+def _all_text(values: pd.Series) -> bool:
+    """True when every non-empty cell is a ``str`` (always so for CSV files)."""
+    return pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
+
+
+def _texts(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    problems: list[Problem] = []
+    if _all_text(values):
+        cells = values.to_numpy(dtype=object, na_value=None, copy=True)
+        text = values.astype(object).where(values.notna(), "")
+        stripped = text.str.strip()
+        blank = (stripped == "").to_numpy()
+        cells[blank] = None
+        if spec.kind == "id":
+            spaced = (~blank) & (stripped != text).to_numpy()
+            for i in np.flatnonzero(spaced):
+                problems.append(raw.problem(int(values.index[i]), spec.name, cells[i],
+                                            "an identifier without leading or trailing spaces"))
+            cells[spaced] = None
+        return pd.Series(cells, index=values.index, name=spec.name, dtype=object), problems
+    cells = values.to_numpy(dtype=object)
+    out = np.empty(len(cells), dtype=object)
+    for i, value in enumerate(cells):
+        if _is_empty(value) or (isinstance(value, str) and not value.strip()):
+            out[i] = None
+            continue
+        text = _as_text(value)
+        if spec.kind == "id" and text != text.strip():
+            problems.append(raw.problem(int(values.index[i]), spec.name, text,
+                                        "an identifier without leading or trailing spaces"))
+            out[i] = None
+            continue
+        out[i] = text
+    return pd.Series(out, index=values.index, name=spec.name, dtype=object), problems
+
+
+def _choices(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    texts, problems = _texts(raw, spec, values)
+    allowed = set(spec.choices)
+    cells = texts.to_numpy(dtype=object, copy=True)
+    for i, value in enumerate(cells):
+        if value is not None and value not in allowed:
+            problems.append(raw.problem(int(values.index[i]), spec.name, value,
+                                        spec.expected() + _suggest(value, spec.choices)))
+            cells[i] = None
+    return pd.Series(cells, index=values.index, name=spec.name, dtype=object), problems
+
+
+def _suggest(value: str, choices: tuple[str, ...]) -> str:
+    folded = {c.lower(): c for c in choices}
+    if value.strip().lower() in folded:
+        return f" (did you mean {folded[value.strip().lower()]!r}?)"
+    close = difflib.get_close_matches(value, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _lists(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    texts, problems = _texts(raw, spec, values)
+    allowed = set(spec.choices)
+    cells = texts.to_numpy(dtype=object, copy=True)
+    out = np.empty(len(cells), dtype=object)
+    for i, value in enumerate(cells):
+        if value is None:
+            out[i] = None
+            continue
+        codes = tuple(part.strip() for part in value.split(LIST_SEPARATOR) if part.strip())
+        unknown = [c for c in codes if c not in allowed]
+        if unknown:
+            hint = _suggest(unknown[0], spec.choices)
+            problems.append(raw.problem(int(values.index[i]), spec.name, value,
+                                        f"{spec.expected()}; {unknown[0]!r} is not one{hint}"))
+            out[i] = None
+        else:
+            out[i] = codes
+    return pd.Series(out, index=values.index, name=spec.name, dtype=object), problems
+
+
+def _bools(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    cells = values.to_numpy(dtype=object)
+    if _all_text(values):
+        words = values.astype(object).where(values.notna(), "").str.strip().str.lower()
+        yes = (words == "yes").to_numpy()
+        no = (words == "no").to_numpy()
+        bad = ~(yes | no | (words == "").to_numpy())
+    else:
+        yes = np.array([v is True or (isinstance(v, str) and v.strip().lower() == "yes")
+                        for v in cells], dtype=bool)
+        no = np.array([v is False or (isinstance(v, str) and v.strip().lower() == "no")
+                       for v in cells], dtype=bool)
+        bad = np.array([not (_is_empty(v) or (isinstance(v, str) and not v.strip()))
+                        for v in cells], dtype=bool) & ~(yes | no)
+    problems = [raw.problem(int(values.index[i]), spec.name, cells[i], spec.expected())
+                for i in np.flatnonzero(bad)]
+    out = pd.array(yes, dtype="boolean")
+    out[~(yes | no)] = pd.NA
+    return pd.Series(out, index=values.index, name=spec.name), problems
+
+
+def _dates(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    if _all_text(values):
+        text = values.astype(object).where(values.notna(), "").str.strip()
+        parsed = pd.to_datetime(text.where(text.str.fullmatch(r"\d{4}-\d{2}-\d{2}"), None),
+                                format="%Y-%m-%d", errors="coerce")
+        bad = ((text != "") & parsed.isna()).to_numpy()
+        if not bad.any():
+            return pd.Series(parsed.to_numpy(dtype="datetime64[ns]"), index=values.index,
+                             name=spec.name), []
+    cells = values.to_numpy(dtype=object)
+    out = np.full(len(cells), np.datetime64("NaT"), dtype="datetime64[ns]")
+    problems: list[Problem] = []
+    for i, value in enumerate(cells):
+        if _is_empty(value):
+            continue
+        row = int(values.index[i])
+        if isinstance(value, dt.datetime):
+            if value.time() != dt.time(0):
+                problems.append(raw.problem(row, spec.name, value, "a date without a time of day"))
+                continue
+            out[i] = np.datetime64(value.date(), "ns")
+        elif isinstance(value, dt.date):
+            out[i] = np.datetime64(value, "ns")
+        elif isinstance(value, str) and _ISO_DATE.match(value.strip()):
+            try:
+                out[i] = np.datetime64(dt.date.fromisoformat(value.strip()), "ns")
+            except ValueError:
+                problems.append(raw.problem(row, spec.name, value,
+                                            "a date YYYY-MM-DD that exists on the calendar"))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            problems.append(raw.problem(row, spec.name, value,
+                                        "a date YYYY-MM-DD (this cell holds a number; format it "
+                                        "as a date or type the date as text)"))
+        elif isinstance(value, str) and not value.strip():
+            continue
+        else:
+            problems.append(raw.problem(row, spec.name, value, spec.expected()))
+    return pd.Series(out, index=values.index, name=spec.name), problems
+
+
+_Parser = Callable[[RawTable, Field, pd.Series], tuple[pd.Series, list[Problem]]]
+_PARSERS: dict[str, _Parser] = {
+    "integer": _numbers,
+    "number": _numbers,
+    "id": _texts,
+    "text": _texts,
+    "choice": _choices,
+    "list": _lists,
+    "bool": _bools,
+    "date": _dates,
+}
