@@ -38,7 +38,9 @@ def check_visit_consistency(raw: RawTable, visits: pd.DataFrame) -> list[Problem
                 problems.append(raw.problem(int(visits.index[i]), column, float(given[i]),
                                             f"{int(expected[i])}, the score for "
                                             f"{_n(s[i])} s recorded in {seconds}"))
-    items = visits.copy()
+    wanted = [c for c in (*CMAS_ITEM_COLUMNS, *MMT8_COLUMNS, *DAS_DOMAINS,
+                          "cmas_total", "mmt8_total", "das_total") if c in visits.columns]
+    items = visits[wanted]
     for item in TIMED_ITEMS:
         column, seconds = f"cmas_{item:02d}", f"cmas_{item:02d}_seconds"
         if seconds in visits.columns:
