@@ -1,0 +1,133 @@
+"""Time to event (Kaplan-Meier), safety, and the dose check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..stats.safety import event_rate
+from ..stats.survival import kaplan_meier
+from .common import column, describe_dict, end_of_followup
+from .settings import AnalysisSettings
+
+__all__ = ["summarise_dosing", "summarise_safety", "summarise_time_to_event"]
+
+# Who is at risk of each event: rash events need a rash at baseline, steroid
+# discontinuation a steroid dose at baseline; everyone is at risk of the others.
+_RASH_EVENTS = ("rash_improvement", "rash_marked_improvement", "rash_resolution")
+_EVENT_ORDER = ("rash_improvement", "rash_marked_improvement", "rash_resolution",
+                "cs_discontinuation", "relapse", "jaki_discontinuation")
+
+
+def _at_risk(event: str, patients: pd.DataFrame, visits: pd.DataFrame,
+             baseline_week: float) -> tuple[set[str], str]:
+    ids = set(patients["patient_id"])
+    first = visits[visits["week"] == baseline_week].drop_duplicates("patient_id")
+    if event in _RASH_EVENTS:
+        rash = column(first, "rash")
+        das = column(first, "das_skin").astype("float64")
+        has = (rash.fillna(False).astype(bool)) | (das > 0)
+        known = rash.notna() | das.notna()
+        if known.any():
+            return set(first.loc[has.to_numpy(), "patient_id"]), "patients with rash at week 0"
+    if event == "cs_discontinuation":
+        dose = column(first, "cs_mg_kg_day").astype("float64")
+        if dose.notna().any():
+            return (set(first.loc[(dose > 0).to_numpy(), "patient_id"]),
+                    "patients on corticosteroids at week 0")
+    return ids, "all patients"
+
+
+def summarise_time_to_event(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFrame,
+                            settings: AnalysisSettings) -> dict[str, Any]:
+    """KM per event type present in the events table, censored at end of follow-up."""
+    if not len(events):
+        return {}
+    end = end_of_followup(patients, visits, events)
+    out: dict[str, Any] = {}
+    present = [e for e in _EVENT_ORDER if e in set(events["event"])]
+    for event in present:
+        ids, population = _at_risk(event, patients, visits, settings.baseline_week)
+        first = events[events["event"] == event].groupby("patient_id")["week"].min()
+        ordered = sorted(ids)
+        times = np.array([first.get(i, end.get(i, np.nan)) for i in ordered], dtype="float64")
+        happened = np.array([i in first.index for i in ordered], dtype=bool)
+        usable = ~np.isnan(times)
+        if usable.sum() == 0:
+            continue
+        fit = kaplan_meier(times[usable], happened[usable])
+        result = fit.as_dict()
+        result["population"] = population
+        result["curve"] = {"time": list(fit.time), "survival": list(fit.surv),
+                           "n_risk": list(fit.n_risk), "n_event": list(fit.n_event),
+                           "n_censor": list(fit.n_censor)}
+        out[event] = result
+    return out
+
+
+def summarise_safety(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFrame,
+                     adverse: pd.DataFrame) -> dict[str, Any]:
+    """Adverse events by category and grade; rate per 100 patient-years (exact Poisson CI)."""
+    end = end_of_followup(patients, visits, events)
+    exposure = float(np.nansum(end.to_numpy(dtype="float64")))
+    n_exposed = int(np.count_nonzero(end.to_numpy(dtype="float64") > 0))
+    n_events = int(len(adverse))
+    with_event = int(adverse["patient_id"].nunique()) if n_events else 0
+    rate = event_rate(n_events, exposure, n_patients=with_event, n_exposed=n_exposed).as_dict()
+    categories = column(adverse, "category")
+    by_category = {str(c): {"events": int((categories == c).sum()),
+                            "patients": int(adverse.loc[categories == c, "patient_id"].nunique())}
+                   for c in sorted(categories.dropna().unique())}
+    grades = column(adverse, "ctcae_grade").astype("float64")
+    by_grade = {str(int(g)): int((grades == g).sum()) for g in sorted(grades.dropna().unique())}
+    serious = column(adverse, "serious")
+    n_serious = int(serious.fillna(False).astype(bool).sum()) if n_events else 0
+    listing = []
+    for row in adverse.itertuples(index=False):
+        item = row._asdict()
+        listing.append({k: _plain(item.get(k)) for k in
+                        ("patient_id", "week", "term", "category", "ctcae_grade", "serious",
+                         "hospitalised", "action", "outcome")})
+    return {**rate, "by_category": by_category, "serious": n_serious,
+            "serious_patients": int(adverse.loc[serious.fillna(False).astype(bool),
+                                                "patient_id"].nunique()) if n_events else 0,
+            "by_grade": by_grade, "events": listing,
+            "exposure": "from week 0 to the end of follow-up (followup_weeks, else the last "
+                        "visit or event)"}
+
+
+def summarise_dosing(patients: pd.DataFrame, visits: pd.DataFrame, settings: AnalysisSettings,
+                     reference_name: str | None) -> dict[str, Any]:
+    """JAKi dose at baseline and the patients whose dose falls outside the reference table."""
+    first = visits[visits["week"] == settings.baseline_week]
+    out: dict[str, Any] = {}
+    for name in ("jaki_mg_kg_day", "jaki_mg_day"):
+        if name in first.columns and first[name].notna().any():
+            out[name] = describe_dict(first[name].to_numpy(dtype="float64"),
+                                      settings.quantile_method)
+    if "dose_check" in visits.columns:
+        check = visits["dose_check"]
+        for verdict in ("below_reference", "above_maximum", "not_recommended"):
+            out[verdict] = sorted(set(visits.loc[check == verdict, "patient_id"]))
+        out["visits_checked"] = int(check.isin(["ok", "below_reference", "above_maximum",
+                                                "not_recommended"]).sum())
+        out["visits_not_evaluable"] = int((check == "not_evaluable").sum())
+    out["reference"] = reference_name
+    if "jaki_drug" in patients.columns:
+        out["by_drug"] = {str(k): int(v) for k, v in
+                          patients["jaki_drug"].value_counts().sort_index().items()}
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (float, np.floating)):
+        return None if np.isnan(value) else float(value)
+    if value is pd.NA:
+        return None
+    return value

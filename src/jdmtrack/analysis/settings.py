@@ -1,0 +1,108 @@
+"""Analysis settings: defaults, a settings file (JSON or TOML), command-line overrides.
+
+Every setting is echoed in the results file and in the report's provenance section.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from ..criteria import CriteriaSettings
+from ..errors import SettingsError
+
+__all__ = ["AnalysisSettings", "load_settings"]
+
+_P_ADJUST = ("holm", "bonferroni", "BH", "none")
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """What the analysis does, beyond the data.
+
+    >>> AnalysisSettings().weeks
+    (0.0, 4.0, 12.0, 24.0)
+    >>> AnalysisSettings(quantile_method=10)
+    Traceback (most recent call last):
+    ...
+    jdmtrack.errors.SettingsError: quantile_method is 10; expected a Hyndman-Fan type 1-9
+    """
+
+    quantile_method: int = 6  # Hyndman-Fan type 6: SPSS and GraphPad Prism (rank (n+1)p)
+    alpha: float = 0.05
+    weeks: tuple[float, ...] = (0.0, 4.0, 12.0, 24.0)
+    p_adjust: str = "holm"
+    resamples: int = 100_000  # Monte Carlo permutations when exact enumeration is too large
+    seed: int = 20240521
+    criteria: CriteriaSettings = field(default_factory=CriteriaSettings)
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.quantile_method, int) and 1 <= self.quantile_method <= 9):
+            raise SettingsError(f"quantile_method is {self.quantile_method!r}; expected a "
+                                "Hyndman-Fan type 1-9")
+        if not 0 < self.alpha < 1:
+            raise SettingsError(f"alpha is {self.alpha!r}; expected a number between 0 and 1")
+        weeks = tuple(float(w) for w in self.weeks)
+        if len(weeks) < 2 or sorted(set(weeks)) != list(weeks) or weeks[0] < 0:
+            raise SettingsError(f"weeks are {list(self.weeks)}; expected two or more "
+                                "increasing weeks, the first being the baseline")
+        object.__setattr__(self, "weeks", weeks)
+        if self.p_adjust not in _P_ADJUST:
+            raise SettingsError(f"p_adjust is {self.p_adjust!r}; expected one of "
+                                + ", ".join(_P_ADJUST))
+        if self.resamples < 1000:
+            raise SettingsError(f"resamples is {self.resamples}; expected at least 1000")
+
+    @property
+    def baseline_week(self) -> float:
+        return self.weeks[0]
+
+    def as_dict(self) -> dict[str, Any]:
+        crit = asdict(self.criteria)
+        crit["dose_reference"] = (None if self.criteria.dose_reference is None
+                                  else str(self.criteria.dose_reference))
+        return {"quantile_method": self.quantile_method, "alpha": self.alpha,
+                "weeks": list(self.weeks), "p_adjust": self.p_adjust,
+                "resamples": self.resamples, "seed": self.seed, **crit}
+
+
+_TOP = {f.name for f in fields(AnalysisSettings)} - {"criteria"}
+_CRITERIA = {f.name for f in fields(CriteriaSettings)}
+
+
+def load_settings(path: str | Path | None = None, **overrides: Any) -> AnalysisSettings:
+    """Defaults, then the settings file (``.json`` or ``.toml``), then non-None overrides."""
+    values: dict[str, Any] = {}
+    if path is not None:
+        values.update(_read(Path(path)))
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    unknown = sorted(set(values) - _TOP - _CRITERIA)
+    if unknown:
+        raise SettingsError(f"unknown setting(s) {', '.join(unknown)}; known: "
+                            + ", ".join(sorted(_TOP | _CRITERIA)))
+    try:
+        criteria = replace(CriteriaSettings(), **{k: v for k, v in values.items() if k in _CRITERIA})
+        top = {k: v for k, v in values.items() if k in _TOP}
+        if "weeks" in top:
+            top["weeks"] = tuple(top["weeks"])
+        return AnalysisSettings(criteria=criteria, **top)
+    except TypeError as err:
+        raise SettingsError(f"settings: {err}") from err
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise SettingsError(f"{path}: cannot read the settings file ({err.strerror})") from err
+    try:
+        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as err:
+        raise SettingsError(f"{path}: not valid {'TOML' if path.suffix == '.toml' else 'JSON'}"
+                            f" ({err})") from err
+    if not isinstance(data, dict):
+        raise SettingsError(f"{path}: expected a table of settings")
+    return data

@@ -1,0 +1,133 @@
+"""analyze and report."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import reported
+
+__all__ = ["COMMANDS"]
+
+
+def _weeks(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[float, ...] | None:
+    if value is None:
+        return None
+    try:
+        return tuple(float(w) for w in value.split(","))
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: expected weeks separated by commas, e.g. 0,4,12,24") from None
+
+
+def settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The analysis settings, shared by analyze and report (they override --settings)."""
+    options = [
+        click.option("--settings", "settings_file", type=click.Path(exists=True, dir_okay=False,
+                                                                  path_type=Path),
+                     help="A settings file (.json or .toml) with any of the options below."),
+        click.option("--quantile-method", type=click.IntRange(1, 9),
+                     help="Hyndman-Fan quantile type [default: 6, as SPSS and Prism]."),
+        click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+                     help="Significance level [default: 0.05]."),
+        click.option("--weeks", callback=_weeks,
+                     help="Assessment weeks, baseline first [default: 0,4,12,24]."),
+        click.option("--p-adjust", type=click.Choice(["holm", "bonferroni", "BH", "none"]),
+                     help="Adjustment across post-baseline weeks [default: holm]."),
+        click.option("--resamples", type=click.IntRange(1000),
+                     help="Monte Carlo permutations for Friedman [default: 100000]."),
+        click.option("--seed", type=int, help="Seed of the Monte Carlo permutations."),
+        click.option("--tis-core-set", type=click.Choice(["imacs", "printo"]),
+                     help="Total Improvement Score core set [default: imacs]."),
+        click.option("--tis-population", type=click.Choice(["jdm", "adult"]),
+                     help="TIS thresholds: jdm 30/45/70, adult 20/40/60 [default: jdm]."),
+        click.option("--refractory-definition",
+                     type=click.Choice(["refractory_type", "failed_agents"]),
+                     help="How refractory JDM is decided [default: refractory_type]."),
+        click.option("--dose-reference", type=click.Path(exists=True, dir_okay=False),
+                     help="A JAKi dose reference table (CSV) to replace the bundled one."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _progress() -> Callable[[str], None]:
+    """Stage names on a terminal; nothing when stderr is piped or redirected."""
+    start = time.perf_counter()
+    if not sys.stderr.isatty():
+        return lambda stage: None
+    return lambda stage: click.echo(f"[{time.perf_counter() - start:5.1f} s] {stage}", err=True)
+
+
+def _run(data: Path, options: dict[str, Any], progress: Callable[[str], None]) -> tuple[Any, Any]:
+    from ..analysis import analyze, load_settings
+    from ..pipeline import load_cohort, score_cohort
+
+    settings_file = options.pop("settings_file", None)
+    settings = load_settings(settings_file, **options)
+    progress(f"reading and validating {data}")
+    cohort = load_cohort(data)
+    progress(f"scoring and classifying {len(cohort.visits)} visits")
+    scored = score_cohort(cohort, settings.criteria)
+    progress("analysing")
+    return analyze(scored, settings), scored
+
+
+@click.command()
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--json", "json_path", required=True, type=click.Path(path_type=Path),
+              help="The results file to write (JSON, full precision).")
+@settings_options
+def analyze(data: Path, json_path: Path, **options: Any) -> None:
+    """Analyse DATA and write the results file (version 1)."""
+    with reported():
+        results, _ = _run(data, options, _progress())
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(results, indent=1, allow_nan=False), encoding="utf-8")
+    click.echo(f"Wrote {json_path}: {results['cohort']['n_patients']} patients, "
+               f"{len(results['outcomes'])} outcome measures, {len(results['warnings'])} "
+               "warning(s).")
+
+
+@click.command()
+@click.argument("data", type=click.Path(path_type=Path), required=False)
+@click.option("--demo", "demo", help="Report on a bundled demo cohort instead of DATA.")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the report into.")
+@settings_options
+def report(data: Path | None, demo: str | None, output: Path, **options: Any) -> None:
+    """Write the full report on DATA (or --demo NAME): HTML, Word, Excel, figures, results."""
+    if (data is None) == (demo is None):
+        raise click.UsageError("give either DATA or --demo NAME")
+    progress = _progress()
+    with reported():
+        if demo is not None:
+            from ..demo import path as demo_path
+
+            data = Path(str(demo_path(demo)))
+        results, scored = _run(Path(str(data)), options, progress)
+        if demo is not None:
+            from ..analysis.published import attach_published
+
+            attach_published(results, demo)
+        from ..report import render_report
+
+        files = render_report(results, scored.visits, output, progress=progress)
+    click.echo(f"Wrote the report to {output}/ ({', '.join(_names(files))}).")
+    click.echo(f"Open {output / 'report.html'} in a browser.")
+
+
+def _names(files: Any) -> list[str]:
+    names = getattr(files, "names", None)
+    if callable(names):
+        return list(names())
+    return ["report.html", "report.docx", "tables.xlsx", "figures/", "results.json"]
+
+
+COMMANDS = [analyze, report]
