@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .cohort import Cohort
+from .criteria import CriteriaSettings, classify
 from .errors import DataWarning
 from .instruments import score_visits
 from .io import read_raw
@@ -45,27 +46,13 @@ class ScoredCohort:
     methods: list[str] = field(default_factory=list)
 
 
-def score_cohort(cohort: Cohort, settings: object | None = None) -> ScoredCohort:
+def score_cohort(cohort: Cohort, settings: CriteriaSettings | None = None) -> ScoredCohort:
     """Score every instrument, then classify every visit by the published definitions."""
     scored = score_visits(cohort.visits)
-    warnings = [*cohort.warnings, *scored.warnings]
-    visits, patients, events = scored.visits, cohort.patients, cohort.events
-    methods: list[str] = []
-    classify = _criteria()
-    if classify is not None:
-        result = classify(visits, cohort.patients, cohort.events, settings)
-        visits = pd.concat([visits, result.visits], axis=1)
-        patients = pd.concat([cohort.patients, result.patients], axis=1)
-        if len(result.events):
-            events = pd.concat([cohort.events, result.events])
-        warnings += result.warnings
-        methods = list(result.methods)
-    return ScoredCohort(cohort, visits, patients, events, warnings, methods)
-
-
-def _criteria():  # type: ignore[no-untyped-def]
-    try:
-        from .criteria import classify
-    except ImportError:
-        return None
-    return classify
+    result = classify(scored.visits, cohort.patients, cohort.events, settings)
+    visits = pd.concat([scored.visits, result.visits], axis=1)
+    patients = pd.concat([cohort.patients, result.patients], axis=1)
+    events = (pd.concat([cohort.events, result.events]) if len(result.events)
+              else cohort.events)
+    warnings = [*cohort.warnings, *scored.warnings, *result.warnings]
+    return ScoredCohort(cohort, visits, patients, events, warnings, list(result.methods))

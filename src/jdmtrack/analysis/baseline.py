@@ -123,18 +123,18 @@ def summarise_cohort(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.Da
         seen = set(visits.loc[visits["week"] == week, "patient_id"])
         no_visit[week_key(week)] = len(in_followup - seen)
     return {
-        "n_patients": int(len(patients)),
-        "n_visits": int(len(visits)),
+        "n_patients": len(patients),
+        "n_visits": len(visits),
         "weeks_observed": weeks_observed,
-        "visits_per_week": {week_key(w): int(n) for w, n in per_week.items()},
+        "visits_per_week": {week_key(float(w)): int(n)  # type: ignore[arg-type]
+                            for w, n in per_week.items()},
         "in_followup_per_week": {week_key(w): int((end.to_numpy() >= w).sum())
                                  for w in settings.weeks},
         "no_visit_per_week": no_visit,
         "followup_weeks": describe_dict(end.to_numpy(dtype="float64"), settings.quantile_method),
         "missing": missing,
-        "n_patients_without_baseline_visit": int(
-            len(set(patients["patient_id"]) - set(
-                visits.loc[visits["week"] == settings.baseline_week, "patient_id"]))),
+        "n_patients_without_baseline_visit": len(set(patients["patient_id"]) - set(
+                visits.loc[visits["week"] == settings.baseline_week, "patient_id"])),
     }
 
 

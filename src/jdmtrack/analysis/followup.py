@@ -73,7 +73,7 @@ def summarise_safety(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.Da
     end = end_of_followup(patients, visits, events)
     exposure = float(np.nansum(end.to_numpy(dtype="float64")))
     n_exposed = int(np.count_nonzero(end.to_numpy(dtype="float64") > 0))
-    n_events = int(len(adverse))
+    n_events = len(adverse)
     with_event = int(adverse["patient_id"].nunique()) if n_events else 0
     rate = event_rate(n_events, exposure, n_patients=with_event, n_exposed=n_exposed).as_dict()
     categories = column(adverse, "category")
@@ -85,8 +85,7 @@ def summarise_safety(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.Da
     serious = column(adverse, "serious")
     n_serious = int(serious.fillna(False).astype(bool).sum()) if n_events else 0
     listing = []
-    for row in adverse.itertuples(index=False):
-        item = row._asdict()
+    for item in adverse.to_dict("records"):
         listing.append({k: _plain(item.get(k)) for k in
                         ("patient_id", "week", "term", "category", "ctcae_grade", "serious",
                          "hospitalised", "action", "outcome")})

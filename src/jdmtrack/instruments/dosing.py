@@ -22,7 +22,8 @@ def per_kg(dose: npt.ArrayLike, weight_kg: npt.ArrayLike) -> npt.NDArray[np.floa
     d = np.asarray(dose, dtype="float64")
     w = np.asarray(weight_kg, dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(w > 0, d / w, np.nan)
+        result: npt.NDArray[np.float64] = np.where(w > 0, d / w, np.nan)
+    return result
 
 
 def daily_dose(mg_per_dose: npt.ArrayLike, doses_per_day: npt.ArrayLike) -> npt.NDArray[np.float64]:

@@ -9,6 +9,7 @@ field dictionary, text format on ID columns so leading zeros survive, and a
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..fields import FIELDS, LIST_SEPARATOR, TABLES, Field, fields_of
 from ..fields.markdown import range_or_choices
@@ -62,7 +63,7 @@ def _format_cells(sheet: object, letter: str, f: Field) -> None:
         sheet[f"{letter}{row}"].number_format = number_format  # type: ignore[index]
 
 
-def _validation(f: Field, DataValidation: type) -> object | None:  # noqa: N803
+def _validation(f: Field, DataValidation: Any) -> Any:  # noqa: N803
     message = f.expected()
     common = {"showErrorMessage": True, "errorTitle": f.name, "error": f"Expected {message}",
               "showInputMessage": True, "promptTitle": f.name[:32], "prompt": f.label[:255],
@@ -95,7 +96,7 @@ def _validation(f: Field, DataValidation: type) -> object | None:  # noqa: N803
     return None
 
 
-def _dictionary_sheet(sheet: object, Font: type) -> None:  # noqa: N803
+def _dictionary_sheet(sheet: object, Font: type) -> None:
     header = ("table", "column", "type", "unit", "allowed", "required", "label", "source")
     sheet.append(header)  # type: ignore[attr-defined]
     for cell in sheet[1]:  # type: ignore[index]

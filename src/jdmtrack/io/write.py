@@ -8,6 +8,7 @@ numbers at full precision (integral values without a trailing ``.0``).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,7 @@ NOT_EVALUABLE = "not_evaluable"
 def format_for_output(frame: pd.DataFrame, derived_bools: set[str] | None = None) -> pd.DataFrame:
     """Cells as the user-facing text of the cohort format (a new frame of ``object``)."""
     derived_bools = derived_bools or set()
-    out = {}
+    out: dict[str, Any] = {}
     for name in frame.columns:
         column = frame[name]
         missing_text = NOT_EVALUABLE if name in derived_bools else ""
