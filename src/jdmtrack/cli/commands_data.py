@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
+from .commands_analysis import settings_options
 from .errors import reported
 
 __all__ = ["COMMANDS"]
@@ -45,15 +47,21 @@ def _where(warning: object) -> str:
 @DATA
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="File to write: .csv or .xlsx (the visits table plus derived columns).")
-def score(data: Path, output: Path) -> None:
-    """Score every instrument and classify every visit of DATA; write the visits table."""
+@settings_options
+def score(data: Path, output: Path, **options: Any) -> None:
+    """Score every instrument and classify every visit of DATA; write the visits table.
+
+    Warnings (values left missing and why) go to OUTPUT's name + _warnings.csv.
+    """
+    from ..analysis.settings import load_settings
     from ..io.write import write_table
     from ..pipeline import load_cohort, score_cohort
 
     if output.suffix.lower() not in (".csv", ".xlsx"):
         raise click.UsageError(f"-o {output}: the output must end in .csv or .xlsx")
     with reported():
-        scored = score_cohort(load_cohort(data))
+        settings = load_settings(options.pop("settings_file", None), **options)
+        scored = score_cohort(load_cohort(data), settings.criteria)
         write_table(scored.visits, output, derived_bools=_derived_bools(scored.visits))
     click.echo(f"Wrote {output}: {len(scored.visits)} visits with derived columns; "
                f"{len(scored.warnings)} warning(s).")
@@ -65,10 +73,15 @@ def score(data: Path, output: Path) -> None:
         click.echo(f"Wrote {warnings_path}.")
 
 
-def _derived_bools(visits: object) -> set[str]:
-    from ..fields import DERIVED_FIELDS
+def _derived_bools(visits: Any) -> set[str]:
+    """Yes/no columns jdmtrack derived: undecidable ones are written 'not_evaluable'."""
+    import pandas as pd
 
-    return {f.name for f in DERIVED_FIELDS if f.kind == "bool"}
+    from ..fields import fields_of
+
+    inputs = {f.name for f in fields_of("visits")}
+    return {str(c) for c in visits.columns
+            if c not in inputs and isinstance(visits[c].dtype, pd.BooleanDtype)}
 
 
 COMMANDS = [validate, score]

@@ -32,4 +32,6 @@ def daily_dose(mg_per_dose: npt.ArrayLike, doses_per_day: npt.ArrayLike) -> npt.
     >>> daily_dose([2.5, 4.0], [2, 1]).tolist()
     [5.0, 4.0]
     """
-    return np.asarray(mg_per_dose, dtype="float64") * np.asarray(doses_per_day, dtype="float64")
+    product: npt.NDArray[np.float64] = (np.asarray(mg_per_dose, dtype="float64")
+                                        * np.asarray(doses_per_day, dtype="float64"))
+    return product
