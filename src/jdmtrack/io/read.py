@@ -12,12 +12,14 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import DataWarning
+from ..errors import DataWarning, Problem
 from ..fields import TABLES, fields_of
 from .raw import RawCohort, RawTable
 
@@ -44,9 +46,7 @@ def read_raw(path: str | Path) -> RawCohort:
     return cohort
 
 
-def _file_problem(file: str, expected: str, sheet: str | None = None) -> object:
-    from ..errors import Problem
-
+def _file_problem(file: str, expected: str, sheet: str | None = None) -> Problem:
     return Problem(file, None, None, None, expected, sheet=sheet)
 
 
@@ -62,9 +62,8 @@ def _read_folder(folder: Path, cohort: RawCohort) -> None:
             if table is not None:
                 cohort.tables[t.name] = table
         elif t.required:
-            cohort.problems.append(
-                _file_problem(str(file), f"a file {t.filename} ({t.description.lower()})")
-            )
+            what = t.description.lower().rstrip(".")
+            cohort.problems.append(_file_problem(str(file), f"a file {t.filename} ({what})"))
     for other in sorted(folder.iterdir()):
         if other.suffix.lower() == ".csv" and other.name not in known:
             cohort.warnings.append(
@@ -98,6 +97,16 @@ def _read_csv(file: Path, name: str, cohort: RawCohort) -> RawTable | None:
         cohort.problems.append(_problem_at(shown, line, "CSV text (this looks like a binary file)"))
         return None
     header = next(csv.reader(io.StringIO(text)))
+    if not header:
+        cohort.problems.append(_problem_at(shown, 1, "a header row naming the columns in row 1 "
+                                           "(row 1 is blank)"))
+        return None
+    separator = next((c for c in ";\t" if len(header) == 1 and c in header[0]), None)
+    if separator is not None:
+        cohort.problems.append(_problem_at(
+            shown, 1, f"columns separated by commas (the header is one cell holding "
+            f"{separator!r} between the names; save the file as 'CSV UTF-8 (comma delimited)')"))
+        return None
     if not _header_ok(header, shown, None, cohort):
         return None
     kinds = {f.name: f.kind for f in fields_of(name)}
@@ -105,7 +114,7 @@ def _read_csv(file: Path, name: str, cohort: RawCohort) -> RawTable | None:
     try:
         frame = pd.read_csv(
             io.StringIO(text),
-            dtype=as_text,  # type: ignore[arg-type]
+            dtype=as_text,
             keep_default_na=False,
             na_values=[""],
             skip_blank_lines=False,
@@ -113,26 +122,47 @@ def _read_csv(file: Path, name: str, cohort: RawCohort) -> RawTable | None:
             engine="c",
         )
     except (pd.errors.ParserError, ValueError) as err:
-        cohort.problems.append(_file_problem(shown, f"well-formed CSV ({_parser_message(err)})"))
+        cohort.problems.extend(_csv_problems(text, shown, len(header), err))
         return None
     frame.index = pd.RangeIndex(2, 2 + len(frame), name="row")
-    frame = frame.loc[~frame.isna().all(axis=1)]
+    # A row of empty or space-only cells is blank, as in a workbook (see _read_sheet).
+    empty = frame.isna()
+    for column in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[column].dtype):
+            empty[column] |= frame[column].str.isspace().eq(True)
+    frame = frame.loc[~empty.all(axis=1)]
     return RawTable(name, shown, None, frame, sha)
+
+
+def _csv_problems(text: str, file: str, width: int, err: Exception) -> list[Problem]:
+    """The rows behind a CSV parser error: every row with more cells than the header."""
+    problems = [
+        Problem(file, row, None, None, f"at most {width} cells, one per header column (this "
+                f"row has {len(record)}; a comma inside a value needs the value in double quotes)")
+        for row, record in enumerate(csv.reader(io.StringIO(text)), start=1)
+        if len(record) > width
+    ]
+    if problems:
+        return problems
+    message = _parser_message(err)
+    unclosed = re.search(r"EOF inside string starting at row (\d+)", message)
+    if unclosed:
+        # pandas counts rows from 0 at the header; a spreadsheet counts from 1.
+        return [Problem(file, int(unclosed.group(1)) + 1, None, None,
+                        "a closing double quote for the quoted cell that starts in this row")]
+    return [Problem(file, None, None, None, f"well-formed CSV ({message})")]
 
 
 def _parser_message(err: Exception) -> str:
     message = str(err).strip().splitlines()[-1]
-    # pandas says "line N" counting the header as line 1, as a spreadsheet does.
     return message.replace("Error tokenizing data. C error: ", "")
 
 
-def _problem_at(file: str, row: int, expected: str) -> object:
-    from ..errors import Problem
-
+def _problem_at(file: str, row: int, expected: str) -> Problem:
     return Problem(file, row, None, None, expected)
 
 
-def _header_ok(header: list[object], file: str, sheet: str | None, cohort: RawCohort) -> bool:
+def _header_ok(header: Sequence[object], file: str, sheet: str | None, cohort: RawCohort) -> bool:
     from ..errors import Problem
 
     ok = True
@@ -199,8 +229,9 @@ def _read_workbook(path: Path, cohort: RawCohort) -> None:
                 if table is not None:
                     cohort.tables[t.name] = table
             elif t.required:
+                what = t.description.lower().rstrip(".")
                 cohort.problems.append(
-                    _file_problem(shown, f"a sheet named {t.name!r} ({t.description.lower()}); "
+                    _file_problem(shown, f"a sheet named {t.name!r} ({what}); "
                                   f"the workbook has " + ", ".join(repr(s) for s in book.sheetnames))
                 )
     finally:
@@ -233,10 +264,14 @@ def _read_sheet(sheet: object, name: str, file: str, sha: str, cohort: RawCohort
         row_numbers.append(number)
         for h, v in zip(header, cells, strict=True):
             columns[str(h)].append(None if _blank(v) else v)
-    frame = pd.DataFrame(
-        {h: _excel_column(v) for h, v in columns.items()},
-        index=pd.Index(row_numbers, name="row", dtype="int64"),
-    )
+    index = pd.Index(row_numbers, name="row", dtype="int64")
+    # An explicit dtype per column: pandas >= 3 would otherwise re-infer object columns
+    # (datetime cells become datetime64 with NaT, text becomes its string dtype).
+    series = {}
+    for h, v in columns.items():
+        array = _excel_column(v)
+        series[h] = pd.Series(array, index=index, dtype=array.dtype)
+    frame = pd.DataFrame(series, index=index)
     return RawTable(name, file, name, frame, sha)
 
 

@@ -39,7 +39,7 @@ def validate_cohort(raw: RawCohort) -> Cohort:
         problems += found
     patients = typed.get("patients")
     if patients is not None and "patient_id" in patients.columns:
-        ids = set(patients["patient_id"].dropna())
+        ids = set(patients["patient_id"].dropna()) | _rejected_ids(raw.tables["patients"])
         for name in ("visits", "events", "adverse_events"):
             if name in typed:
                 problems += check_links(raw.tables[name], typed[name], ids)
@@ -78,6 +78,14 @@ def _parse_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     if raw.name == "patients":
         problems += check_dates(raw, frame)
     return frame, problems
+
+
+def _rejected_ids(raw: RawTable) -> set[str]:
+    """IDs reported for spaces around them: their rows in other tables are not unknown too."""
+    if "patient_id" not in raw.frame.columns:
+        return set()
+    cells = raw.frame["patient_id"].dropna()
+    return {str(v).strip() for v in cells if isinstance(v, str) and v != v.strip()}
 
 
 def _empty(name: str) -> pd.DataFrame:

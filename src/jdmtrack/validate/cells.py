@@ -30,6 +30,8 @@ __all__ = ["parse_column"]
 _NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
 _COMMA_DECIMAL = re.compile(r"^\s*[+-]?\d+,\d+\s*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_JOIN = "\x1f"  # ASCII unit separator: never typed in a cell
+_EDGE_SPACE = re.compile(r"\x1f[\s\x1f]|\s\x1f")  # no anchors: they make the scan slow
 
 
 def parse_column(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
@@ -37,10 +39,14 @@ def parse_column(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Seri
     parser = _PARSERS[spec.kind]
     typed, problems = parser(raw, spec, values)
     if spec.required:
+        # A cell already reported as bad is not also reported as empty.
+        reported = {p.row for p in problems}
         missing = _missing(typed)
         for row in values.index[missing]:
-            problems.append(raw.problem(int(row), spec.name, None,
-                                        f"{spec.expected()} (this column is required)"))
+            if int(row) not in reported:
+                problems.append(raw.problem(int(row), spec.name, None,
+                                            f"{spec.expected()} (this column is required; "
+                                            "the cell is empty)"))
     return typed, problems
 
 
@@ -115,7 +121,16 @@ def _all_text(values: pd.Series) -> bool:
 def _texts(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
     problems: list[Problem] = []
     if _all_text(values):
-        cells = values.to_numpy(dtype=object, na_value=None, copy=True)
+        # No na_value here: pandas 3.1 then returns a view despite copy=True, and the
+        # edits below would change the raw table. Empty cells become None below.
+        cells = values.to_numpy(dtype=object, copy=True)
+        present = values.notna().to_numpy()
+        # One C-level scan of all cells joined: blanks and spaces at a cell's edge are
+        # rare, so the per-cell work below runs only when the scan finds one.
+        joined = _JOIN + _JOIN.join(cells[present]) + _JOIN
+        if len(joined) > 2 and _EDGE_SPACE.search(joined) is None:
+            cells[~present] = None
+            return pd.Series(cells, index=values.index, name=spec.name, dtype=object), problems
         text = values.astype(object).where(values.notna(), "")
         stripped = text.str.strip()
         blank = (stripped == "").to_numpy()
@@ -186,7 +201,13 @@ def _lists(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
 
 def _bools(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
     cells = values.to_numpy(dtype=object)
-    if _all_text(values):
+    exact = ((values == "yes") | (values == "no") | values.isna()).to_numpy(dtype=bool)
+    if _all_text(values) and exact.all():
+        # The usual case, exactly 'yes'/'no' or empty: no per-cell work.
+        yes = (values == "yes").to_numpy(dtype=bool)
+        no = (values == "no").to_numpy(dtype=bool)
+        bad = np.zeros(len(cells), dtype=bool)
+    elif _all_text(values):
         words = values.astype(object).where(values.notna(), "").str.strip().str.lower()
         yes = (words == "yes").to_numpy()
         no = (words == "no").to_numpy()

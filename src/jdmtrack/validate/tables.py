@@ -120,22 +120,31 @@ def check_visit_timing(raw: RawTable, visits: pd.DataFrame, patients: pd.DataFra
     problems: list[Problem] = []
     if "patient_id" not in visits.columns or "patient_id" not in patients.columns:
         return problems
-    by_id = patients.drop_duplicates("patient_id").set_index("patient_id")
+    by_id = (patients.dropna(subset=["patient_id"]).drop_duplicates("patient_id")
+             .set_index("patient_id"))
     if "followup_weeks" in by_id.columns and "week" in visits.columns:
-        end = visits["patient_id"].map(by_id["followup_weeks"]).astype("float64")
+        end = _per_visit(visits["patient_id"], by_id["followup_weeks"]).astype("float64")
         bad = (visits["week"] > end).to_numpy()
         for row in visits.index[bad]:
             problems.append(raw.problem(int(row), "week", float(visits.at[row, "week"]),
                                         "a week within the patient's follow-up "
                                         f"(followup_weeks is {_show(end.at[row])})"))
     if "jaki_start_date" in by_id.columns and "visit_date" in visits.columns:
-        start = visits["patient_id"].map(by_id["jaki_start_date"])
+        start = _per_visit(visits["patient_id"], by_id["jaki_start_date"])
         bad = (visits["visit_date"] < start).to_numpy()
         for row in visits.index[bad]:
             problems.append(raw.problem(int(row), "visit_date", _show(visits.at[row, "visit_date"]),
                                         "a date on or after the patient's jaki_start_date "
                                         f"({_show(start.at[row])})"))
     return problems
+
+
+def _per_visit(ids: pd.Series, by_patient: pd.Series) -> pd.Series:
+    """A patient value for each visit (missing for an unknown patient), keeping its dtype.
+
+    Not ``Series.map``: pandas 3.1 raises TypeError mapping through an empty datetime Series.
+    """
+    return pd.Series(by_patient.reindex(ids.to_numpy()).to_numpy(), index=ids.index)
 
 
 def _field(table_name: str, name: str) -> Field:
