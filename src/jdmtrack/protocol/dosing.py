@@ -1,0 +1,426 @@
+"""JAK-inhibitor dose check against a reference table (data, not code).
+
+The reference table is a CSV file, one row per band:
+
+==================== ===========================================================
+column               meaning
+==================== ===========================================================
+drug                 ``tofacitinib`` / ``ruxolitinib`` / ``baricitinib``
+weight_min_kg        band's lower weight, inclusive (empty: no lower limit)
+weight_max_kg        band's upper weight, exclusive (empty: no upper limit)
+egfr_min, egfr_max   eGFR band (mL/min/1.73 m2), min inclusive, max exclusive
+recommended          ``yes``; ``no`` flags the band "not recommended"
+reference_mg_day     reference daily dose: less is ``below_reference``
+maximum_mg_day       maximum daily dose: more is ``above_maximum``
+reference_mg_kg_day  optional reference in mg/kg/day
+maximum_mg_kg_day    optional maximum in mg/kg/day
+source               where the band comes from (required)
+==================== ===========================================================
+
+The bundled table (``jdmtrack/data/dose_reference/jaki_dose_reference.csv``) holds the
+bands of Ding 2021 for tofacitinib and ruxolitinib (< 25 kg 2.5 mg twice daily, >= 25 kg
+5 mg twice daily, highest dose used 7.5 mg twice daily) and the paediatric label bands of
+baricitinib (10 to < 30 kg 2 mg once daily, >= 30 kg 4 mg once daily; eGFR 30 to < 60
+halves the dose; eGFR < 30 not recommended). No JAKi is licensed for JDM: these are
+references, not recommendations. A user table replaces it through the settings.
+
+Each visit's ``dose_check`` is ``ok``, ``below_reference``, ``above_maximum``,
+``not_recommended`` or ``not_evaluable``. When weight or eGFR is missing the check is
+still decided if every band the visit could fall in gives the same answer. Visits at or
+after ``jaki_stop_week`` are ``not_evaluable`` (off drug, no warning). Daily doses are
+compared after rounding to 1 microgram (6 decimals), which removes the binary residue of
+the mg-per-dose x doses-per-day product without moving any real dose.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from ..criteria._visits import (
+    FALSE,
+    TRUE,
+    UNKNOWN,
+    CriterionResult,
+    VisitTable,
+    as_visit_table,
+    both,
+    category_series,
+    tri_from_bool,
+)
+from ..errors import InputError, Problem
+from ..fields import JAKI_DRUGS
+
+__all__ = [
+    "DOSE_CHECK_CATEGORIES",
+    "DOSE_DECIMALS",
+    "DOSE_REFERENCE_COLUMNS",
+    "DoseBand",
+    "DoseReference",
+    "check_jaki_dose",
+    "dose_methods",
+    "load_dose_reference",
+    "parse_dose_reference",
+]
+
+DOSE_REFERENCE_COLUMNS = (
+    "drug", "weight_min_kg", "weight_max_kg", "egfr_min", "egfr_max", "recommended",
+    "reference_mg_day", "maximum_mg_day", "reference_mg_kg_day", "maximum_mg_kg_day",
+    "source",
+)
+_NUMBER_COLUMNS = DOSE_REFERENCE_COLUMNS[1:5] + DOSE_REFERENCE_COLUMNS[6:10]
+_BUNDLED = "jaki_dose_reference.csv"
+# Doses are compared at 1 microgram resolution (see the module docstring).
+DOSE_DECIMALS = 6
+
+DOSE_CHECK_CATEGORIES = ("ok", "below_reference", "above_maximum", "not_recommended",
+                         "not_evaluable")
+_OK, _BELOW, _ABOVE, _NOT_RECOMMENDED, _UNDECIDED = range(5)
+
+
+@dataclass(frozen=True)
+class DoseBand:
+    """One row of the reference table (open limits are +-inf; absent doses are None)."""
+
+    row: int
+    drug: str
+    weight_min_kg: float
+    weight_max_kg: float
+    egfr_min: float
+    egfr_max: float
+    recommended: bool
+    reference_mg_day: float | None
+    maximum_mg_day: float | None
+    reference_mg_kg_day: float | None
+    maximum_mg_kg_day: float | None
+    source: str
+
+    @property
+    def weight_banded(self) -> bool:
+        return not (math.isinf(self.weight_min_kg) and math.isinf(self.weight_max_kg))
+
+    @property
+    def egfr_banded(self) -> bool:
+        return not (math.isinf(self.egfr_min) and math.isinf(self.egfr_max))
+
+
+@dataclass(frozen=True)
+class DoseReference:
+    """A validated dose reference table and the file it came from."""
+
+    path: str
+    bands: tuple[DoseBand, ...]
+    bundled: bool = False
+
+
+def _parse_number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and value >= 0 else None
+
+
+def _validate_row(name: str, number: int, raw: dict[str, str], problems: list[Problem]
+                  ) -> DoseBand | None:
+    start = len(problems)
+    cell = {k: (raw.get(k) or "").strip() for k in DOSE_REFERENCE_COLUMNS}
+
+    def bad(column: str, expected: str) -> None:
+        problems.append(Problem(name, number, column, cell[column], expected))
+
+    if cell["drug"] not in JAKI_DRUGS:
+        bad("drug", "one of " + ", ".join(repr(d) for d in JAKI_DRUGS))
+    numbers: dict[str, float | None] = {}
+    for column in _NUMBER_COLUMNS:
+        if cell[column] == "":
+            numbers[column] = None
+            continue
+        value = _parse_number(cell[column])
+        if value is None:
+            bad(column, "a number >= 0 or an empty cell")
+        numbers[column] = value
+    if cell["recommended"] not in ("yes", "no"):
+        bad("recommended", "'yes' or 'no'")
+    if not cell["source"]:
+        bad("source", "the source of the band (text)")
+    for low, high in (("weight_min_kg", "weight_max_kg"), ("egfr_min", "egfr_max")):
+        lo, hi = numbers.get(low), numbers.get(high)
+        if lo is not None and hi is not None and lo >= hi:
+            bad(high, f"a number greater than {low} ({cell[low]})")
+    doses = ("reference_mg_day", "maximum_mg_day", "reference_mg_kg_day", "maximum_mg_kg_day")
+    given = [c for c in doses if cell[c] != ""]
+    if cell["recommended"] == "yes" and not given:
+        bad("reference_mg_day", "a reference or maximum dose when recommended is 'yes'")
+    if cell["recommended"] == "no":
+        for column in given:
+            bad(column, "an empty cell when recommended is 'no'")
+    for ref, top in (("reference_mg_day", "maximum_mg_day"),
+                     ("reference_mg_kg_day", "maximum_mg_kg_day")):
+        r, t = numbers.get(ref), numbers.get(top)
+        if r is not None and t is not None and t < r:
+            bad(top, f"a number >= {ref} ({cell[ref]})")
+    if len(problems) > start:
+        return None
+
+    def limit(column: str, default: float) -> float:
+        value = numbers[column]
+        return default if value is None else value
+
+    return DoseBand(
+        row=number, drug=cell["drug"],
+        weight_min_kg=limit("weight_min_kg", -math.inf),
+        weight_max_kg=limit("weight_max_kg", math.inf),
+        egfr_min=limit("egfr_min", -math.inf), egfr_max=limit("egfr_max", math.inf),
+        recommended=cell["recommended"] == "yes",
+        reference_mg_day=numbers["reference_mg_day"], maximum_mg_day=numbers["maximum_mg_day"],
+        reference_mg_kg_day=numbers["reference_mg_kg_day"],
+        maximum_mg_kg_day=numbers["maximum_mg_kg_day"], source=cell["source"])
+
+
+def _overlaps(a: DoseBand, b: DoseBand) -> bool:
+    return (a.drug == b.drug and a.weight_min_kg < b.weight_max_kg
+            and b.weight_min_kg < a.weight_max_kg and a.egfr_min < b.egfr_max
+            and b.egfr_min < a.egfr_max)
+
+
+def parse_dose_reference(text: str, name: str, *, bundled: bool = False) -> DoseReference:
+    """Validate the text of a dose reference CSV; every problem is reported at once.
+
+    Raises
+    ------
+    InputError
+        Listing each bad cell by file, row (header = 1) and column.
+
+    Examples
+    --------
+    >>> header = ",".join(DOSE_REFERENCE_COLUMNS)
+    >>> rows = ["filgotinib,,25,,,yes,5,15,,,Ding 2021", "tofacitinib,30,20,,,maybe,,,,,x"]
+    >>> try:
+    ...     parse_dose_reference("\\n".join([header, *rows]), "my.csv")
+    ... except InputError as err:
+    ...     print(err)
+    3 problems in the input:
+      my.csv, row 2, column 'drug': got 'filgotinib', expected one of 'tofacitinib', \
+'ruxolitinib', 'baricitinib'
+      my.csv, row 3, column 'recommended': got 'maybe', expected 'yes' or 'no'
+      my.csv, row 3, column 'weight_max_kg': got '20', expected a number greater than \
+weight_min_kg (30)
+    """
+    problems: list[Problem] = []
+    reader = csv.DictReader(text.splitlines())
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in DOSE_REFERENCE_COLUMNS if c not in header]
+    if missing:
+        problems.append(Problem(name, 1, None, None,
+                                "columns " + ", ".join(DOSE_REFERENCE_COLUMNS)
+                                + "; missing: " + ", ".join(missing)))
+    for column in header:
+        if column not in DOSE_REFERENCE_COLUMNS:
+            problems.append(Problem(name, 1, column, column,
+                                    "one of the columns " + ", ".join(DOSE_REFERENCE_COLUMNS)))
+    bands: list[DoseBand] = []
+    for number, raw in enumerate(reader, start=2):
+        cleaned = {(k or "").strip(): v for k, v in raw.items() if k is not None}
+        if None in raw:
+            problems.append(Problem(name, number, None, None,
+                                    f"at most {len(header)} cells in a row"))
+        if not any((v or "").strip() for v in cleaned.values() if isinstance(v, str)):
+            continue
+        if missing:
+            # Check what can be checked without the absent columns.
+            cleaned = {**{c: "" for c in missing}, **cleaned}
+            row_problems: list[Problem] = []
+            _validate_row(name, number, cleaned, row_problems)
+            problems += [p for p in row_problems if p.column not in missing]
+            continue
+        band = _validate_row(name, number, cleaned, problems)
+        if band is not None:
+            bands.append(band)
+    for i, later in enumerate(bands):
+        for earlier in bands[:i]:
+            if _overlaps(earlier, later):
+                problems.append(Problem(
+                    name, later.row, "weight_min_kg", None,
+                    f"a weight/eGFR band for {later.drug} that does not overlap row "
+                    f"{earlier.row}"))
+    if not bands and not problems:
+        problems.append(Problem(name, None, None, None, "at least one band"))
+    if problems:
+        raise InputError(problems)
+    return DoseReference(name, tuple(bands), bundled)
+
+
+def load_dose_reference(path: str | Path | None = None) -> DoseReference:
+    """Read and validate a dose reference table; None reads the bundled one.
+
+    Examples
+    --------
+    >>> reference = load_dose_reference()
+    >>> [(b.drug, b.weight_min_kg, b.reference_mg_day) for b in reference.bands][:2]
+    [('tofacitinib', -inf, 5.0), ('tofacitinib', 25.0, 10.0)]
+    """
+    if path is None:
+        source = resources.files("jdmtrack").joinpath("data", "dose_reference", _BUNDLED)
+        return parse_dose_reference(source.read_text(encoding="utf-8-sig"), _BUNDLED,
+                                    bundled=True)
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError([Problem(name, None, None, None, "an existing file")]) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError([Problem(name, None, None, None,
+                                  f"a readable UTF-8 CSV file ({err})")]) from None
+    return parse_dose_reference(text, name)
+
+
+def dose_methods(reference: DoseReference) -> list[str]:
+    """The methods-section sentence for the dose check."""
+    if reference.bundled:
+        table = ("the bundled reference bands (tofacitinib and ruxolitinib: Ding et al. "
+                 "2021, < 25 kg 2.5 mg and >= 25 kg 5 mg twice daily, maximum 7.5 mg twice "
+                 "daily; baricitinib: paediatric label, 10 to < 30 kg 2 mg and >= 30 kg 4 mg "
+                 "once daily, halved for eGFR 30 to < 60, not recommended below 30)")
+    else:
+        table = f"the reference table {Path(reference.path).name}"
+    return [
+        f"JAK-inhibitor daily doses (mg per dose x doses per day) were compared with {table} "
+        "by weight and eGFR band and classed as below the reference, above the maximum, "
+        "in a not-recommended band, or adequate.",
+    ]
+
+
+def _band_tri(values: npt.NDArray[np.float64], low: float, high: float, banded: bool
+              ) -> npt.NDArray[np.int8]:
+    if not banded:
+        return np.full(len(values), TRUE, dtype=np.int8)
+    with np.errstate(invalid="ignore"):
+        inside = (values >= low) & (values < high)
+    return tri_from_bool(inside, ~np.isnan(values))
+
+
+def _verdict(band: DoseBand, mg_day: npt.NDArray[np.float64],
+             mg_kg_day: npt.NDArray[np.float64]) -> npt.NDArray[np.intp]:
+    n = len(mg_day)
+    if not band.recommended:
+        return np.full(n, _NOT_RECOMMENDED, dtype=np.intp)
+    above = np.zeros(n, dtype=np.bool_)
+    below = np.zeros(n, dtype=np.bool_)
+    unknown = np.zeros(n, dtype=np.bool_)
+    for dose, reference, maximum in ((mg_day, band.reference_mg_day, band.maximum_mg_day),
+                                     (mg_kg_day, band.reference_mg_kg_day,
+                                      band.maximum_mg_kg_day)):
+        if reference is None and maximum is None:
+            continue
+        unknown |= np.isnan(dose)
+        with np.errstate(invalid="ignore"):
+            if maximum is not None:
+                above |= dose > maximum
+            if reference is not None:
+                below |= dose < reference
+    verdict = np.where(above, _ABOVE, np.where(below, _BELOW, _OK))
+    return np.asarray(np.where(unknown, _UNDECIDED, verdict), dtype=np.intp)
+
+
+def check_jaki_dose(visits: pd.DataFrame | VisitTable, patients: pd.DataFrame,
+                    reference: DoseReference | None = None) -> CriterionResult:
+    """Compare each visit's JAKi dose with the reference band it falls in.
+
+    Parameters
+    ----------
+    visits
+        Scored visits with ``jaki_mg_day``, ``jaki_mg_kg_day``, ``weight_kg``, ``egfr``.
+    patients
+        ``patient_id``, ``jaki_drug`` and optionally ``jaki_stop_week``.
+    reference
+        A table from :func:`load_dose_reference`; None uses the bundled table.
+
+    Returns
+    -------
+    CriterionResult
+        ``columns["dose_check"]``; a warning per ``not_evaluable`` visit on drug.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"patient_id": ["1", "2"], "jaki_drug": ["ruxolitinib", "baricitinib"]})
+    >>> v = pd.DataFrame({"patient_id": ["1", "1", "2", "2"], "week": [0.0, 4.0, 0.0, 4.0],
+    ...                   "weight_kg": [24.9, 25.0, 35.0, 35.0], "egfr": [110.0, 110.0, 90.0, 25.0],
+    ...                   "jaki_mg_day": [5.0, 5.0, 4.0, 4.0]})
+    >>> check_jaki_dose(v, p).columns["dose_check"].tolist()
+    ['ok', 'below_reference', 'ok', 'not_recommended']
+    """
+    table = as_visit_table(visits)
+    reference = load_dose_reference() if reference is None else reference
+    n = table.n
+    # Per patient code: the drug (index into JAKI_DRUGS, -1 unknown) and the stop week.
+    drug_of = np.full(len(table.patient_ids), -1, dtype=np.intp)
+    stop_of = np.full(len(table.patient_ids), np.nan)
+    if "patient_id" in patients.columns:
+        codes = table.codes_of(patients["patient_id"])
+        known = codes >= 0
+        if "jaki_drug" in patients.columns:
+            drugs = pd.Index(JAKI_DRUGS, dtype=object).get_indexer(
+                pd.Index(patients["jaki_drug"].to_numpy(dtype=object), dtype=object))
+            drug_of[codes[known]] = drugs[known]
+        if "jaki_stop_week" in patients.columns:
+            stops = pd.to_numeric(patients["jaki_stop_week"], errors="coerce").to_numpy(
+                dtype=np.float64, na_value=np.nan)
+            stop_of[codes[known]] = stops[known]
+    drug = table.per_patient(drug_of, table.patient_code, -1)
+    stop = table.per_patient(stop_of, table.patient_code, np.nan)
+    weight, egfr = table.number("weight_kg"), table.number("egfr")
+    mg_day = np.round(table.number("jaki_mg_day"), DOSE_DECIMALS)
+    mg_kg_day = np.round(table.number("jaki_mg_kg_day"), DOSE_DECIMALS)
+
+    agreed = np.full(n, -1, dtype=np.intp)
+    conflict = np.zeros(n, dtype=np.bool_)
+    weight_needed = np.zeros(n, dtype=np.bool_)
+    egfr_needed = np.zeros(n, dtype=np.bool_)
+    drug_known = drug >= 0
+    for band in reference.bands:
+        same_drug = tri_from_bool(drug == JAKI_DRUGS.index(band.drug), drug_known)
+        w = _band_tri(weight, band.weight_min_kg, band.weight_max_kg, band.weight_banded)
+        e = _band_tri(egfr, band.egfr_min, band.egfr_max, band.egfr_banded)
+        match = both(same_drug, w, e)
+        candidate = match != FALSE
+        weight_needed |= (same_drug == TRUE) & (w == UNKNOWN)
+        egfr_needed |= (same_drug == TRUE) & (e == UNKNOWN)
+        verdict = _verdict(band, mg_day, mg_kg_day)
+        conflict |= candidate & (agreed >= 0) & (agreed != verdict)
+        agreed = np.where(candidate & (agreed < 0), verdict, agreed)
+    code = np.where((agreed >= 0) & ~conflict, agreed, _UNDECIDED)
+    with np.errstate(invalid="ignore"):
+        off_drug = table.week >= stop
+    code = np.where(off_drug, _UNDECIDED, code)
+    columns = pd.DataFrame({"dose_check": category_series(code, DOSE_CHECK_CATEGORIES,
+                                                          table.index)}, index=table.index)
+    undecided = (code == _UNDECIDED) & ~off_drug
+    no_dose = np.isnan(mg_day) & np.isnan(mg_kg_day)
+    missing = {
+        "jaki_drug": ~drug_known,
+        "jaki_mg_day": drug_known & no_dose,
+        "weight_kg": drug_known & ~no_dose & weight_needed,
+        "egfr": drug_known & ~no_dose & egfr_needed,
+    }
+    explained = missing["jaki_drug"] | missing["jaki_mg_day"] | missing["weight_kg"] | \
+        missing["egfr"]
+    warnings = table.patterned_warnings(missing, undecided & explained,
+                                        "dose_check_not_evaluable",
+                                        "JAKi dose not checked: {columns} missing")
+    no_band = np.flatnonzero(undecided & ~explained)
+    warnings += table.row_warnings(
+        no_band, "dose_check_no_band",
+        [f"JAKi dose not checked: no band of {reference.path} covers {JAKI_DRUGS[d]} at "
+         f"weight {w:g} kg, eGFR {e:g}" for d, w, e in zip(
+             drug[no_band].tolist(), weight[no_band].tolist(), egfr[no_band].tolist(),
+             strict=True)],
+        "weight_kg")
+    return CriterionResult(columns, warnings, dose_methods(reference))
