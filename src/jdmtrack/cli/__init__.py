@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from .._version import __version__
-from . import commands_analysis, commands_data, commands_dictionary
+from . import commands_analysis, commands_data, commands_demo, commands_dictionary, commands_redcap
 
 __all__ = ["main"]
 
@@ -24,6 +24,7 @@ def main() -> None:
     """
 
 
-for _module in (commands_data, commands_analysis, commands_dictionary):
+for _module in (commands_data, commands_analysis, commands_dictionary, commands_demo,
+                commands_redcap):
     for _command in _module.COMMANDS:
         main.add_command(_command)
