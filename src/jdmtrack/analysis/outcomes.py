@@ -10,11 +10,11 @@ import pandas as pd
 from ..errors import ComputationError
 from ..fields import DERIVED_FIELDS, fields_of
 from ..stats.adjust import p_adjust
-from ..stats.friedman import friedman
+from ..stats.friedman import friedman_test
 from ..stats.layout import wide_from_long
 from ..stats.mixed import mixed_model
 from ..stats.paired import compare_with_baseline
-from ..stats.skillings_mack import skillings_mack
+from ..stats.skillings_mack import skillings_mack_test
 from .common import describe_dict, week_key
 from .settings import AnalysisSettings
 
@@ -82,12 +82,12 @@ def _one_measure(visits: pd.DataFrame, name: str, weeks: tuple[float, ...],
     values = table.values[:, columns]
     complete = ~np.isnan(values).any(axis=1)
     if complete.sum() >= 2:
-        out["friedman"] = _safe(lambda: friedman(values[complete], weeks=weeks_seen,
+        out["friedman"] = _safe(lambda: friedman_test(values[complete], weeks=weeks_seen,
                                                  alpha=settings.alpha,
                                                  resamples=settings.resamples,
                                                  seed=settings.seed).as_dict())
     if np.isnan(values).any() and (~np.isnan(values)).sum(axis=1).max() >= 2:
-        out["skillings_mack"] = _safe(lambda: skillings_mack(values, weeks=weeks_seen).as_dict())
+        out["skillings_mack"] = _safe(lambda: skillings_mack_test(values, weeks=weeks_seen).as_dict())
     comparisons = {}
     for j, week in enumerate(weeks_seen[1:], start=1):
         result = compare_with_baseline(values[:, 0], values[:, j], alpha=settings.alpha)

@@ -1,0 +1,143 @@
+"""Small-sample statistics for real-world JDM studies, in agreement with R.
+
+Pure functions over numpy arrays and sequences, returning frozen ``<Thing>Result`` dataclasses
+at full precision (only ``jdmtrack.report`` rounds). Every result names the ``method`` that
+produced it and its ``n``; tests with an exact distribution also give ``min_attainable_p`` and
+say when n is too small for the test ever to reach ``alpha``. A statistic that cannot be
+computed from the data is ``None`` with a ``note`` saying why, never a silent NaN;
+``as_dict()`` gives the JSON-ready form with the key names of the results file (design.md).
+
+Modules: ``quantiles`` (Hyndman-Fan types 1-9, default 6), ``descriptive``, ``wilcoxon``
+(exact and asymptotic signed-rank, Hodges-Lehmann), ``paired`` (paired t,
+``compare_with_baseline``), ``adjust`` (Holm, Bonferroni, BH), ``layout`` (long to wide),
+``friedman`` (with exact / Monte Carlo permutation p), ``skillings_mack``, ``mixed`` (REML
+random-intercept model), ``proportions`` (Clopper-Pearson, exact binomial, exact McNemar),
+``survival`` (Kaplan-Meier), ``safety`` (events per 100 patient-years).
+
+The R calls each function is checked against are listed in tests/reference/stats/README.md.
+"""
+
+from __future__ import annotations
+
+from jdmtrack.stats._common import DEFAULT_ALPHA, DEFAULT_CONF_LEVEL
+from jdmtrack.stats.adjust import (
+    P_ADJUST_METHODS,
+    PAdjustResult,
+    p_adjust,
+)
+from jdmtrack.stats.descriptive import (
+    CategoricalResult,
+    DescriptiveResult,
+    describe,
+    describe_categorical,
+)
+from jdmtrack.stats.friedman import (
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    FriedmanResult,
+    friedman_permutation_p,
+    friedman_test,
+)
+from jdmtrack.stats.layout import (
+    WideTable,
+    wide_from_long,
+)
+from jdmtrack.stats.mixed import (
+    MixedModelResult,
+    WeekEffect,
+    mixed_model,
+)
+from jdmtrack.stats.paired import (
+    PairedTResult,
+    VsBaselineResult,
+    compare_with_baseline,
+    paired_t,
+)
+from jdmtrack.stats.proportions import (
+    BinomialTestResult,
+    McNemarResult,
+    ProportionResult,
+    binomial_test,
+    clopper_pearson,
+    mcnemar_exact,
+    mcnemar_exact_from_pairs,
+)
+from jdmtrack.stats.quantiles import (
+    DEFAULT_QUANTILE_TYPE,
+    QUANTILE_TYPES,
+    quantile,
+    sample_quantiles,
+)
+from jdmtrack.stats.safety import (
+    WEEKS_PER_YEAR,
+    EventRateResult,
+    event_rate,
+    event_rate_by_patient,
+    patient_years,
+)
+from jdmtrack.stats.skillings_mack import (
+    SkillingsMackResult,
+    skillings_mack_test,
+)
+from jdmtrack.stats.survival import (
+    KaplanMeierResult,
+    kaplan_meier,
+)
+from jdmtrack.stats.wilcoxon import (
+    HodgesLehmannResult,
+    WilcoxonResult,
+    hodges_lehmann,
+    wilcoxon_min_attainable_p,
+    wilcoxon_signed_rank,
+)
+
+__all__ = [
+    "DEFAULT_ALPHA",
+    "DEFAULT_CONF_LEVEL",
+    "DEFAULT_QUANTILE_TYPE",
+    "DEFAULT_RESAMPLES",
+    "DEFAULT_SEED",
+    "P_ADJUST_METHODS",
+    "QUANTILE_TYPES",
+    "WEEKS_PER_YEAR",
+    "BinomialTestResult",
+    "CategoricalResult",
+    "DescriptiveResult",
+    "EventRateResult",
+    "FriedmanResult",
+    "HodgesLehmannResult",
+    "KaplanMeierResult",
+    "McNemarResult",
+    "MixedModelResult",
+    "PAdjustResult",
+    "PairedTResult",
+    "ProportionResult",
+    "SkillingsMackResult",
+    "VsBaselineResult",
+    "WeekEffect",
+    "WideTable",
+    "WilcoxonResult",
+    "binomial_test",
+    "clopper_pearson",
+    "compare_with_baseline",
+    "describe",
+    "describe_categorical",
+    "event_rate",
+    "event_rate_by_patient",
+    "friedman_permutation_p",
+    "friedman_test",
+    "hodges_lehmann",
+    "kaplan_meier",
+    "mcnemar_exact",
+    "mcnemar_exact_from_pairs",
+    "mixed_model",
+    "p_adjust",
+    "paired_t",
+    "patient_years",
+    "quantile",
+    "sample_quantiles",
+    "skillings_mack_test",
+    "wide_from_long",
+    "wilcoxon_min_attainable_p",
+    "wilcoxon_signed_rank",
+]

@@ -1,0 +1,332 @@
+"""Linear mixed model: each follow-up week against baseline, random intercept per patient.
+
+The model is R ``lme4::lmer(y ~ factor(week) + (1 | id), REML = TRUE)``: a fixed effect per
+week (the first week, normally week 0, is the reference, so each coefficient is the mean
+change from baseline) and a normal random intercept per patient. It uses every observed
+visit, so patients with missing visits stay in: the missing-data sensitivity analysis of
+design.md.
+
+Estimation (our own, not statsmodels, so that it is exact to the optimiser's tolerance and
+emits no ConvergenceWarning): with ``theta = sigma_patient / sigma`` the covariance of patient
+i's m_i observations is ``sigma^2 (I + theta^2 J)``, whose inverse and determinant are closed
+form. For each theta the fixed effects are generalised least squares and sigma^2 is profiled
+out, leaving the one-dimensional REML criterion of lme4 (Bates et al. 2015, eq. 42)::
+
+    d(theta) = sum_i log(1 + m_i theta^2) + log det(X' V^-1 X)
+               + (N - p) (1 + log(2 pi r^2(theta) / (N - p)))
+
+minimised over theta >= 0 by a grid search (0 and 161 values from 1e-4 to 1e4) followed by
+the root of its analytic derivative in theta^2 (``scipy.optimize.brentq``, relative
+tolerance 1e-15), which is precise where the criterion itself is flat; theta = 0 (a
+"singular" fit, no between-patient variance) is allowed and reported. Standard errors are
+``sqrt(diag(sigma^2 (X' V^-1 X)^-1))`` as lme4 ``vcov``.
+
+**p-values and CIs are Wald z** (normal reference distribution: estimate / SE, and
+estimate +- 1.96 SE), computed from the same estimates and SEs that lme4 reports; no
+Satterthwaite or Kenward-Roger degrees of freedom. With few patients Wald z is
+anti-conservative: the report should say so.
+
+References
+----------
+Bates D, Maechler M, Bolker B, Walker S. Fitting linear mixed-effects models using lme4.
+J Stat Softw. 2015;67(1):1-48. doi:10.18637/jss.v067.i01
+Laird NM, Ware JH. Random-effects models for longitudinal data. Biometrics. 1982;38:963-974.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import optimize, special
+
+from jdmtrack.errors import ComputationError
+from jdmtrack.stats._common import (
+    DEFAULT_CONF_LEVEL,
+    FloatArray,
+    as_float_vector,
+    as_float_vector_with_missing,
+    check_conf_level,
+    finite_or_none,
+    week_key,
+    week_keys,
+)
+
+__all__ = ["MixedModelResult", "WeekEffect", "mixed_model"]
+
+_THETA_GRID = np.concatenate(([0.0], np.logspace(-4.0, 4.0, 161)))
+# REML criterion differences below this are rounding noise (deviance units).
+_BOUNDARY_TOL = 1e-9
+# lme4::isSingular's default tolerance on theta.
+_SINGULAR_TOL = 1e-4
+
+
+@dataclass(frozen=True)
+class WeekEffect:
+    """Fixed effect of one week against the reference (baseline) week."""
+
+    week: float
+    estimate: float
+    se: float
+    z: float
+    p_value: float
+    ci_low: float
+    ci_high: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """Results-file form: ``{estimate, se, ci95, p_value}`` plus ``z``."""
+        return {
+            "estimate": self.estimate,
+            "se": self.se,
+            "ci95": [self.ci_low, self.ci_high],
+            "p_value": self.p_value,
+            "z": self.z,
+        }
+
+
+@dataclass(frozen=True)
+class MixedModelResult:
+    """REML random-intercept model with one fixed effect per week."""
+
+    weeks: tuple[float, ...]
+    reference_week: float | None
+    n_patients: int
+    n_observations: int
+    estimates: tuple[WeekEffect, ...]
+    intercept: float | None
+    intercept_se: float | None
+    sigma_patient: float | None
+    sigma_residual: float | None
+    theta: float | None
+    reml_criterion: float | None
+    converged: bool
+    singular: bool
+    conf_level: float
+    method: str
+    note: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Results-file form: ``{weeks, n_patients, n_observations, estimates: {week:
+        {estimate, se, ci95, p_value}}}`` plus the variance components and fit status."""
+        return {
+            "weeks": week_keys(self.weeks),
+            "reference_week": None if self.reference_week is None
+            else week_key(self.reference_week),
+            "n_patients": self.n_patients,
+            "n_observations": self.n_observations,
+            "estimates": {week_key(e.week): e.as_dict() for e in self.estimates},
+            "intercept": finite_or_none(self.intercept),
+            "intercept_se": finite_or_none(self.intercept_se),
+            "sd_patient": finite_or_none(self.sigma_patient),
+            "sd_residual": finite_or_none(self.sigma_residual),
+            "reml_criterion": finite_or_none(self.reml_criterion),
+            "converged": self.converged,
+            "singular": self.singular,
+            "method": self.method,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class _Fit:
+    criterion: float
+    beta: FloatArray
+    xtvx: FloatArray
+    rss: float
+
+
+class _Design:
+    """Per-patient sums needed to evaluate the profiled REML criterion quickly."""
+
+    def __init__(self, x: FloatArray, y: FloatArray, groups: np.ndarray[Any, Any]) -> None:
+        self.x, self.y = x, y
+        self.n, self.p = x.shape
+        _, index, sizes = np.unique(groups, return_inverse=True, return_counts=True)
+        self.index = index
+        self.sizes = sizes.astype(np.float64)
+        self.group_x = np.zeros((sizes.size, self.p))
+        np.add.at(self.group_x, index, x)
+        self.group_y = np.bincount(index, weights=y, minlength=sizes.size)
+        self.xtx = x.T @ x
+        self.xty = x.T @ y
+
+    def fit(self, theta: float) -> _Fit:
+        t2 = theta * theta
+        c = t2 / (1.0 + self.sizes * t2)
+        xtvx = self.xtx - (self.group_x * c[:, None]).T @ self.group_x
+        xtvy = self.xty - self.group_x.T @ (c * self.group_y)
+        beta = np.asarray(np.linalg.solve(xtvx, xtvy), dtype=np.float64)
+        resid = self.y - self.x @ beta
+        # e' V^-1 e as a sum of non-negative terms (no cancellation for large theta):
+        # within-patient squares plus m_i mean_i^2 / (1 + m_i theta^2).
+        means = np.bincount(self.index, weights=resid, minlength=self.sizes.size) / self.sizes
+        within = resid - means[self.index]
+        rss = float(within @ within + np.sum(self.sizes * means**2 / (1.0 + self.sizes * t2)))
+        dof = self.n - self.p
+        _, logdet = np.linalg.slogdet(xtvx)
+        criterion = (
+            float(np.sum(np.log1p(self.sizes * t2)))
+            + float(logdet)
+            + dof * (1.0 + math.log(2.0 * math.pi * rss / dof))
+        )
+        return _Fit(criterion, beta, xtvx, rss)
+
+
+    def slope(self, t2: float) -> float:
+        """d criterion / d(theta^2), analytically (envelope theorem for beta):
+
+        sum m_i / (1 + m_i t) - sum c_i' s_i' A^-1 s_i - (N - p) sum c_i' (1'e_i)^2 / r^2,
+        with t = theta^2, c_i' = 1 / (1 + m_i t)^2, A = X' V^-1 X and s_i patient i's column
+        sums of X. Its root is located to machine precision, unlike the flat criterion.
+        """
+        fit = self.fit(math.sqrt(t2))
+        dc = 1.0 / (1.0 + self.sizes * t2) ** 2
+        resid = self.y - self.x @ fit.beta
+        sums = np.bincount(self.index, weights=resid, minlength=self.sizes.size)
+        leverage = np.sum(self.group_x.T * np.linalg.solve(fit.xtvx, self.group_x.T), axis=0)
+        dof = float(self.n - self.p)
+        slope: float = (
+            float(np.sum(self.sizes / (1.0 + self.sizes * t2)))
+            - float(np.sum(dc * leverage))
+            - dof * float(np.sum(dc * sums**2)) / fit.rss
+        )
+        return slope
+
+
+def _minimise(design: _Design) -> tuple[float, bool]:
+    """theta minimising the REML criterion: grid search, then the root of its slope."""
+    values = [design.fit(float(t)).criterion for t in _THETA_GRID]
+    best = int(np.argmin(values))
+    if best == _THETA_GRID.size - 1:
+        return float(_THETA_GRID[best]), False  # unbounded: no finite optimum found
+    lower = float(_THETA_GRID[max(best - 1, 0)]) ** 2
+    upper = float(_THETA_GRID[best + 1]) ** 2
+    converged = True
+    if design.slope(lower) >= 0.0:
+        theta = math.sqrt(lower)  # only when lower = 0: the criterion rises from the boundary
+    elif design.slope(upper) <= 0.0:
+        found = optimize.minimize_scalar(
+            lambda t: design.fit(float(t)).criterion, bounds=(math.sqrt(lower),
+                                                              math.sqrt(upper)),
+            method="bounded", options={"xatol": 1e-12, "maxiter": 1000},
+        )
+        theta, converged = float(found.x), bool(found.success)
+    else:
+        root, info = optimize.brentq(design.slope, lower, upper, xtol=1e-300, rtol=1e-15,
+                                     maxiter=500, full_output=True)
+        theta, converged = math.sqrt(root), bool(info.converged)
+    # A boundary optimum: theta = 0 unless a positive theta is better by more than rounding.
+    if design.fit(0.0).criterion <= design.fit(theta).criterion + _BOUNDARY_TOL:
+        theta = 0.0
+    return theta, converged
+
+
+def mixed_model(
+    subject: Sequence[Hashable],
+    week: Sequence[float] | Any,
+    value: Sequence[float | None] | Any,
+    *,
+    reference_week: float | None = None,
+    conf_level: float = DEFAULT_CONF_LEVEL,
+) -> MixedModelResult:
+    """Fit ``value ~ factor(week) + (1 | subject)`` by REML (as lme4 ``lmer``).
+
+    Parameters
+    ----------
+    subject, week, value
+        Long format, one row per visit; rows with a missing value are dropped.
+    reference_week
+        The baseline level (default: the first week observed).
+    conf_level
+        Of the Wald intervals.
+
+    Returns
+    -------
+    MixedModelResult
+        ``estimates`` holds one ``WeekEffect`` per non-reference week. When the model cannot
+        be fitted (fewer than two weeks, no patient with two visits, no residual degrees of
+        freedom) the estimates are empty and the ``note`` says why.
+
+    Examples
+    --------
+    >>> ids = ["a", "a", "b", "b", "c", "c", "d", "d"]
+    >>> wk = [0, 12, 0, 12, 0, 12, 0, 12]
+    >>> y = [40, 46, 30, 33, 45, 52, 38, 41]
+    >>> r = mixed_model(ids, wk, y)
+    >>> e = r.estimates[0]
+    >>> e.week, e.estimate, round(e.se, 6)  # lme4: 4.75, 1.0307764029
+    (12.0, 4.75, 1.030776)
+    """
+    conf_level = check_conf_level(conf_level)
+    subjects = np.asarray(list(subject), dtype=object)
+    weeks = as_float_vector(week, "week")
+    y_all = as_float_vector_with_missing(value, "value")
+    if not subjects.size == weeks.size == y_all.size:
+        raise ComputationError(
+            f"subject, week and value must have the same length; got {subjects.size}, "
+            f"{weeks.size} and {y_all.size}"
+        )
+    keep = ~np.isnan(y_all)
+    subjects, weeks, y = subjects[keep], weeks[keep], y_all[keep]
+    levels = sorted(set(weeks.tolist()))
+    n_obs = int(y.size)
+    groups = np.array([str(type(s)) + "|" + str(s) for s in subjects.tolist()], dtype=object)
+    n_patients = len(set(groups.tolist()))
+    method = (
+        "linear mixed model, REML, random intercept per patient, fixed effect per week vs "
+        "the reference week (as lme4::lmer); Wald z p-values and CIs"
+    )
+    ref = levels[0] if (reference_week is None and levels) else reference_week
+
+    def not_computable(why: str) -> MixedModelResult:
+        return MixedModelResult(tuple(levels), ref, n_patients, n_obs, (), None, None, None,
+                                None, None, None, False, False, conf_level, method, why)
+
+    if len(levels) < 2:
+        return not_computable("fewer than two weeks observed: nothing to compare")
+    if ref not in levels:
+        return not_computable(f"reference week {ref!r} has no observation")
+    others = [w for w in levels if w != ref]
+    p = 1 + len(others)
+    if n_obs - p < 1:
+        return not_computable("no residual degrees of freedom")
+    if n_obs and float(np.ptp(y)) == 0.0:
+        return not_computable("every value is the same: there is no variation to model")
+    if n_patients >= n_obs:
+        return not_computable(
+            "no patient has two visits: the patient variance cannot be separated from the "
+            "residual variance"
+        )
+    x = np.zeros((n_obs, p))
+    x[:, 0] = 1.0
+    for j, w in enumerate(others, start=1):
+        x[:, j] = weeks == w
+    design = _Design(x, y, groups)
+    theta, converged = _minimise(design)
+    fit = design.fit(theta)
+    sigma2 = fit.rss / (n_obs - p)
+    cov = sigma2 * np.linalg.inv(fit.xtvx)
+    se = np.sqrt(np.diag(cov))
+    z_crit = float(special.ndtri(0.5 + conf_level / 2.0))
+    effects = []
+    for j, w in enumerate(others, start=1):
+        estimate, error = float(fit.beta[j]), float(se[j])
+        z = estimate / error
+        effects.append(WeekEffect(
+            w, estimate, error, z, 2.0 * float(special.ndtr(-abs(z))),
+            estimate - z_crit * error, estimate + z_crit * error,
+        ))
+    sigma = math.sqrt(sigma2)
+    note = None
+    if not converged:
+        note = "the REML optimiser did not converge: estimates are unreliable"
+    elif theta < _SINGULAR_TOL:
+        note = "singular fit: the estimated between-patient variance is (near) zero"
+    return MixedModelResult(
+        tuple(levels), ref, n_patients, n_obs, tuple(effects), float(fit.beta[0]), float(se[0]),
+        theta * sigma, sigma, theta, fit.criterion, converged, theta < _SINGULAR_TOL, conf_level,
+        method, note,
+    )
