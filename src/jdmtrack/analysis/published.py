@@ -11,9 +11,14 @@ equals the printed number.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, cast
+
+from ..cohort import Cohort
+from .settings import AnalysisSettings
 
 __all__ = ["attach_published", "compare_published", "lookup"]
 
@@ -36,42 +41,92 @@ def lookup(results: dict[str, Any], path: str) -> Any:
 
 
 def _rounded(value: float, decimals: int) -> Decimal:
+    """Half-up rounding on the decimal value, as journals print (306.25 -> 306.3)."""
     return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
 
 
-def compare_published(results: dict[str, Any], entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per published figure: printed, reproduced, and whether they match."""
+def _matches(number: float, entry: dict[str, Any]) -> bool:
+    value, decimals = entry.get("value"), int(entry.get("decimals", 0))
+    if not isinstance(value, (int, float)):
+        return False
+    statistic = entry.get("statistic")
+    if statistic == "upper_bound":  # printed "p < 0.05"
+        return number < value
+    if statistic == "at_most":  # printed "normal", i.e. at most the limit
+        return number <= value
+    return _rounded(number, decimals) == _rounded(value, decimals)
+
+
+def compare_published(results: dict[str, Any], entries: list[dict[str, Any]],
+                      subgroup_results: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+                      ) -> list[dict[str, Any]]:
+    """One row per published figure: printed, reproduced, and whether they match.
+
+    ``subgroup_results`` gives the results of the analysis restricted to an entry's
+    ``subgroup`` (patients whose column has the given value); ``scale`` multiplies the
+    reproduced number (e.g. weeks to months); ``upper_bound`` and ``at_most`` entries are
+    inequalities; an entry without a path is listed as not in the results file.
+    """
     rows = []
     for entry in entries:
         decimals = int(entry.get("decimals", 0))
         path = entry.get("path")
-        reproduced = lookup(results, path) if path else None
-        number = reproduced if isinstance(reproduced, (int, float)) else None
-        value = entry.get("value")
-        match = (number is not None and isinstance(value, (int, float))
-                 and _rounded(number, decimals) == _rounded(value, decimals))
+        source = results
+        if entry.get("subgroup") and subgroup_results is not None:
+            source = subgroup_results(entry["subgroup"])
+        reproduced = lookup(source, path) if path else None
+        number = (float(reproduced) * float(entry.get("scale") or 1.0)
+                  if isinstance(reproduced, (int, float)) and not isinstance(reproduced, bool)
+                  else None)
+        shown = "" if number is None else str(_rounded(number, decimals))
+        if path is None:
+            shown = "not in the results file"
         rows.append({
             "label": entry.get("label", path or ""),
             "printed": entry.get("printed", ""),
-            "reproduced": None if number is None else float(number),
-            "reproduced_text": "" if number is None else str(_rounded(number, decimals)),
+            "reproduced": number,
+            "reproduced_text": shown,
             "path": path,
+            "subgroup": entry.get("subgroup"),
             "reproducible": bool(entry.get("reproducible", True)),
-            "match": bool(match),
-            "note": entry.get("note"),
+            "match": number is not None and _matches(number, entry),
+            "note": entry.get("note") or None,
         })
     return rows
 
 
-def attach_published(results: dict[str, Any], demo_name: str) -> dict[str, Any]:
+def subset(cohort: Cohort, column: str, value: str) -> Cohort:
+    """The cohort restricted to the patients whose ``column`` equals ``value``."""
+    patients = cohort.patients
+    keep = set(patients.loc[patients[column].astype(object) == value, "patient_id"])
+    def only(frame: Any) -> Any:
+        return frame[frame["patient_id"].isin(keep)] if "patient_id" in frame else frame
+    return replace(cohort, patients=only(patients), visits=only(cohort.visits),
+                   events=only(cohort.events), adverse_events=only(cohort.adverse_events))
+
+
+def attach_published(results: dict[str, Any], demo_name: str, cohort: Cohort | None = None,
+                     settings: AnalysisSettings | None = None) -> dict[str, Any]:
     """Add the ``demo`` section to results computed on a bundled demo cohort."""
     from ..demo import path as demo_path
+    from ..pipeline import score_cohort
+    from . import analyze
 
     file = Path(str(demo_path(demo_name))) / "published.json"
     data = json.loads(file.read_text(encoding="utf-8")) if file.exists() else []
     entries = cast(list[dict[str, Any]], data.get("figures", data.get("entries", []))
                    if isinstance(data, dict) else data)
+    cache: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def for_subgroup(spec: dict[str, Any]) -> dict[str, Any]:
+        key = (str(spec["column"]), str(spec["value"]))
+        if key not in cache and cohort is not None:
+            part = subset(cohort, *key)
+            crit = None if settings is None else settings.criteria
+            cache[key] = analyze(score_cohort(part, crit), settings)
+        return cache.get(key, {})
+
     results["demo"] = {"name": demo_name, "synthetic": True,
                        "source": data.get("source") if isinstance(data, dict) else None,
-                       "published": compare_published(results, entries)}
+                       "published": compare_published(results, entries, for_subgroup)}
     return results

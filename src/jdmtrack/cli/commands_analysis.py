@@ -65,7 +65,8 @@ def _progress() -> Callable[[str], None]:
     return lambda stage: click.echo(f"[{time.perf_counter() - start:5.1f} s] {stage}", err=True)
 
 
-def _run(data: Path, options: dict[str, Any], progress: Callable[[str], None]) -> tuple[Any, Any]:
+def _run(data: Path, options: dict[str, Any],
+         progress: Callable[[str], None]) -> tuple[Any, Any, Any]:
     from ..analysis import analyze, load_settings
     from ..pipeline import load_cohort, score_cohort
 
@@ -76,7 +77,7 @@ def _run(data: Path, options: dict[str, Any], progress: Callable[[str], None]) -
     progress(f"scoring and classifying {len(cohort.visits)} visits")
     scored = score_cohort(cohort, settings.criteria)
     progress("analysing")
-    return analyze(scored, settings), scored
+    return analyze(scored, settings), scored, settings
 
 
 @click.command()
@@ -87,7 +88,7 @@ def _run(data: Path, options: dict[str, Any], progress: Callable[[str], None]) -
 def analyze(data: Path, json_path: Path, **options: Any) -> None:
     """Analyse DATA and write the results file (version 1)."""
     with reported():
-        results, _ = _run(data, options, _progress())
+        results, _, _ = _run(data, options, _progress())
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(results, indent=1, allow_nan=False), encoding="utf-8")
     click.echo(f"Wrote {json_path}: {results['cohort']['n_patients']} patients, "
@@ -111,11 +112,12 @@ def report(data: Path | None, demo: str | None, output: Path, **options: Any) ->
             from ..demo import path as demo_path
 
             data = Path(str(demo_path(demo)))
-        results, scored = _run(Path(str(data)), options, progress)
+        results, scored, settings = _run(Path(str(data)), options, progress)
         if demo is not None:
             from ..analysis.published import attach_published
 
-            attach_published(results, demo)
+            progress("comparing with the published figures")
+            attach_published(results, demo, scored.cohort, settings)
         from ..report import render_report
 
         files = render_report(results, scored.visits, output, progress=progress)
