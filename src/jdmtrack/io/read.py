@@ -243,7 +243,8 @@ def _read_sheet(sheet: object, name: str, file: str, sha: str, cohort: RawCohort
     while rows and all(_blank(v) for v in rows[-1]):
         rows.pop()
     if not rows:
-        cohort.problems.append(_file_problem(file, "a header row naming the columns (the sheet is empty)", sheet=name))
+        cohort.problems.append(_file_problem(
+            file, "a header row naming the columns (the sheet is empty)", sheet=name))
         return None
     header = list(rows[0])
     width = max(len(r) for r in rows)

@@ -63,7 +63,7 @@ def _format_cells(sheet: object, letter: str, f: Field) -> None:
         sheet[f"{letter}{row}"].number_format = number_format  # type: ignore[index]
 
 
-def _validation(f: Field, DataValidation: Any) -> Any:  # noqa: N803
+def _validation(f: Field, DataValidation: Any) -> Any:
     message = f.expected()
     common = {"showErrorMessage": True, "errorTitle": f.name, "error": f"Expected {message}",
               "showInputMessage": True, "promptTitle": f.name[:32], "prompt": f.label[:255],

@@ -137,24 +137,24 @@ def _texts(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
         cells[blank] = None
         if spec.kind == "id":
             spaced = (~blank) & (stripped != text).to_numpy()
-            for i in np.flatnonzero(spaced):
+            for i in np.flatnonzero(spaced).tolist():
                 problems.append(raw.problem(int(values.index[i]), spec.name, cells[i],
                                             "an identifier without leading or trailing spaces"))
             cells[spaced] = None
         return pd.Series(cells, index=values.index, name=spec.name, dtype=object), problems
     cells = values.to_numpy(dtype=object)
     out = np.empty(len(cells), dtype=object)
-    for i, value in enumerate(cells):
+    for i, value in enumerate(cells.tolist()):
         if _is_empty(value) or (isinstance(value, str) and not value.strip()):
             out[i] = None
             continue
-        text = _as_text(value)
-        if spec.kind == "id" and text != text.strip():
-            problems.append(raw.problem(int(values.index[i]), spec.name, text,
+        shown = _as_text(value)
+        if spec.kind == "id" and shown != shown.strip():
+            problems.append(raw.problem(int(values.index[i]), spec.name, shown,
                                         "an identifier without leading or trailing spaces"))
             out[i] = None
             continue
-        out[i] = text
+        out[i] = shown
     return pd.Series(out, index=values.index, name=spec.name, dtype=object), problems
 
 
@@ -220,7 +220,7 @@ def _bools(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
         bad = np.array([not (_is_empty(v) or (isinstance(v, str) and not v.strip()))
                         for v in cells], dtype=bool) & ~(yes | no)
     problems = [raw.problem(int(values.index[i]), spec.name, cells[i], spec.expected())
-                for i in np.flatnonzero(bad)]
+                for i in np.flatnonzero(bad).tolist()]
     out = pd.array(yes, dtype="boolean")
     out[~(yes | no)] = pd.NA
     return pd.Series(out, index=values.index, name=spec.name), problems

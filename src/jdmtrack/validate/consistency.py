@@ -31,12 +31,12 @@ def check_visit_consistency(raw: RawTable, visits: pd.DataFrame) -> list[Problem
         seconds = f"{column}_seconds"
         if column in visits.columns and seconds in visits.columns:
             s = visits[seconds].to_numpy(dtype="float64")
-            expected = cmas_item_from_seconds(s, item)
+            scores = cmas_item_from_seconds(s, item)
             given = visits[column].to_numpy(dtype="float64")
-            bad = ~np.isnan(given) & ~np.isnan(expected) & (given != expected)
-            for i in np.flatnonzero(bad):
+            bad = ~np.isnan(given) & ~np.isnan(scores) & (given != scores)
+            for i in np.flatnonzero(bad).tolist():
                 problems.append(raw.problem(int(visits.index[i]), column, float(given[i]),
-                                            f"{int(expected[i])}, the score for "
+                                            f"{int(scores[i])}, the score for "
                                             f"{_n(s[i])} s recorded in {seconds}"))
     wanted = [c for c in (*CMAS_ITEM_COLUMNS, *MMT8_COLUMNS, *DAS_DOMAINS,
                           "cmas_total", "mmt8_total", "das_total") if c in visits.columns]
@@ -55,7 +55,7 @@ def check_visit_consistency(raw: RawTable, visits: pd.DataFrame) -> list[Problem
     )
     for columns, maxima, total in checks:
         conflict = check_total(items, columns, maxima, total)
-        for position, expected in zip(conflict.rows, conflict.expected, strict=True):
+        for position, expected in zip(conflict.rows.tolist(), conflict.expected, strict=True):
             problems.append(raw.problem(int(visits.index[position]), total,
                                         float(visits[total].iloc[position]), expected))
     return problems

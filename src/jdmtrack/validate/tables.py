@@ -109,7 +109,7 @@ def check_dates(raw: RawTable, typed: pd.DataFrame) -> list[Problem]:
             bad = (typed[earlier] > typed[later]).to_numpy()
             for row in typed.index[bad]:
                 spec = _field(raw.name, later)
-                problems.append(raw.problem(int(row), later, float(typed.at[row, later]),
+                problems.append(raw.problem(int(row), later, typed.at[row, later],
                                             f"{spec.expected()} and at least {earlier} "
                                             f"({_show(typed.at[row, earlier])})"))
     return problems
@@ -126,7 +126,7 @@ def check_visit_timing(raw: RawTable, visits: pd.DataFrame, patients: pd.DataFra
         end = _per_visit(visits["patient_id"], by_id["followup_weeks"]).astype("float64")
         bad = (visits["week"] > end).to_numpy()
         for row in visits.index[bad]:
-            problems.append(raw.problem(int(row), "week", float(visits.at[row, "week"]),
+            problems.append(raw.problem(int(row), "week", visits.at[row, "week"],
                                         "a week within the patient's follow-up "
                                         f"(followup_weeks is {_show(end.at[row])})"))
     if "jaki_start_date" in by_id.columns and "visit_date" in visits.columns:
