@@ -52,12 +52,12 @@ from jdmtrack.stats._common import (
     DEFAULT_ALPHA,
     FloatArray,
     IntArray,
-    as_float_matrix,
     check_alpha,
     finite_or_none,
     join_notes,
     week_keys,
 )
+from jdmtrack.stats.layout import week_table
 
 __all__ = [
     "DEFAULT_RESAMPLES",
@@ -325,15 +325,8 @@ def friedman_test(
     (0.105399, 'exact (convolution over patients)')
     """
     alpha = check_alpha(alpha)
-    table = as_float_matrix(data, "data")
+    table, labels = week_table(data, weeks, "the Friedman test")
     n_rows, k = table.shape
-    labels: tuple[float | str, ...] = tuple(weeks) if weeks is not None else tuple(
-        float(j) for j in range(k)
-    )
-    if len(labels) != k:
-        raise ComputationError(f"{len(labels)} week labels for a table with {k} columns")
-    if k < 2:
-        raise ComputationError(f"the Friedman test needs at least two weeks; got {k}")
     complete = table[~np.isnan(table).any(axis=1)]
     n = int(complete.shape[0])
     method = (

@@ -14,9 +14,14 @@ from typing import Any
 import numpy as np
 
 from jdmtrack.errors import ComputationError
-from jdmtrack.stats._common import FloatArray, as_float_vector, as_float_vector_with_missing
+from jdmtrack.stats._common import (
+    FloatArray,
+    as_float_matrix,
+    as_float_vector,
+    as_float_vector_with_missing,
+)
 
-__all__ = ["WideTable", "wide_from_long"]
+__all__ = ["WideTable", "wide_from_long"]  # week_table: shared by the tests in this package
 
 
 @dataclass(frozen=True)
@@ -73,3 +78,31 @@ def wide_from_long(
         seen.add(cell)
         table[cell] = v
     return WideTable(tuple(subject_order), tuple(float(w) for w in week_order), table)
+
+
+def week_table(
+    data: Any, weeks: Sequence[float | str] | None, test: str
+) -> tuple[FloatArray, tuple[float | str, ...]]:
+    """A patients x weeks table and its week labels, checked for a repeated-measures test.
+
+    Raises
+    ------
+    ComputationError
+        If the labels do not match the columns, or there are fewer than two weeks.
+
+    Examples
+    --------
+    >>> table, labels = week_table([[1, 2], [3, 4]], None, "the Friedman test")
+    >>> labels
+    (0.0, 1.0)
+    """
+    table = as_float_matrix(data, "data")
+    k = table.shape[1]
+    labels: tuple[float | str, ...] = (
+        tuple(weeks) if weeks is not None else tuple(float(j) for j in range(k))
+    )
+    if len(labels) != k:
+        raise ComputationError(f"{len(labels)} week labels for a table with {k} columns")
+    if k < 2:
+        raise ComputationError(f"{test} needs at least two weeks; got {k}")
+    return table, labels

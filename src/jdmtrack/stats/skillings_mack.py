@@ -35,8 +35,8 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from jdmtrack.errors import ComputationError
-from jdmtrack.stats._common import as_float_matrix, finite_or_none, join_notes, week_keys
+from jdmtrack.stats._common import finite_or_none, join_notes, week_keys
+from jdmtrack.stats.layout import week_table
 
 __all__ = ["SkillingsMackResult", "skillings_mack_test"]
 
@@ -89,15 +89,8 @@ def skillings_mack_test(
     >>> r.n, r.n_observations, round(r.statistic, 12)
     (4, 10, 4.132600461468)
     """
-    table = as_float_matrix(data, "data")
+    table, labels = week_table(data, weeks, "the Skillings-Mack test")
     n_rows, k = table.shape
-    labels: tuple[float | str, ...] = tuple(weeks) if weeks is not None else tuple(
-        float(j) for j in range(k)
-    )
-    if len(labels) != k:
-        raise ComputationError(f"{len(labels)} week labels for a table with {k} columns")
-    if k < 2:
-        raise ComputationError(f"the Skillings-Mack test needs at least two weeks; got {k}")
     observed = ~np.isnan(table)
     per_patient = observed.sum(axis=1)
     used = per_patient >= 2
