@@ -1,0 +1,443 @@
+"""The report's figures, drawn with matplotlib (imported here, never at package import).
+
+Conventions: Okabe–Ito colours, and every category also told apart by hatching, marker or
+line style, so a figure reads in greyscale. Output is deterministic: a fixed SVG hash
+salt, glyphs as paths, and no date or software version in the file metadata, so the
+same results give byte-identical files.
+
+Every number drawn comes from the results dict, except the per-patient lines, which are
+the scored visits table.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import TYPE_CHECKING, Any, cast
+
+from . import format as f
+from .cells import dig
+from .context import Context
+from .model import FigureOut
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "TRAJECTORIES",
+    "dose_figure",
+    "km_figure",
+    "response_figure",
+    "tis_figure",
+    "trajectories_figure",
+]
+
+# Okabe & Ito (2008), "Color universal design": distinguishable with every common colour-vision
+# deficiency.
+OKABE_ITO = {
+    "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73", "yellow": "#F0E442",
+    "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
+}
+GREY = "#7F7F7F"
+WIDTH_IN = 6.5  # fits an A4 or Letter page with 2 cm margins
+PNG_DPI = 300
+#: Above this many patients the per-patient lines are rasterised inside the SVG.
+RASTER_ABOVE = 300
+
+#: Panels of the per-patient figure (study B, Figure 1 B–E).
+TRAJECTORIES = ("das_skin", "cmas_total", "mmt8_total", "cs_mg_kg_day")
+
+_SVG_SALT = "jdmtrack-report"  # fixed, so that SVG ids (and so the files) never change
+_RC: dict[str, Any] = {
+    "svg.hashsalt": _SVG_SALT,
+    "svg.fonttype": "path",
+    "font.family": "DejaVu Sans",
+    "font.size": 8.0,
+    "axes.titlesize": 9.0,
+    "axes.labelsize": 8.0,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "legend.fontsize": 7.5,
+    "legend.frameon": False,
+    "xtick.labelsize": 7.5,
+    "ytick.labelsize": 7.5,
+    "hatch.linewidth": 0.6,
+    "path.simplify": True,
+}
+_SVG_METADATA: dict[str, str | None] = {"Date": None, "Creator": None, "Format": None,
+                                        "Type": None}
+
+RESPONSE_STYLE = {  # category: (label, colour, hatch)
+    "CR": ("Complete response (CR)", OKABE_ITO["blue"], ""),
+    "PR": ("Partial response (PR)", OKABE_ITO["sky"], "////"),
+    "NR": ("No response (NR)", OKABE_ITO["orange"], "xxxx"),
+}
+TIS_STYLE = {
+    "none": ("None (< 20)", "#FFFFFF", ""),
+    "minimal": ("Minimal (20–39)", OKABE_ITO["sky"], ".."),
+    "moderate": ("Moderate (40–59)", OKABE_ITO["orange"], "////"),
+    "major": ("Major (≥ 60)", OKABE_ITO["green"], "xxxx"),
+}
+DRUG_STYLE = {  # drug: (colour, marker)
+    "baricitinib": (OKABE_ITO["blue"], "o"),
+    "tofacitinib": (OKABE_ITO["vermillion"], "s"),
+    "ruxolitinib": (OKABE_ITO["green"], "^"),
+}
+_OTHER_MARKERS = ("D", "v", "P", "X")
+
+
+def _new_figure(height_in: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
+
+
+def _finish(fig: Figure, key: str, title: str, caption: str) -> FigureOut:
+    import matplotlib
+
+    engine = fig.get_layout_engine()
+    if engine is not None:  # lay out once, not again for each file format
+        engine.execute(fig)
+        fig.set_layout_engine("none")
+    with matplotlib.rc_context({"svg.hashsalt": _SVG_SALT}):
+        svg = io.BytesIO()
+        fig.savefig(svg, format="svg", metadata=_SVG_METADATA)
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None},
+                    pil_kwargs={"compress_level": 3})  # 20% faster than 6, 20% larger
+    return FigureOut(key, title, caption, svg.getvalue().decode("utf-8"), png.getvalue())
+
+
+def _rc() -> Any:
+    import matplotlib
+
+    return matplotlib.rc_context(cast(Any, _RC))  # the stubs want each key as a Literal
+
+
+def _stacked_bars(ax: Axes, weeks: list[str], totals: list[Any],
+                  parts: dict[str, list[Any]], style: dict[str, tuple[str, str, str]]) -> None:
+    x = list(range(len(weeks)))
+    bottom = [0.0] * len(weeks)
+    for key, counts in parts.items():
+        label, colour, hatch = style[key]
+        heights = [f.percent(c, n) or 0.0 for c, n in zip(counts, totals, strict=True)]
+        bars = ax.bar(x, heights, bottom=bottom, width=0.62, color=colour, hatch=hatch,
+                      edgecolor="black", linewidth=0.6, label=label)
+        for rect, c, h, b in zip(bars, counts, heights, bottom, strict=True):
+            if h >= 9 and f.is_number(c):
+                ax.text(rect.get_x() + rect.get_width() / 2, b + h / 2, f.fmt_int(c),
+                        ha="center", va="center", fontsize=7.5,
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                              "alpha": 0.85})
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+    for xi, n in zip(x, totals, strict=True):
+        ax.text(xi, 102, f"n = {f.fmt_int(n)}", ha="center", va="bottom", fontsize=7.5)
+    ax.set_xticks(x, [f.week_label(w) for w in weeks])
+    ax.set_ylim(0, 112)
+    ax.set_yticks([0, 25, 50, 75, 100])
+    ax.set_ylabel("Patients evaluable (%)")
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0))
+
+
+def response_figure(ctx: Context) -> FigureOut | None:
+    """Stacked bars of CR / PR / NR per week, n evaluable above each bar."""
+    response = ctx.section("response")
+    weeks = [w for w in f.sorted_weeks(response)
+             if f.is_number(dig(response, w, "n_evaluable")) and response[w]["n_evaluable"] > 0]
+    if not weeks:
+        return None
+    with _rc():
+        fig = _new_figure(2.8)
+        ax = fig.add_subplot()
+        _stacked_bars(ax, weeks, [response[w]["n_evaluable"] for w in weeks],
+                      {k: [response[w].get(k) for w in weeks] for k in RESPONSE_STYLE},
+                      RESPONSE_STYLE)
+        return _finish(fig, "response", "Response per week",
+                       "Complete, partial and no response as a percentage of the patients "
+                       "evaluable at each week (n above each bar; counts inside the bars).")
+
+
+def tis_figure(ctx: Context) -> FigureOut | None:
+    """Stacked bars of TIS improvement categories per week."""
+    tis = dig(ctx.results, "criteria", "tis")
+    if not isinstance(tis, dict):
+        return None
+    weeks = [w for w in f.sorted_weeks(tis) if f.is_number(dig(tis, w, "n")) and tis[w]["n"] > 0]
+    if not weeks:
+        return None
+    with _rc():
+        fig = _new_figure(2.8)
+        ax = fig.add_subplot()
+        _stacked_bars(ax, weeks, [tis[w]["n"] for w in weeks],
+                      {k: [tis[w].get(k) for w in weeks] for k in TIS_STYLE}, TIS_STYLE)
+        ax.set_ylabel("Patients with a TIS (%)")
+        return _finish(fig, "tis", "Total Improvement Score categories per week",
+                       "2016 ACR/EULAR Total Improvement Score categories as a percentage of "
+                       "the patients with a score at each week (n above each bar).")
+
+
+def trajectories_figure(ctx: Context, visits: pd.DataFrame) -> tuple[FigureOut | None, list[str]]:
+    """One line per patient with the median (Q1, Q3) per week, a panel per measure.
+
+    Returns the figure (None if no panel can be drawn) and a note per skipped panel.
+    """
+    import numpy as np
+    from matplotlib.collections import LineCollection
+
+    notes: list[str] = []
+    panels: list[str] = []
+    for m in TRAJECTORIES:
+        if m not in visits.columns or "patient_id" not in visits.columns:
+            notes.append(f"{ctx.label(m)}: not drawn (no {m} column in the visits table).")
+        elif visits[m].notna().sum() == 0:
+            notes.append(f"{ctx.label(m)}: not drawn (no values recorded).")
+        else:
+            panels.append(m)
+    if not panels or "week" not in visits.columns:
+        return None, notes
+    ncols = 2 if len(panels) > 1 else 1
+    nrows = math.ceil(len(panels) / ncols)
+    n_patients = int(visits["patient_id"].nunique())
+    raster = n_patients > RASTER_ABOVE
+    alpha = 0.7 if n_patients <= 50 else max(0.08, 35 / n_patients)
+    with _rc():
+        fig = _new_figure(2.5 * nrows + 0.2)
+        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+        for index, (ax, m) in enumerate(zip(axes, panels, strict=False)):
+            data = visits.loc[visits[m].notna(), ["patient_id", "week", m]]
+            data = data.sort_values(["patient_id", "week"], kind="stable")
+            ids = data["patient_id"].astype(str).to_numpy()
+            xy = np.column_stack([data["week"].to_numpy(dtype=float),
+                                  data[m].to_numpy(dtype=float)])
+            starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+            segments = [s for s in np.split(xy, starts[1:]) if len(s) > 1]
+            lines = LineCollection(segments, colors=GREY, linewidths=0.8, alpha=alpha,
+                                   label="Each patient", rasterized=raster)
+            ax.add_collection(lines)
+            ax.scatter(xy[:, 0], xy[:, 1], s=5, color=GREY, alpha=alpha, linewidths=0,
+                       rasterized=raster, zorder=2)
+            _median_line(ctx, ax, m, notes)
+            ax.autoscale_view()
+            label = ctx.label(m)
+            ax.set_title(f"{'ABCDEFGH'[index]}  {f.short_label(label)}", loc="left")
+            ax.set_xlabel("Weeks since JAKi start")
+            ax.set_ylabel(_axis_label(label, dig(ctx.results, "outcomes", m, "unit")))
+            _week_ticks(ctx, ax, m, xy[:, 0])
+            if index == 0:
+                from matplotlib.lines import Line2D
+
+                handles, labels = ax.get_legend_handles_labels()
+                each = Line2D([], [], color=GREY, linewidth=1.0)  # opaque, whatever the alpha
+                pairs = [(each if lab == "Each patient" else h, lab)
+                         for h, lab in zip(handles, labels, strict=True)]
+                ax.legend([h for h, _ in pairs], [lab for _, lab in pairs], loc="best")
+        for ax in axes[len(panels):]:
+            ax.set_visible(False)
+        caption = ("Grey: one line per patient (scored visits). Black squares: median with "
+                   "Q1–Q3 bars, from the analysis; n per week under each tick.")
+        return _finish(fig, "trajectories", "Scores and corticosteroid dose per patient",
+                       caption), notes
+
+
+def _axis_label(label: str, unit: object) -> str:
+    """The y-axis label: the unit, or "Score" with the scale's range.
+
+    >>> _axis_label("CMAS (0–52)", "points"), _axis_label("CS dose", "mg/kg/day")
+    ('Score (0–52)', 'mg/kg/day')
+    """
+    if isinstance(unit, str) and unit and unit != "points":
+        return unit
+    bracket = label.find(" (")
+    return "Score" + (label[bracket:] if bracket >= 0 else "")
+
+
+def _median_line(ctx: Context, ax: Axes, m: str, notes: list[str]) -> None:
+    by_week = dig(ctx.results, "outcomes", m, "by_week")
+    if not isinstance(by_week, dict):
+        notes.append(f"{ctx.label(m)}: no median line (the measure is not in the analysis).")
+        return
+    weeks = [w for w in f.sorted_weeks(by_week)
+             if f.is_number(dig(by_week, w, "median")) and f.week_number(w) is not None]
+    x = [float(w) for w in weeks]
+    med = [by_week[w]["median"] for w in weeks]
+    low = [med[i] - by_week[w]["q1"] if f.is_number(by_week[w].get("q1")) else 0.0
+           for i, w in enumerate(weeks)]
+    high = [by_week[w]["q3"] - med[i] if f.is_number(by_week[w].get("q3")) else 0.0
+            for i, w in enumerate(weeks)]
+    ax.errorbar(x, med, yerr=[low, high], color="black", lw=2.0, marker="s", ms=4.5,
+                capsize=3, zorder=4, label="Median (Q1, Q3)")
+
+
+def _week_ticks(ctx: Context, ax: Axes, m: str, weeks_seen: Any) -> None:
+    by_week = dig(ctx.results, "outcomes", m, "by_week")
+    if isinstance(by_week, dict) and by_week:
+        keys = [w for w in f.sorted_weeks(by_week) if f.week_number(w) is not None]
+        ax.set_xticks([float(w) for w in keys],
+                      [f"{float(w):g}\nn={f.fmt_int(dig(by_week, w, 'n'))}" for w in keys])
+    else:
+        ticks = sorted({float(w) for w in weeks_seen})[:12]
+        ax.set_xticks(ticks, [f"{w:g}" for w in ticks])
+
+
+def _nice_step(span: float) -> float:
+    for step in (1, 2, 4, 8, 12, 26, 52, 104):
+        if span / step <= 8:
+            return float(step)
+    return float(math.ceil(span / 8))
+
+
+def km_figure(ctx: Context) -> FigureOut | None:
+    """Kaplan–Meier curves (shown as the cumulative % with the event), at-risk numbers below."""
+    tte = ctx.section("time_to_event")
+    events = [e for e, s in tte.items()
+              if isinstance(dig(s, "curve"), dict) and dig(s, "curve", "time")]
+    if not events:
+        return None
+    ncols = 2 if len(events) > 1 else 1
+    nrows = math.ceil(len(events) / ncols)
+    with _rc():
+        fig = _new_figure(2.6 * nrows + 0.2)
+        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+        for index, (ax, event) in enumerate(zip(axes, events, strict=False)):
+            _km_panel(ax, tte[event], f"{'ABCDEFGH'[index % 8]}  {f.measure_label(event)}")
+        for ax in axes[len(events):]:
+            ax.set_visible(False)
+        return _finish(fig, "kaplan_meier", "Time to event",
+                       "Kaplan–Meier estimate shown as the cumulative percentage of patients "
+                       "with the event (100 × (1 − S(t))); tick marks: censored follow-up. "
+                       "Numbers at risk under each panel.")
+
+
+def _km_panel(ax: Axes, entry: dict[str, Any], title: str) -> None:
+    curve = entry["curve"]
+    times = [float(t) for t in curve["time"]]
+    surv = [float(s) for s in curve["survival"]]
+    at_risk = list(curve.get("n_risk") or [])
+    x = [0.0, *times]
+    y = [0.0, *[100 * (1 - s) for s in surv]]
+    ax.step(x, y, where="post", color=OKABE_ITO["blue"], lw=1.6)
+    previous = 1.0
+    censored = []
+    for t, s in zip(times, surv, strict=True):
+        if s == previous:
+            censored.append((t, 100 * (1 - s)))
+        previous = s
+    if censored:
+        ax.plot([c[0] for c in censored], [c[1] for c in censored], linestyle="none",
+                marker="|", ms=7, color=OKABE_ITO["blue"])
+    end = max(times) if times else 1.0
+    step = _nice_step(end)
+    ticks = [i * step for i in range(int(end // step) + 1)]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.set_xlim(0, max(end, ticks[-1]) * 1.03)
+    ax.set_ylim(0, 103)
+    ax.set_ylabel("With event (%)")
+    ax.set_title(title, loc="left")
+    if at_risk and len(at_risk) == len(times):
+        labels = [f.fmt_int(_at_risk(times, at_risk, t, entry.get("n"))) for t in ticks]
+        ax.set_xticks(ticks, [f"{t:g}\n{n}" for t, n in zip(ticks, labels, strict=True)])
+        # Level with the second line of the tick labels: tick (3.5 pt) + pad (3.5) + a line.
+        ax.annotate("At risk", xy=(0, 0), xycoords="axes fraction", xytext=(-6, -7 - 9.2),
+                    textcoords="offset points", ha="right", va="top", fontsize=7.5,
+                    style="italic")
+    ax.set_xlabel("Weeks since JAKi start")
+
+
+def _at_risk(times: list[float], n_risk: list[Any], t: float, n: object) -> object:
+    """Number at risk at ``t``, as R's ``summary(survfit, times = t)`` gives it."""
+    for time, risk in zip(times, n_risk, strict=True):
+        if time >= t:
+            return risk
+    return 0 if times else n
+
+
+def dose_figure(ctx: Context) -> tuple[FigureOut | None, list[str]]:
+    """JAKi mg/kg/day against weight at start, by drug, with reference bands if given."""
+    patients = ctx.results.get("patients")
+    points = [p for p in patients or [] if f.is_number(p.get("weight_kg"))
+              and f.is_number(p.get("jaki_mg_kg_day"))]
+    if not points:
+        return None, ["JAKi dose against weight: not drawn (no patient has both a weight and "
+                      "a dose per kg)."]
+    below = {str(pid) for pid in dig(ctx.results, "dosing", "below_reference") or []}
+    bands = dig(ctx.results, "dosing", "reference_bands")
+    with _rc():
+        fig = _new_figure(3.0)
+        ax = fig.add_subplot()
+        drugs = sorted({str(p.get("jaki_drug") or "unknown") for p in points})
+        drawn_band = isinstance(bands, list) and _reference_bands(
+            ax, bands, drugs, [float(p["weight_kg"]) for p in points])
+        for i, drug in enumerate(drugs):
+            colour, marker = DRUG_STYLE.get(
+                drug, (OKABE_ITO["purple"], _OTHER_MARKERS[i % len(_OTHER_MARKERS)]))
+            mine = [p for p in points if str(p.get("jaki_drug") or "unknown") == drug]
+            ax.scatter([p["weight_kg"] for p in mine], [p["jaki_mg_kg_day"] for p in mine],
+                       color=colour, marker=marker, s=22, edgecolors="black", linewidths=0.5,
+                       label=drug, zorder=3, rasterized=len(points) > RASTER_ABOVE)
+        flagged = [p for p in points if str(p.get("patient_id")) in below]
+        if flagged:
+            ax.scatter([p["weight_kg"] for p in flagged], [p["jaki_mg_kg_day"] for p in flagged],
+                       s=110, facecolors="none", edgecolors="black", linewidths=1.0,
+                       label="below reference", zorder=4)
+            if len(flagged) <= 10:  # more labels than this only clutter
+                for p in flagged:
+                    ax.annotate(str(p.get("patient_id")), (p["weight_kg"], p["jaki_mg_kg_day"]),
+                                xytext=(6, 4), textcoords="offset points", fontsize=7)
+        ax.set_xlabel("Weight at start (kg)")
+        ax.set_ylabel("JAKi dose (mg/kg/day)")
+        ax.set_ylim(bottom=0)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        reference = dig(ctx.results, "dosing", "reference")
+        caption = "Daily JAK-inhibitor dose per kilogram at start against weight, by drug."
+        if drawn_band:
+            caption += (f" Shaded, per drug: from the reference dose (dashed) to the maximum "
+                        f"(dotted), as mg/kg/day at each weight ({reference or 'reference table'}"
+                        "; normal renal function).")
+        notes = [] if drawn_band else ["No reference dose bands in the results: none drawn."]
+        return _finish(fig, "dose_weight", "JAKi dose against weight", caption), notes
+
+
+def _reference_bands(ax: Axes, bands: list[Any], drugs: list[str], weights: list[float]) -> bool:
+    """Shade each drug's reference-to-maximum dose over its weight band; True if any drawn.
+
+    Bands are rows of the dose reference table (``jdmtrack.protocol.dosing``); only
+    recommended bands that apply at normal renal function (no upper eGFR limit) are drawn.
+    Open weight limits end at the patients' lightest and heaviest weights.
+    """
+    import numpy as np
+
+    low_w, high_w = 0.9 * min(weights), 1.1 * max(weights)
+    drawn: set[str] = set()
+    for band in bands:
+        if not isinstance(band, dict) or band.get("drug") not in drugs:
+            continue
+        if band.get("recommended") is False or f.is_number(band.get("egfr_max")):
+            continue
+        w0 = band["weight_min_kg"] if f.is_number(band.get("weight_min_kg")) else low_w
+        w1 = band["weight_max_kg"] if f.is_number(band.get("weight_max_kg")) else high_w
+        w0, w1 = max(float(w0), low_w), min(float(w1), high_w)
+        if w1 <= w0:
+            continue
+        grid = np.linspace(w0, w1, 60)
+        ends = []
+        for per_kg, per_day in (("reference_mg_kg_day", "reference_mg_day"),
+                                ("maximum_mg_kg_day", "maximum_mg_day")):
+            if f.is_number(band.get(per_kg)):
+                ends.append(np.full_like(grid, float(band[per_kg])))
+            elif f.is_number(band.get(per_day)):
+                ends.append(float(band[per_day]) / grid)
+        if not ends:
+            continue
+        drug = str(band["drug"])
+        colour = DRUG_STYLE.get(drug, (OKABE_ITO["purple"], "D"))[0]
+        label = None if drug in drawn else f"{drug} reference to maximum"
+        ax.fill_between(grid, ends[0], ends[-1], facecolor=colour, alpha=0.12, edgecolor="none",
+                        zorder=1)
+        ax.plot(grid, ends[0], color=colour, lw=1.0, linestyle="--", zorder=2, label=label)
+        if len(ends) > 1:
+            ax.plot(grid, ends[-1], color=colour, lw=1.0, linestyle=":", zorder=2)
+        drawn.add(drug)
+    return bool(drawn)

@@ -1,0 +1,97 @@
+"""``render_report``: results dict + scored visits -> HTML, Word, Excel, figures, JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import JdmtrackError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["ReportFiles", "render_report"]
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """The files one report consists of (all inside ``out_dir``)."""
+
+    out_dir: Path
+    html: Path
+    docx: Path
+    xlsx: Path
+    json: Path
+    figures: tuple[Path, ...]
+
+    def all(self) -> tuple[Path, ...]:
+        return (self.html, self.docx, self.xlsx, self.json, *self.figures)
+
+    def names(self) -> list[str]:
+        """What was written, for a one-line summary: ``figures/ (10 files)`` etc."""
+        return [self.html.name, self.docx.name, self.xlsx.name,
+                f"figures/ ({len(self.figures)} files)", self.json.name]
+
+
+def render_report(results: Mapping[str, Any], visits: pd.DataFrame, out_dir: Path, *,
+                  progress: Callable[[str], None] | None = None) -> ReportFiles:
+    """Write the report of ``results`` into ``out_dir`` (created if needed).
+
+    Writes ``report.html`` (self-contained: inline CSS and SVG, no network request),
+    ``report.docx``, ``tables.xlsx`` (every table plus the scored visits),
+    ``figures/<name>.png`` (300 dpi) and ``.svg``, and ``results.json`` (the dict as
+    given, full precision). ``visits`` is the scored visits table; it supplies only the
+    per-patient lines. ``progress`` receives the name of each stage as it starts.
+
+    Raises
+    ------
+    JdmtrackError
+        If ``results`` cannot be written as strict JSON (NaN, infinity, or a value JSON
+        cannot hold): the report would not be reproducible from its results file.
+    """
+    from .build import build_document
+    from .excel import write_xlsx
+    from .html import render_html
+    from .word import write_docx
+
+    say = progress or (lambda _stage: None)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    say("results.json")
+    try:
+        text = json.dumps(results, indent=2, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as err:
+        raise JdmtrackError(f"the results cannot be written as JSON: {err}") from err
+    json_path = out_dir / "results.json"
+    json_path.write_text(text + "\n", encoding="utf-8")
+
+    document = build_document(results, visits, say)
+    figure_dir = out_dir / "figures"
+    figure_dir.mkdir(exist_ok=True)
+    figure_paths: list[Path] = []
+    for figure in document.figures():
+        stem = f"figure_{figure.number}_{figure.key}"
+        png, svg = figure_dir / f"{stem}.png", figure_dir / f"{stem}.svg"
+        png.write_bytes(figure.png)
+        svg.write_text(figure.svg, encoding="utf-8")
+        figure_paths += [png, svg]
+
+    say("report.html")
+    html_path = out_dir / "report.html"
+    software = results.get("software")
+    if not isinstance(software, dict):
+        software = {}
+    generator = f"{software.get('name', 'jdmtrack')} {software.get('version', '')}".strip()
+    html_path.write_text(render_html(document, generator), encoding="utf-8")
+    generated = results.get("generated")
+    say("report.docx")
+    docx_path = out_dir / "report.docx"
+    write_docx(document, docx_path, generated=generated)
+    say("tables.xlsx")
+    xlsx_path = out_dir / "tables.xlsx"
+    write_xlsx(document, visits, xlsx_path, generated=generated)
+    say("done")
+    return ReportFiles(out_dir, html_path, docx_path, xlsx_path, json_path, tuple(figure_paths))

@@ -1,0 +1,340 @@
+"""Tables of the cohort, patients, safety, dosing, warnings and provenance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import format as f
+from .cells import blank, count, dig, num, text
+from .context import Context, ordered_measures
+from .model import Cell, Table
+
+__all__ = [
+    "LISTING_LIMIT",
+    "adverse_event_table",
+    "baseline_table",
+    "dosing_table",
+    "files_table",
+    "grade_table",
+    "listing_table",
+    "missing_table",
+    "patients_table",
+    "published_table",
+    "settings_table",
+    "visits_per_week_table",
+    "warning_codes_table",
+    "warnings_table",
+]
+
+#: Listings longer than this are printed in full only in tables.xlsx.
+LISTING_LIMIT = 200
+
+_LEVEL_LABELS = {"F": "female", "M": "male"}
+
+
+def _level(level: str) -> str:
+    return _LEVEL_LABELS.get(level, level.replace("_", " "))
+
+
+def visits_per_week_table(ctx: Context) -> Table | None:
+    """Patients seen at each week, as a share of the cohort (STROBE 13a)."""
+    per_week = dig(ctx.results, "cohort", "visits_per_week")
+    if not isinstance(per_week, dict) or not per_week:
+        return None
+    rows = [[text(f.week_label(w)), count(per_week[w]),
+             text(f.fmt_pct(f.percent(per_week[w], ctx.n_patients), ctx.pct_decimals))]
+            for w in f.sorted_weeks(per_week)]
+    return Table("visits_per_week", "Visits per week",
+                 ["Week", "Patients seen", "% of cohort"], rows,
+                 [f"Cohort: {f.fmt_int(ctx.n_patients)} patients.", ctx.pct_note()])
+
+
+def baseline_table(ctx: Context) -> Table | None:
+    """Table 1: characteristics at JAKi start."""
+    baseline = ctx.section("baseline")
+    if not baseline:
+        return None
+    rows: list[list[Cell]] = []
+    doses = False
+    for name, s in baseline.items():
+        if not isinstance(s, dict):
+            continue
+        label = f.measure_label(name, s)
+        if s.get("type") == "categorical":
+            rows.extend(_categorical_rows(ctx, label, s))
+            continue
+        d = f.decimals_for(name, s.get("unit"))
+        doses = doses or d == 2
+        rows.append([text(label), count(s.get("n")),
+                     text(f.fmt_median_iqr(s.get("median"), s.get("q1"), s.get("q3"), d)),
+                     text(f.fmt_mean_sd(s.get("mean"), s.get("sd"), d)),
+                     text(f.fmt_range(s.get("min"), s.get("max"), d)), count(s.get("missing"))])
+    return Table("baseline", "Baseline characteristics at JAKi start",
+                 ["Characteristic", "n", "Median (Q1, Q3) or n (%)", "Mean ± SD", "Range",
+                  "Missing"], rows,
+                 [ctx.quartiles + " Categories: n (% of patients with the value recorded).",
+                  f.rounding_note(measures=True, doses=doses, pct_decimals=ctx.pct_decimals)])
+
+
+def _categorical_rows(ctx: Context, label: str, s: dict[str, Any]) -> list[list[Cell]]:
+    counts = s.get("counts") or {}
+    percents = s.get("percent") or {}
+    if set(counts) <= {"yes", "no"}:
+        return [[text(label), count(s.get("n")),
+                 text(f.count_pct(counts.get("yes", 0), percents.get("yes", 0.0),
+                                  ctx.pct_decimals)),
+                 blank(), blank(), count(s.get("missing"))]]
+    rows = [[text(label), count(s.get("n")), blank(), blank(), blank(), count(s.get("missing"))]]
+    for level, n in counts.items():
+        rows.append([text(_level(str(level)), level=1), blank(),
+                     text(f.count_pct(n, percents.get(level), ctx.pct_decimals)),
+                     blank(), blank(), blank()])
+    return rows
+
+
+def missing_table(ctx: Context) -> Table | None:
+    """Values missing per variable and week (STROBE 14b)."""
+    missing = dig(ctx.results, "cohort", "missing")
+    if not isinstance(missing, dict) or not missing:
+        return None
+    weeks = f.sorted_weeks({w for v in missing.values() if isinstance(v, dict) for w in v})
+    per_week = dig(ctx.results, "cohort", "visits_per_week") or {}
+    rows = []
+    for name in ordered_measures(missing):
+        by_week = missing[name] or {}
+        rows.append([text(ctx.label(name)), *[count(by_week.get(w)) for w in weeks],
+                     count(sum(v for v in by_week.values() if f.is_number(v)))])
+    header = [f"{f.week_label(w)} ({f.fmt_int(per_week.get(w))} seen)"
+              if f.is_number(per_week.get(w)) else f.week_label(w) for w in weeks]
+    return Table("missing", "Missing values per variable and week",
+                 ["Variable", *header, "Total"], rows,
+                 ["Number of missing values of each variable at each week; in brackets the "
+                  "number of patients seen that week (values of patients not seen are not "
+                  "counted as visits)."])
+
+
+#: The scores the printed per-patient table shows (all measures: the spreadsheet's copy).
+PATIENT_MEASURES = ("das_skin", "cmas_total", "mmt8_total", "cs_mg_kg_day")
+
+
+def patients_table(ctx: Context, *, full: bool = False) -> Table | None:
+    """One row per patient: drug, dose, baseline and last scores, response, adverse events.
+
+    The printed table shows the core scores of ``PATIENT_MEASURES``; ``full=True`` gives
+    every measure, for the spreadsheet only.
+    """
+    patients = ctx.results.get("patients")
+    if not isinstance(patients, list) or not patients:
+        return None
+    recorded = {m for p in patients for part in ("baseline", "last")
+                for m, v in (p.get(part) or {}).items() if f.is_number(v)}
+    measures = [m for m in ordered_measures(recorded) if full or m in PATIENT_MEASURES]
+    rows = []
+    for p in patients:
+        row = [text(p.get("patient_id")), text(p.get("jaki_drug")),
+               num(p.get("jaki_mg_day"), 1), num(p.get("jaki_mg_kg_day"), 2),
+               num(p.get("weight_kg"), 1), text(f.fmt_value(p.get("last_week"), 1))]
+        for m in measures:
+            shown = _dose if ctx.decimals(m) == 2 else _score
+            row.append(text(f"{shown(dig(p, 'baseline', m))} → {shown(dig(p, 'last', m))}"))
+        response = p.get("response_last")
+        row += [text(str(response).replace("_", " ") if response else None),
+                count(p.get("adverse_events"))]
+        rows.append(row)
+    key, title = "patients", "Patients: treatment, scores at week 0 and at the last visit"
+    if full:
+        key, title = "patients_all", title + " (every measure)"
+    return Table(key, title,
+                 ["Patient", "JAKi", "mg/day", "mg/kg/day", "Weight, kg", "Last week",
+                  *[f"{f.short_label(ctx.label(m))} 0 → last" for m in measures], "Response (last)",
+                  "Adverse events"], rows,
+                 ["Dose and weight at JAKi start. Scores: week 0 → last visit. Response at the "
+                  "last visit. Adverse events: number reported.",
+                  "Rounding: mg/day and weight to 1 decimal place, mg/kg/day to 2; individual "
+                  "scores as recorded (at most 1 decimal place)."],
+                 inline_limit=LISTING_LIMIT, excel_only=full)
+
+
+def _dose(value: object) -> str:
+    return f.fmt_number(value, 2)
+
+
+def _score(value: object) -> str:
+    return f.fmt_value(value, 1)
+
+
+def adverse_event_table(ctx: Context) -> Table | None:
+    """Adverse events: all, serious, and by category, with patients affected."""
+    safety = ctx.section("safety")
+    if not safety:
+        return None
+    exposed = safety.get("n_exposed")
+    pct = ctx.pct_decimals
+
+    def patients(n: object) -> Cell:
+        return text(f.count_pct(n, f.percent(n, exposed), pct))
+
+    rows = [[text("All adverse events"), count(safety.get("n_events")),
+             patients(safety.get("n_patients"))]]
+    by_category = safety.get("by_category") or {}
+    if by_category:
+        rows.append([text("By category"), blank(), blank()])
+    for category, s in by_category.items():
+        rows.append([text(_level(category), level=1), count(dig(s, "events")),
+                     patients(dig(s, "patients"))])
+    rows.append([text("Serious adverse events"), count(safety.get("serious")), blank()])
+    return Table("safety", "Adverse events",
+                 ["Adverse events", "Events", "Patients with ≥ 1, n (%)"], rows,
+                 [f"Percent of the {f.fmt_int(exposed)} patients exposed to a JAK inhibitor. "
+                  f"Exposure {f.fmt_number(safety.get('patient_years'), 1)} patient-years; "
+                  f"rate {f.fmt_number(safety.get('rate_per_100py'), 1)} events per 100 "
+                  f"patient-years (exact Poisson 95% CI "
+                  f"{f.fmt_ci(safety.get('rate_ci95'), 1)}).",
+                  "Rounding: patient-years and rates to 1 decimal place; "
+                  + ctx.pct_note().removeprefix("Rounding: ")])
+
+
+def grade_table(ctx: Context) -> Table | None:
+    by_grade = dig(ctx.results, "safety", "by_grade")
+    if not isinstance(by_grade, dict) or not by_grade:
+        return None
+    total = dig(ctx.results, "safety", "n_events")
+    rows = [[text(f"Grade {g}"), count(n), text(f.fmt_pct(f.percent(n, total), ctx.pct_decimals))]
+            for g, n in sorted(by_grade.items(), key=lambda item: str(item[0]))]
+    return Table("safety_grade", "Adverse events by CTCAE grade", ["Grade", "Events", "% of events"],
+                 rows, [ctx.pct_note()])
+
+
+def listing_table(ctx: Context) -> Table | None:
+    events = dig(ctx.results, "safety", "events")
+    if not isinstance(events, list) or not events:
+        return None
+    rows = [[text(e.get("patient_id")), text(f.fmt_value(e.get("week"), 1)), text(e.get("term")),
+             text(e.get("category")), count(e.get("ctcae_grade")),
+             text(_yes_no(e.get("serious")))] for e in events]
+    return Table("ae_listing", "Adverse event listing",
+                 ["Patient", "Week", "Term", "Category", "CTCAE grade", "Serious"], rows,
+                 ["Week of onset since JAKi start."], inline_limit=LISTING_LIMIT)
+
+
+def _yes_no(value: object) -> str | None:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return None if value is None else str(value)
+
+
+def dosing_table(ctx: Context) -> Table | None:
+    dosing = ctx.section("dosing")
+    if not dosing:
+        return None
+    rows: list[list[Cell]] = []
+    for key, label, d in (("jaki_mg_kg_day", "JAKi dose, mg/kg/day", 2),
+                          ("jaki_mg_day", "JAKi dose, mg/day", 1)):
+        s = dosing.get(key)
+        if isinstance(s, dict):
+            rows.append([text(label), count(s.get("n")),
+                         text(f.fmt_median_iqr(s.get("median"), s.get("q1"), s.get("q3"), d)),
+                         text(f.fmt_range(s.get("min"), s.get("max"), d))])
+    for drug, n in (dosing.get("by_drug") or {}).items():
+        rows.append([text(drug, level=1), count(n),
+                     text(f.fmt_pct(f.percent(n, ctx.n_patients), ctx.pct_decimals)), blank()])
+    if not rows:
+        return None
+    return Table("dosing", "JAK-inhibitor dose at start",
+                 ["Dose", "n", "Median (Q1, Q3) or % of patients", "Range"], rows,
+                 [ctx.quartiles, "Rounding: mg/kg/day to 2 decimal places, mg/day to 1; "
+                  + ctx.pct_note().removeprefix("Rounding: ")])
+
+
+def published_table(ctx: Context) -> Table | None:
+    """A demo cohort's published figures beside what jdmtrack computes from its patients."""
+    published = dig(ctx.results, "demo", "published")
+    if not isinstance(published, list) or not published:
+        return None
+    rows = []
+    matched = comparable = 0
+    for item in published:
+        printed = str(item.get("printed") or "")
+        reproduced = item.get("reproduced_text")
+        if not reproduced:
+            reproduced = f.fmt_number(item.get("reproduced"), f.decimals_in(printed))
+        match = item.get("match")
+        if item.get("reproducible") is False:
+            verdict = "not computable"
+        else:
+            comparable += 1
+            matched += match is True
+            verdict = "yes" if match is True else "no" if match is False else f.MISSING
+        rows.append([text(item.get("label")), text(printed or None), text(reproduced),
+                     text(verdict), text(item.get("note") or "")])
+    source = dig(ctx.results, "demo", "source", "citation")
+    notes = [f"{matched} of {comparable} published figures that patient-level data can give "
+             f"are reproduced; {len(published) - comparable} cannot be computed from them "
+             "(see each note). Published: as printed in the source article. Reproduced: "
+             "computed by jdmtrack from the demo cohort, at the published number of decimal "
+             "places."]
+    if isinstance(source, str):
+        notes.append(f"Source: {source}")
+    return Table("published", "Published versus reproduced",
+                 ["Quantity", "Published", "Reproduced", "Match", "Note"], rows, notes)
+
+
+def warnings_table(ctx: Context) -> Table | None:
+    warnings = ctx.results.get("warnings")
+    if not isinstance(warnings, list) or not warnings:
+        return None
+    rows = [[count(i), text(w.get("code")), text(w.get("patient_id")),
+             text(f.fmt_value(w.get("week"), 1) if f.is_number(w.get("week")) else None),
+             text(w.get("column")), text(w.get("message"))]
+            for i, w in enumerate(warnings, start=1)]
+    return Table("warnings", "Data warnings",
+                 ["#", "Code", "Patient", "Week", "Column", "Message"], rows,
+                 ["Every data-quality warning raised while reading, scoring and analysing. "
+                  "A warning never changes a value: what could not be derived is missing."])
+
+
+def warning_codes_table(ctx: Context) -> Table | None:
+    """How many warnings of each kind, with the first message as an example."""
+    warnings = ctx.results.get("warnings")
+    if not isinstance(warnings, list) or len(warnings) < 2:
+        return None
+    counts: dict[str, int] = {}
+    example: dict[str, str] = {}
+    for w in warnings:
+        code = str(w.get("code"))
+        counts[code] = counts.get(code, 0) + 1
+        example.setdefault(code, str(w.get("message")))
+    rows = [[text(code), count(n), text(example[code])] for code, n in counts.items()]
+    return Table("warning_codes", "Data warnings by kind", ["Code", "Warnings", "First message"],
+                 rows, [f"{len(warnings)} warnings in all; each is listed in the next table."])
+
+
+def files_table(ctx: Context) -> Table | None:
+    files = dig(ctx.results, "input", "files")
+    if not isinstance(files, list) or not files:
+        return None
+    rows = [[text(x.get("table")), text(x.get("path")), text(x.get("sheet")),
+             text(x.get("sha256"))] for x in files]
+    return Table("input_files", "Input files", ["Table", "File", "Sheet", "SHA-256"], rows,
+                 [f"SHA-256 of all input files together: {dig(ctx.results, 'input', 'sha256')}."])
+
+
+def settings_table(ctx: Context) -> Table | None:
+    settings = ctx.section("settings")
+    if not settings:
+        return None
+    rows = [[text(key.replace("_", " ")), text(_setting(value))] for key, value in settings.items()]
+    return Table("settings", "Analysis settings", ["Setting", "Value"], rows,
+                 ["As recorded in results.json."])
+
+
+def _setting(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_setting(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return f.MISSING
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
