@@ -204,3 +204,26 @@ def test_exact_p_matches_brute_force_enumeration(d: list[int]) -> None:
     v = signs @ ranks
     brute = np.mean(np.abs(v - centre) >= abs(v_obs - centre) - 1e-9)
     assert wilcoxon_signed_rank(d).p_value_exact == pytest.approx(brute, rel=1e-12)
+
+
+def test_hodges_lehmann_large_n_uses_the_normal_critical_value():
+    """Above n = 62 the exact counts overflow; the critical rank comes from the normal
+    approximation (Hollander & Wolfe 1999, eq. 3.25). Near the switch the two agree closely,
+    and n = 2000 runs without overflow."""
+    from jdmtrack.stats import hodges_lehmann
+
+    rng = np.random.default_rng(7)
+    d = rng.normal(1.0, 2.0, 63)
+    exact_like = hodges_lehmann(d[:62])
+    normal = hodges_lehmann(d)
+    assert "normal-approximation" in normal.method
+    assert "exact" in exact_like.method
+    assert abs(normal.achieved_conf_level - 0.95) < 0.005
+    big = hodges_lehmann(rng.normal(0.5, 1.0, 2000))
+    assert big.ci_low < big.estimate < big.ci_high
+    # hand check of the critical rank for n = 2000: n(n+1)/4 = 1000500,
+    # sqrt(n(n+1)(2n+1)/24) = 25829.571..., z = 1.959964 -> z x 25829.571 = 50625.6,
+    # qu = floor(1000500 - 50625.6) = floor(949874.4) = 949874
+    import math
+    assert math.floor(2000 * 2001 / 4 - 1.959963984540054
+                      * math.sqrt(2000 * 2001 * 4001 / 24)) == 949874

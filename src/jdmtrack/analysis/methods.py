@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._version import __version__
+from .outcomes import PERMUTATION_MAX_N
 from .settings import AnalysisSettings
 
 __all__ = ["methods_text"]
@@ -48,7 +49,8 @@ def methods_text(settings: AnalysisSettings, criteria_methods: list[str]) -> lis
         "the Friedman test on the patients with complete data (chi-square statistic with tie "
         "correction, Kendall's W, and a permutation p-value, enumerated exactly where feasible, "
         f"otherwise estimated from {settings.resamples:,} Monte Carlo permutations with seed "
-        f"{settings.seed}). Where visits were missing, the Skillings-Mack test used every "
+        f"{settings.seed}; with more than {PERMUTATION_MAX_N} complete patients only the "
+        "chi-square p-value is given). Where visits were missing, the Skillings-Mack test used every "
         "patient, and a linear mixed model with a random intercept per patient, fitted by REML, "
         f"estimated each week's difference from week {base} (Wald 95% confidence intervals) as "
         "a sensitivity analysis. Proportions are given with Clopper-Pearson 95% confidence "

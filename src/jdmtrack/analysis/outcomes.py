@@ -18,7 +18,12 @@ from ..stats.skillings_mack import skillings_mack_test
 from .common import describe_dict, week_key
 from .settings import AnalysisSettings
 
-__all__ = ["outcome_measures", "summarise_outcomes"]
+__all__ = ["PERMUTATION_MAX_N", "outcome_measures", "summarise_outcomes"]
+
+# The Friedman permutation p-value is computed up to this many complete patients; beyond
+# it the chi-square approximation is accurate (it is trusted from about n > 10 with few
+# weeks) and 100,000 permutations of thousands of patients would dominate the run time.
+PERMUTATION_MAX_N = 200
 
 # Numeric visit columns that are parts of another measure, not outcomes of their own.
 _NOT_OUTCOMES = {"week", "jaki_mg_per_dose", "jaki_doses_per_day", "cs_mg_day",
@@ -82,10 +87,11 @@ def _one_measure(visits: pd.DataFrame, name: str, weeks: tuple[float, ...],
     values = table.values[:, columns]
     complete = ~np.isnan(values).any(axis=1)
     if complete.sum() >= 2:
+        mode = "auto" if complete.sum() <= PERMUTATION_MAX_N else "none"
         out["friedman"] = _safe(lambda: friedman_test(values[complete], weeks=weeks_seen,
-                                                 alpha=settings.alpha,
-                                                 resamples=settings.resamples,
-                                                 seed=settings.seed).as_dict())
+                                                      alpha=settings.alpha, permutation=mode,
+                                                      resamples=settings.resamples,
+                                                      seed=settings.seed).as_dict())
     if np.isnan(values).any() and (~np.isnan(values)).sum(axis=1).max() >= 2:
         out["skillings_mack"] = _safe(lambda: skillings_mack_test(values, weeks=weeks_seen).as_dict())
     comparisons = {}

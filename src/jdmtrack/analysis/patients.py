@@ -28,28 +28,29 @@ def per_patient(patients: pd.DataFrame, visits: pd.DataFrame, adverse: pd.DataFr
     ae_counts = (adverse.groupby("patient_id").size() if len(adverse)
                  else pd.Series(dtype="int64"))
     ordered = visits.sort_values(["patient_id", "week"])
-    groups = dict(tuple(ordered.groupby("patient_id", sort=False)))
+    first = (ordered[ordered["week"] == settings.baseline_week]
+             .drop_duplicates("patient_id").set_index("patient_id"))
+    last = ordered.drop_duplicates("patient_id", keep="last").set_index("patient_id")
+    measures = [m for m in PATIENT_MEASURES if m in visits.columns]
     drugs = column(patients, "jaki_drug")
     out = []
     for pid, drug in zip(patients["patient_id"], drugs, strict=True):
-        rows = groups.get(pid)
-        entry: dict[str, Any] = {"patient_id": pid, "jaki_drug": drug if isinstance(drug, str)
-                                 else None,
+        entry: dict[str, Any] = {"patient_id": pid,
+                                 "jaki_drug": drug if isinstance(drug, str) else None,
                                  "adverse_events": int(ae_counts.get(pid, 0))}
-        if rows is None or not len(rows):
-            entry |= {"last_week": None, "baseline": {}, "last": {}, "response_last": None}
+        if pid not in last.index:
+            entry |= {"jaki_mg_day": None, "jaki_mg_kg_day": None, "weight_kg": None,
+                      "last_week": None, "baseline": {}, "last": {}, "response_last": None}
             out.append(entry)
             continue
-        base = rows[rows["week"] == settings.baseline_week]
-        first = base.iloc[0] if len(base) else None
-        last = rows.iloc[-1]
+        base = first.loc[pid] if pid in first.index else None
+        end = last.loc[pid]
         for name in ("jaki_mg_day", "jaki_mg_kg_day", "weight_kg"):
-            entry[name] = None if first is None else _value(first, name)
-        entry["last_week"] = float(last["week"])
-        entry["baseline"] = {m: (None if first is None else _value(first, m))
-                             for m in PATIENT_MEASURES if m in visits.columns}
-        entry["last"] = {m: _value(last, m) for m in PATIENT_MEASURES if m in visits.columns}
-        response = last["response"] if "response" in rows.columns else None
+            entry[name] = None if base is None else _value(base, name)
+        entry["last_week"] = float(end["week"])
+        entry["baseline"] = {m: (None if base is None else _value(base, m)) for m in measures}
+        entry["last"] = {m: _value(end, m) for m in measures}
+        response = end["response"] if "response" in last.columns else None
         entry["response_last"] = (None if response is None or
                                   (isinstance(response, float) and np.isnan(response))
                                   else str(response))

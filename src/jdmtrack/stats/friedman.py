@@ -78,7 +78,7 @@ EXACT_MAX_WORK = 800_000_000
 _TABLE_MAX_K = 7
 _BATCH = 20_000
 
-PermutationMode = Literal["auto", "exact", "monte_carlo"]
+PermutationMode = Literal["auto", "exact", "monte_carlo", "none"]
 
 
 @dataclass(frozen=True)
@@ -353,11 +353,21 @@ def friedman_test(
         return not_computable("every patient has the same value at every week (all tied)")
     statistic = 12.0 * float(np.sum((column_sums - n * (k + 1) / 2.0) ** 2)) / denominator
     p_value = float(stats.chi2.sf(statistic, k - 1))
-    p_exact, perm_method, used_resamples, used_seed, min_p = friedman_permutation_p(
-        doubled, mode=permutation, resamples=resamples, seed=seed,
-        exact_max_cells=exact_max_cells,
-    )
     notes: list[str | None] = []
+    p_exact: float | None
+    perm_method: str | None
+    used_resamples: int | None
+    used_seed: int | None
+    min_p: float | None
+    if permutation == "none":
+        # Asked for by callers with many patients, where the chi-square is accurate.
+        p_exact = perm_method = used_resamples = used_seed = min_p = None
+        notes.append(f"n_complete = {n}: permutation p-value not computed (chi-square used)")
+    else:
+        p_exact, perm_method, used_resamples, used_seed, min_p = friedman_permutation_p(
+            doubled, mode=permutation, resamples=resamples, seed=seed,
+            exact_max_cells=exact_max_cells,
+        )
     if excluded:
         notes.append(f"{excluded} patient(s) with a missing week excluded")
     can_reach = None if min_p is None else min_p <= alpha

@@ -316,10 +316,26 @@ def hodges_lehmann(
             1, estimate, None, None, conf_level, None, method,
             "one difference: no confidence interval",
         )
-    counts = _signrank_counts(n)
     alpha = 1.0 - conf_level
-    qu = _qsignrank_lower(alpha / 2.0, n, counts)
     note = None
+    if n > _INT_COUNTS_MAX_N:
+        # Normal approximation of the critical rank (Hollander & Wolfe, Nonparametric
+        # Statistical Methods, 2nd ed., 1999, eq. 3.25): the exact counts overflow and take
+        # O(n^3) time beyond here, and R itself leaves the exact branch at n >= 50.
+        z = float(special.ndtri(1.0 - alpha / 2.0))
+        centre = n * (n + 1) / 4.0
+        spread = math.sqrt(n * (n + 1) * (2 * n + 1) / 24.0)
+        qu = max(1, math.floor(centre - z * spread))
+        ql = n * (n + 1) // 2 - qu
+        achieved = 1.0 - 2.0 * float(special.ndtr((qu - 0.5 - centre) / spread))
+        method = method.replace("with the exact signed-rank critical value (as wilcox.test "
+                                "conf.int=TRUE, exact branch)",
+                                "with the normal-approximation critical value (n > "
+                                f"{_INT_COUNTS_MAX_N}; Hollander & Wolfe 1999)")
+        return HodgesLehmannResult(n, estimate, float(walsh[qu - 1]), float(walsh[ql]),
+                                   conf_level, achieved, method, note)
+    counts = _signrank_counts(n)
+    qu = _qsignrank_lower(alpha / 2.0, n, counts)
     qu = max(qu, 1)
     ql = n * (n + 1) // 2 - qu
     achieved = 1.0 - 2.0 * sum(counts[:qu]) / 2.0**n
