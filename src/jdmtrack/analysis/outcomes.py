@@ -10,7 +10,7 @@ import pandas as pd
 from ..errors import ComputationError
 from ..fields import DERIVED_FIELDS, fields_of
 from ..stats.adjust import p_adjust
-from ..stats.friedman import friedman_test
+from ..stats.friedman import PermutationMode, friedman_test
 from ..stats.layout import wide_from_long
 from ..stats.mixed import mixed_model
 from ..stats.paired import compare_with_baseline
@@ -87,7 +87,7 @@ def _one_measure(visits: pd.DataFrame, name: str, weeks: tuple[float, ...],
     values = table.values[:, columns]
     complete = ~np.isnan(values).any(axis=1)
     if complete.sum() >= 2:
-        mode = "auto" if complete.sum() <= PERMUTATION_MAX_N else "none"
+        mode: PermutationMode = "auto" if complete.sum() <= PERMUTATION_MAX_N else "none"
         out["friedman"] = _safe(lambda: friedman_test(values[complete], weeks=weeks_seen,
                                                       alpha=settings.alpha, permutation=mode,
                                                       resamples=settings.resamples,
