@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..protocol.dosing import load_dose_reference
 from ..stats.safety import event_rate
 from ..stats.survival import kaplan_meier
 from .common import column, describe_dict, end_of_followup
@@ -113,11 +114,28 @@ def summarise_dosing(patients: pd.DataFrame, visits: pd.DataFrame, settings: Ana
         out["visits_checked"] = int(check.isin(["ok", "below_reference", "above_maximum",
                                                 "not_recommended"]).sum())
         out["visits_not_evaluable"] = int((check == "not_evaluable").sum())
-    out["reference"] = reference_name
+    reference = load_dose_reference(settings.criteria.dose_reference)
+    out["reference"] = reference_name or (
+        "jdmtrack bundled JAKi dose reference table (Ding 2021 case-series bands for "
+        "tofacitinib and ruxolitinib; baricitinib label bands)" if reference.bundled
+        else reference.path)
+    out["reference_sources"] = sorted({band.source for band in reference.bands})
+    out["reference_bands"] = [
+        {"drug": b.drug, "weight_min_kg": _open(b.weight_min_kg),
+         "weight_max_kg": _open(b.weight_max_kg), "egfr_min": _open(b.egfr_min),
+         "egfr_max": _open(b.egfr_max), "recommended": b.recommended,
+         "reference_mg_day": b.reference_mg_day, "maximum_mg_day": b.maximum_mg_day,
+         "reference_mg_kg_day": b.reference_mg_kg_day, "maximum_mg_kg_day": b.maximum_mg_kg_day}
+        for b in reference.bands]
     if "jaki_drug" in patients.columns:
         out["by_drug"] = {str(k): int(v) for k, v in
                           patients["jaki_drug"].value_counts().sort_index().items()}
     return out
+
+
+def _open(limit: float) -> float | None:
+    """An open band limit (stored as +-inf) is null in the results file."""
+    return None if np.isinf(limit) else float(limit)
 
 
 def _plain(value: Any) -> Any:
