@@ -74,8 +74,10 @@ def _facts(ctx: Context) -> list[tuple[str, str]]:
     ]
 
 
-def _keep(*blocks: Block | None) -> list[Block]:
-    return [b for b in blocks if b is not None]
+def _keep(*blocks: Block | None, otherwise: str | None = None) -> list[Block]:
+    """The blocks that exist; when none does, a paragraph saying so (if ``otherwise``)."""
+    kept: list[Block] = [b for b in blocks if b is not None]
+    return kept if kept or otherwise is None else [Paragraph(otherwise)]
 
 
 def _cohort(ctx: Context) -> Section:
@@ -100,15 +102,15 @@ def _cohort(ctx: Context) -> Section:
 
 def _baseline(ctx: Context) -> Section:
     section = Section("baseline", "Baseline characteristics")
-    section.blocks += _keep(t.baseline_table(ctx), t.missing_table(ctx)) or [
-        Paragraph(NOT_IN_RESULTS)]
+    section.blocks += _keep(t.baseline_table(ctx), t.missing_table(ctx),
+                            otherwise=NOT_IN_RESULTS)
     return section
 
 
 def _patients(ctx: Context) -> Section:
     section = Section("patients", "Patients")
-    section.blocks += _keep(t.patients_table(ctx), t.patients_table(ctx, full=True)) or [
-        Paragraph(NOT_IN_RESULTS)]
+    section.blocks += _keep(t.patients_table(ctx), t.patients_table(ctx, full=True),
+                            otherwise=NOT_IN_RESULTS)
     return section
 
 
@@ -167,8 +169,8 @@ def _taper(ctx: Context) -> Section:
 
 def _time_to_event(ctx: Context) -> Section:
     section = Section("time-to-event", "Time to event")
-    section.blocks += _keep(to.time_to_event_table(ctx), figures.km_figure(ctx)) or [
-        Paragraph(NOT_IN_RESULTS)]
+    section.blocks += _keep(to.time_to_event_table(ctx), figures.km_figure(ctx),
+                            otherwise=NOT_IN_RESULTS)
     return section
 
 
@@ -221,8 +223,7 @@ def _published(ctx: Context) -> Section:
 
 def _warnings(ctx: Context) -> Section:
     section = Section("warnings", "Warnings")
-    section.blocks += _keep(t.warning_codes_table(ctx), t.warnings_table(ctx)) or [
-        Paragraph("No warnings.")]
+    section.blocks += _keep(t.warning_codes_table(ctx), t.warnings_table(ctx), otherwise="No warnings.")
     return section
 
 
