@@ -102,3 +102,14 @@ def test_analyze_cli_writes_valid_json(tmp_path):
     assert written["settings"]["quantile_method"] == 7
     # type 7 on 22, 32, 40, 48: Q1 at 1 + 0.75 x 3 = 1.75 -> 22 + 0.75 x 10 = 29.5
     assert written["outcomes"]["cmas_total"]["by_week"]["0"]["q1"] == 29.5
+
+
+def test_sections_limit_the_analysis_to_what_is_asked(results):
+    scored = score_cohort(load_cohort(example_path()))
+    part = analyze(scored, sections={"outcomes"})
+    assert set(part) == {"schema_version", "software", "generated", "input", "settings", "outcomes"}
+    # The same numbers as the full analysis ("generated" is a timestamp).
+    assert part["outcomes"] == results["outcomes"]
+    assert part["input"] == results["input"]
+    with pytest.raises(ValueError, match="unknown results sections: outcome"):
+        analyze(scored, sections={"outcome"})

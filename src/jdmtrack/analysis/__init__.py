@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable, Collection
 from typing import Any
 
 from .._version import __version__
@@ -23,11 +24,18 @@ from .settings import AnalysisSettings, load_settings
 __all__ = ["SCHEMA_VERSION", "AnalysisSettings", "analyze", "load_settings"]
 
 SCHEMA_VERSION = 1
+_ALWAYS = ("schema_version", "software", "generated", "input", "settings")
 
 
 def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
-            *, reference_name: str | None = None) -> dict[str, Any]:
-    """Every table of the report, as numbers. ``scored`` comes from ``score_cohort``."""
+            *, reference_name: str | None = None,
+            sections: Collection[str] | None = None) -> dict[str, Any]:
+    """Every table of the report, as numbers. ``scored`` comes from ``score_cohort``.
+
+    ``sections`` limits the analysis to those top-level keys of the results (the
+    published-figure comparison of a subgroup needs only the ones its entries name); the
+    identifying keys (schema version, software, input, settings) are always present.
+    """
     settings = settings or AnalysisSettings()
     cohort = scored.cohort
     visits, patients, events = scored.visits, scored.patients, scored.events
@@ -37,21 +45,29 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
                for s in cohort.sources]
     digest = hashlib.sha256("\n".join(sorted(f"{s['table']}:{s['sha256']}"
                                              for s in sources)).encode()).hexdigest()
+    parts: dict[str, Callable[[], Any]] = {
+        "cohort": lambda: summarise_cohort(patients, visits, events, measures, settings),
+        "baseline": lambda: summarise_baseline(patients, visits, settings),
+        "outcomes": lambda: summarise_outcomes(visits, settings),
+        "criteria": lambda: summarise_criteria(visits, settings),
+        "response": lambda: summarise_response(visits, settings),
+        "time_to_event": lambda: summarise_time_to_event(patients, visits, events, settings),
+        "safety": lambda: summarise_safety(patients, visits, events, adverse),
+        "dosing": lambda: summarise_dosing(patients, visits, settings, reference_name),
+        "patients": lambda: per_patient(patients, visits, adverse, settings),
+        "methods": lambda: methods_text(settings, scored.methods),
+        "warnings": lambda: [w.as_dict() for w in scored.warnings],
+    }
+    if sections is not None:
+        unknown = set(sections) - set(parts) - set(_ALWAYS)
+        if unknown:
+            raise ValueError(f"unknown results sections: {', '.join(sorted(unknown))}")
     return {
         "schema_version": SCHEMA_VERSION,
         "software": {"name": "jdmtrack", "version": __version__},
         "generated": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "input": {"sha256": digest, "files": sources},
         "settings": settings.as_dict(),
-        "cohort": summarise_cohort(patients, visits, events, measures, settings),
-        "baseline": summarise_baseline(patients, visits, settings),
-        "outcomes": summarise_outcomes(visits, settings),
-        "criteria": summarise_criteria(visits, settings),
-        "response": summarise_response(visits, settings),
-        "time_to_event": summarise_time_to_event(patients, visits, events, settings),
-        "safety": summarise_safety(patients, visits, events, adverse),
-        "dosing": summarise_dosing(patients, visits, settings, reference_name),
-        "patients": per_patient(patients, visits, adverse, settings),
-        "methods": methods_text(settings, scored.methods),
-        "warnings": [w.as_dict() for w in scored.warnings],
+        **{key: compute() for key, compute in parts.items()
+           if sections is None or key in sections},
     }

@@ -118,12 +118,21 @@ def attach_published(results: dict[str, Any], demo_name: str, cohort: Cohort | N
                    if isinstance(data, dict) else data)
     cache: dict[tuple[str, str], dict[str, Any]] = {}
 
+    def key_of(spec: dict[str, Any]) -> tuple[str, str]:
+        return str(spec["column"]), str(spec["value"])
+
+    # A subgroup is analysed only for the results sections its own entries look up.
+    needed: dict[tuple[str, str], set[str]] = {}
+    for entry in entries:
+        if entry.get("subgroup") and entry.get("path"):
+            needed.setdefault(key_of(entry["subgroup"]), set()).add(entry["path"].split(".")[0])
+
     def for_subgroup(spec: dict[str, Any]) -> dict[str, Any]:
-        key = (str(spec["column"]), str(spec["value"]))
+        key = key_of(spec)
         if key not in cache and cohort is not None:
             part = subset(cohort, *key)
             crit = None if settings is None else settings.criteria
-            cache[key] = analyze(score_cohort(part, crit), settings)
+            cache[key] = analyze(score_cohort(part, crit), settings, sections=needed.get(key, set()))
         return cache.get(key, {})
 
     results["demo"] = {"name": demo_name, "synthetic": True,
