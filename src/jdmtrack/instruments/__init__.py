@@ -41,25 +41,24 @@ class ScoredVisits:
 
 def cmas_items_with_seconds(visits: pd.DataFrame) -> pd.DataFrame:
     """CMAS item columns, with timed items filled from seconds where only seconds exist."""
-    items = pd.DataFrame(index=visits.index)
-    for column in CMAS_ITEM_COLUMNS:
-        items[column] = (visits[column].astype("float64") if column in visits.columns
-                         else np.nan)
+    items = {column: _col(visits, column) for column in CMAS_ITEM_COLUMNS}
     for item in TIMED_ITEMS:
         column = f"cmas_{item:02d}"
         seconds = f"{column}_seconds"
         if seconds in visits.columns:
             derived = cmas_item_from_seconds(visits[seconds].to_numpy(dtype="float64"), item)
-            items[column] = items[column].fillna(pd.Series(derived, index=visits.index))
-    return items
+            items[column] = np.where(np.isnan(items[column]), derived, items[column])
+    return pd.DataFrame(items, index=visits.index, copy=False)
 
 
 def score_visits(visits: pd.DataFrame) -> ScoredVisits:
     """Add the derived totals and doses to a validated visits table (a new frame)."""
-    out = visits.copy()
+    # A shallow copy: copy-on-write keeps ``visits`` unchanged as columns are added.
+    out = visits.copy(deep=False)
     warnings: list[DataWarning] = []
-    cmas = sum_items(pd.concat([cmas_items_with_seconds(visits), _col_frame(visits, "cmas_total")],
-                               axis=1), CMAS_ITEM_COLUMNS, "cmas_total")
+    cmas_items = cmas_items_with_seconds(visits)
+    cmas_items["cmas_total"] = _col(visits, "cmas_total")
+    cmas = sum_items(cmas_items, CMAS_ITEM_COLUMNS, "cmas_total")
     mmt8 = sum_items(visits, MMT8_COLUMNS, "mmt8_total")
     das = sum_items(visits, DAS_DOMAINS, "das_total")
     for name, columns, result in (("cmas_total", CMAS_ITEM_COLUMNS, cmas),
@@ -111,10 +110,6 @@ def _col(frame: pd.DataFrame, name: str) -> np.ndarray:
     return np.full(len(frame), np.nan)
 
 
-def _col_frame(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    return pd.DataFrame({name: _col(frame, name)}, index=frame.index)
-
-
 def _ids(visits: pd.DataFrame, mask: np.ndarray) -> list[tuple[str | None, float | None]]:
     ids = visits["patient_id"].to_numpy()[mask] if "patient_id" in visits else [None] * mask.sum()
     weeks = visits["week"].to_numpy()[mask] if "week" in visits else [None] * mask.sum()
@@ -135,9 +130,8 @@ def _partial_warnings(visits: pd.DataFrame, total: str, columns: tuple[str, ...]
     if not result.partial.any():
         return []
     warnings = []
-    rows = np.flatnonzero(result.partial)
-    for (pid, week), i in zip(_ids(visits, result.partial), rows, strict=True):
-        missing = [c for c, m in zip(columns, result.missing_items[i], strict=True) if m]
+    for (pid, week), flags in zip(_ids(visits, result.partial), result.missing_items, strict=True):
+        missing = [c for c, m in zip(columns, flags, strict=True) if m]
         warnings.append(DataWarning(
             "item_missing",
             f"{total} left missing (never pro-rated): {', '.join(missing)} not recorded",

@@ -22,21 +22,42 @@ class ItemSum:
 
     ``total`` is NaN where an item is missing and no total was given. ``partial`` marks
     rows with some but not all items (the rows that deserve a warning), and ``from_items``
-    the rows whose total was computed here.
+    the rows whose total was computed here. ``missing_items`` has one row per partial
+    row, in order, marking which items are missing there.
     """
 
     total: np.ndarray
     from_items: np.ndarray
     partial: np.ndarray
-    missing_items: np.ndarray  # bool (rows x items)
+    missing_items: np.ndarray  # bool (partial rows x items)
 
 
-def _matrix(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
-    n = len(frame)
-    return np.column_stack(
-        [frame[c].to_numpy(dtype="float64") if c in frame.columns else np.full(n, np.nan)
-         for c in columns]
-    ) if columns else np.empty((n, 0))
+@dataclass(frozen=True)
+class _Items:
+    """Item columns summed one column at a time (no rows x items matrix is built: for a
+    million visits that copy costs more than the sums)."""
+
+    columns: list[np.ndarray]
+    recorded: np.ndarray  # sum of the items present
+    n_missing: np.ndarray  # number of items missing
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, items: Sequence[str]) -> _Items:
+        n = len(frame)
+        columns = [frame[c].to_numpy(dtype="float64") if c in frame.columns else np.full(n, np.nan)
+                   for c in items]
+        recorded = np.zeros(n)
+        n_missing = np.zeros(n, dtype=np.intp)
+        for values in columns:
+            gap = np.isnan(values)
+            n_missing += gap
+            np.add(recorded, values, out=recorded, where=~gap)
+        return cls(columns, recorded, n_missing)
+
+    def missing_at(self, rows: np.ndarray) -> np.ndarray:
+        """Which items are missing at the row positions ``rows`` (rows x items)."""
+        return np.isnan(np.stack([values[rows] for values in self.columns], axis=1)
+                        if self.columns else np.empty((len(rows), 0)))
 
 
 def sum_items(frame: pd.DataFrame, items: Sequence[str], given_total: str | None) -> ItemSum:
@@ -47,19 +68,17 @@ def sum_items(frame: pd.DataFrame, items: Sequence[str], given_total: str | None
     >>> s = sum_items(f, ["a", "b"], "t")
     >>> s.total.tolist()
     [4.0, nan, 7.0, nan]
-    >>> s.partial.tolist(), s.from_items.tolist()
-    ([False, True, False, False], [True, False, False, False])
+    >>> s.partial.tolist(), s.from_items.tolist(), s.missing_items.tolist()
+    ([False, True, False, False], [True, False, False, False], [[False, True]])
     """
-    values = _matrix(frame, items)
-    missing = np.isnan(values)
-    complete = ~missing.any(axis=1)
-    total = np.where(complete, values.sum(axis=1, where=~missing), np.nan)
+    summed = _Items.of(frame, items)
+    complete = summed.n_missing == 0
     given = (frame[given_total].to_numpy(dtype="float64")
              if given_total is not None and given_total in frame.columns
              else np.full(len(frame), np.nan))
-    final = np.where(complete, total, given)
-    partial = missing.any(axis=1) & ~missing.all(axis=1) & np.isnan(given)
-    return ItemSum(final, complete, partial, missing)
+    final = np.where(complete, summed.recorded, given)
+    partial = (summed.n_missing > 0) & (summed.n_missing < len(items)) & np.isnan(given)
+    return ItemSum(final, complete, partial, summed.missing_at(np.flatnonzero(partial)))
 
 
 @dataclass(frozen=True)
@@ -88,13 +107,15 @@ def check_total(
     """
     if given_total not in frame.columns:
         return TotalConflict(np.array([], dtype=int), [])
-    values = _matrix(frame, items)
+    summed = _Items.of(frame, items)
     given = frame[given_total].to_numpy(dtype="float64")
-    missing = np.isnan(values)
-    recorded = values.sum(axis=1, where=~missing)
-    headroom = (np.asarray(maxima, dtype="float64") * missing).sum(axis=1)
-    some = ~missing.all(axis=1) & ~np.isnan(given)
-    complete = ~missing.any(axis=1)
+    recorded = summed.recorded
+    some = (summed.n_missing < len(items)) & ~np.isnan(given)
+    complete = summed.n_missing == 0
+    headroom = np.zeros(len(frame))  # the maxima of the items missing on each row
+    rows = np.flatnonzero(some & ~complete)
+    if len(rows):
+        headroom[rows] = summed.missing_at(rows) @ np.asarray(maxima, dtype="float64")
     wrong = some & np.where(complete, given != recorded,
                             (given < recorded) | (given > recorded + headroom))
     span = f"{items[0]}-{items[-1]}"

@@ -13,7 +13,8 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -89,14 +90,15 @@ def _read_csv(file: Path, name: str, cohort: RawCohort) -> RawTable | None:
                         "save the file as 'CSV UTF-8')")
         )
         return None
-    if not text.strip():
+    if not text or text.isspace():
         cohort.problems.append(_file_problem(shown, "a header row naming the columns (the file is empty)"))
         return None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         cohort.problems.append(_problem_at(shown, line, "CSV text (this looks like a binary file)"))
         return None
-    header = next(csv.reader(io.StringIO(text)))
+    header = next(csv.reader(_lines(text)))
+    del text  # the parser reads the bytes; a second 1-byte-per-character copy is not kept
     if not header:
         cohort.problems.append(_problem_at(shown, 1, "a header row naming the columns in row 1 "
                                            "(row 1 is blank)"))
@@ -112,26 +114,56 @@ def _read_csv(file: Path, name: str, cohort: RawCohort) -> RawTable | None:
     kinds = {f.name: f.kind for f in fields_of(name)}
     as_text = {col: object for col in header if kinds.get(col) not in _NUMERIC_KINDS}
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            dtype=as_text,
-            keep_default_na=False,
-            na_values=[""],
-            skip_blank_lines=False,
-            on_bad_lines="error",
-            engine="c",
-        )
+        # Bytes, not a decoded string: the C parser then reads the buffer directly.
+        # It types numeric columns chunk by chunk; a column with a bad cell in one chunk
+        # can come out as numbers mixed with text, which is what DtypeWarning says and
+        # what validation handles cell by cell, so the warning is not shown.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+            frame = pd.read_csv(
+                io.BytesIO(data),
+                encoding="utf-8-sig",
+                dtype=as_text,
+                keep_default_na=False,
+                na_values=[""],
+                skip_blank_lines=False,
+                on_bad_lines="error",
+                engine="c",
+            )
     except (pd.errors.ParserError, ValueError) as err:
-        cohort.problems.extend(_csv_problems(text, shown, len(header), err))
+        cohort.problems.extend(_csv_problems(data.decode("utf-8-sig"), shown, len(header), err))
         return None
     frame.index = pd.RangeIndex(2, 2 + len(frame), name="row")
     # A row of empty or space-only cells is blank, as in a workbook (see _read_sheet).
-    empty = frame.isna()
-    for column in frame.columns:
-        if not pd.api.types.is_numeric_dtype(frame[column].dtype):
-            empty[column] |= frame[column].str.isspace().eq(True)
-    frame = frame.loc[~empty.all(axis=1)]
+    # Numeric columns first: their check is cheap and usually ends the search.
+    blank = np.ones(len(frame), dtype=bool)
+    numeric_first = sorted(frame.columns, key=lambda c: not pd.api.types.is_numeric_dtype(frame[c].dtype))
+    for column in numeric_first:
+        values = frame[column]
+        empty = values.isna().to_numpy()
+        if not pd.api.types.is_numeric_dtype(values.dtype):
+            empty = empty | values.str.isspace().eq(True).to_numpy()
+        blank &= empty
+        if not blank.any():
+            break
+    if blank.any():
+        frame = frame.loc[~blank]
     return RawTable(name, shown, None, frame, sha)
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` one at a time, for ``csv.reader`` to take only those it needs
+    (``io.StringIO`` would first copy the whole file, at four bytes a character).
+
+    >>> list(_lines("a,b\\nc"))
+    ['a,b\\n', 'c']
+    """
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
 
 
 def _csv_problems(text: str, file: str, width: int, err: Exception) -> list[Problem]:

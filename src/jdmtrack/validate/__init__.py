@@ -39,7 +39,7 @@ def validate_cohort(raw: RawCohort) -> Cohort:
         problems += found
     patients = typed.get("patients")
     if patients is not None and "patient_id" in patients.columns:
-        ids = set(patients["patient_id"].dropna()) | _rejected_ids(raw.tables["patients"])
+        ids = set(patients["patient_id"].dropna()) | _rejected_ids(raw.tables["patients"], patients)
         for name in ("visits", "events", "adverse_events"):
             if name in typed:
                 problems += check_links(raw.tables[name], typed[name], ids)
@@ -73,19 +73,22 @@ def _parse_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
         typed, found = parse_column(raw, spec, values)
         columns[spec.name] = typed
         problems += found
-    frame = pd.DataFrame(columns, index=raw.frame.index)
+    # copy=False keeps one block per column: stacking them into 2-D blocks would copy
+    # every value once more for no gain (copy-on-write keeps the raw table safe).
+    frame = pd.DataFrame(columns, index=raw.frame.index, copy=False)
     problems += check_keys(raw, frame)
     if raw.name == "patients":
         problems += check_dates(raw, frame)
     return frame, problems
 
 
-def _rejected_ids(raw: RawTable) -> set[str]:
+def _rejected_ids(raw: RawTable, typed: pd.DataFrame) -> set[str]:
     """IDs reported for spaces around them: their rows in other tables are not unknown too."""
     if "patient_id" not in raw.frame.columns:
         return set()
-    cells = raw.frame["patient_id"].dropna()
-    return {str(v).strip() for v in cells if isinstance(v, str) and v != v.strip()}
+    cells = raw.frame["patient_id"]
+    rejected = cells[(cells.notna() & typed["patient_id"].isna()).to_numpy()]
+    return {str(v).strip() for v in rejected if isinstance(v, str) and v.strip()}
 
 
 def _empty(name: str) -> pd.DataFrame:

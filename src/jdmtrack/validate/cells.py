@@ -32,6 +32,8 @@ _COMMA_DECIMAL = re.compile(r"^\s*[+-]?\d+,\d+\s*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _JOIN = "\x1f"  # ASCII unit separator: never typed in a cell
 _EDGE_SPACE = re.compile(r"\x1f[\s\x1f]|\s\x1f")  # no anchors: they make the scan slow
+# The ASCII characters str.isspace() and the regex \s both count as space (_JOIN is one).
+_ASCII_SPACE = " \t\n\x0b\x0c\r\x1c\x1d\x1e"
 
 
 def parse_column(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
@@ -60,26 +62,32 @@ def _is_empty(value: object) -> bool:
 
 def _numbers(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
     problems: list[Problem] = []
+    integers = False
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-        numbers = values.to_numpy(dtype="float64", copy=True)
-        bad = np.isinf(numbers)
+        # Read-only under copy-on-write; copied below only if a cell must be blanked.
+        integers = pd.api.types.is_integer_dtype(values.dtype)
+        numbers = values.to_numpy(dtype="float64")
+        bad = np.zeros(len(numbers), dtype=bool) if integers else np.isinf(numbers)
     else:
         numbers, bad = _numbers_from_objects(values)
     for row, value in zip(values.index[bad], values.to_numpy()[bad], strict=True):
         problems.append(raw.problem(int(row), spec.name, value, _number_expected(spec, value)))
-    numbers[bad] = np.nan
     with np.errstate(invalid="ignore"):
         out = np.zeros(len(numbers), dtype=bool)
         if spec.minimum is not None:
             out |= (numbers <= spec.minimum) if spec.minimum_exclusive else (numbers < spec.minimum)
         if spec.maximum is not None:
             out |= numbers > spec.maximum
-        if spec.kind == "integer":
+        if spec.kind == "integer" and not integers:
             out |= np.isfinite(numbers) & (numbers != np.floor(numbers))
+    out &= ~bad
     for row, value in zip(values.index[out], numbers[out], strict=True):
         problems.append(raw.problem(int(row), spec.name, float(value), spec.expected()))
-    numbers[out] = np.nan
-    return pd.Series(numbers, index=values.index, name=spec.name), problems
+    blank = bad | out
+    if blank.any():
+        numbers = numbers.copy()
+        numbers[blank] = np.nan
+    return pd.Series(numbers, index=values.index, name=spec.name, copy=False), problems
 
 
 def _numbers_from_objects(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -128,7 +136,7 @@ def _texts(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
         # One C-level scan of all cells joined: blanks and spaces at a cell's edge are
         # rare, so the per-cell work below runs only when the scan finds one.
         joined = _JOIN + _JOIN.join(cells[present]) + _JOIN
-        if len(joined) > 2 and _EDGE_SPACE.search(joined) is None:
+        if len(joined) > 2 and not _edge_space(joined):
             cells[~present] = None
             return pd.Series(cells, index=values.index, name=spec.name, dtype=object), problems
         text = values.astype(object).where(values.notna(), "")
@@ -158,15 +166,32 @@ def _texts(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
     return pd.Series(out, index=values.index, name=spec.name, dtype=object), problems
 
 
+def _edge_space(joined: str) -> bool:
+    """Whether cells joined by (and framed with) ``_JOIN`` hold an empty cell or a cell
+    with a space at either edge: ``_EDGE_SPACE.search``, but for ASCII text done with a
+    few substring searches, which are several times faster than the regex.
+
+    >>> [_edge_space(t) for t in ("\x1fa\x1fb c\x1f", "\x1fa \x1fb\x1f", "\x1f\x1fb\x1f",
+    ...                          "\x1fa\x1f\tb\x1f", "\x1fa\x1fb\xa0\x1f")]
+    [False, True, True, True, True]
+    """
+    if not joined.isascii():
+        return _EDGE_SPACE.search(joined) is not None
+    if _JOIN + _JOIN in joined:
+        return True
+    return any(c in joined and (_JOIN + c in joined or c + _JOIN in joined) for c in _ASCII_SPACE)
+
+
 def _choices(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
     texts, problems = _texts(raw, spec, values)
-    allowed = set(spec.choices)
+    unknown = (texts.notna() & ~texts.isin(spec.choices)).to_numpy()
+    if not unknown.any():
+        return texts, problems
     cells = texts.to_numpy(dtype=object, copy=True)
-    for i, value in enumerate(cells):
-        if value is not None and value not in allowed:
-            problems.append(raw.problem(int(values.index[i]), spec.name, value,
-                                        spec.expected() + _suggest(value, spec.choices)))
-            cells[i] = None
+    for i in np.flatnonzero(unknown).tolist():
+        problems.append(raw.problem(int(values.index[i]), spec.name, cells[i],
+                                    spec.expected() + _suggest(cells[i], spec.choices)))
+    cells[unknown] = None
     return pd.Series(cells, index=values.index, name=spec.name, dtype=object), problems
 
 
@@ -201,11 +226,10 @@ def _lists(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
 
 def _bools(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
     cells = values.to_numpy(dtype=object)
-    exact = ((values == "yes") | (values == "no") | values.isna()).to_numpy(dtype=bool)
-    if _all_text(values) and exact.all():
+    yes = (values == "yes").to_numpy(dtype=bool)
+    no = (values == "no").to_numpy(dtype=bool)
+    if _all_text(values) and (yes | no | values.isna().to_numpy()).all():
         # The usual case, exactly 'yes'/'no' or empty: no per-cell work.
-        yes = (values == "yes").to_numpy(dtype=bool)
-        no = (values == "no").to_numpy(dtype=bool)
         bad = np.zeros(len(cells), dtype=bool)
     elif _all_text(values):
         words = values.astype(object).where(values.notna(), "").str.strip().str.lower()

@@ -55,7 +55,7 @@ def check_keys(raw: RawTable, typed: pd.DataFrame) -> list[Problem]:
         return []
     frame = typed[key]
     usable = frame.notna().all(axis=1).to_numpy()
-    sub = frame.loc[usable]
+    sub = frame if usable.all() else frame.loc[usable]
     dup = sub.duplicated(keep=False).to_numpy()
     if not dup.any():
         return []
