@@ -11,7 +11,9 @@ Run from the repository root::
    9999)`` (random sign flips: 2^50 is too many to enumerate).
 2. Friedman permutation p, n = 20 patients x 4 weeks, 100,000 Monte Carlo resamples, against
    ``scipy.stats.permutation_test(..., permutation_type="samples")`` (which permutes the
-   weeks within each patient) on the same tie-corrected Friedman statistic.
+   weeks within each patient) on the same tie-corrected Friedman statistic. The exact p-value
+   is timed with its distribution cache cleared before each run (a first call), and once more
+   from the cache (a repeated call with the same tie patterns, as a report makes).
 
 Targets (issue 4): exact Wilcoxon n = 50 under 20 ms; Friedman 100,000 resamples under 1 s;
 each at least 10x faster than the scipy path. Times are the best of several runs (ours) and of
@@ -29,6 +31,7 @@ import scipy
 from scipy import stats
 
 from jdmtrack.stats import friedman_test, wilcoxon_signed_rank
+from jdmtrack.stats._friedman_exact import statistic_distribution
 
 SEED = 20240607
 
@@ -78,7 +81,13 @@ def main() -> None:
     resamples = 100_000
     ours_f_time, ours_f = best_time(lambda: friedman_test(
         table, permutation="monte_carlo", resamples=resamples, seed=SEED), 5)
-    exact_f_time, exact_f = best_time(lambda: friedman_test(table, permutation="exact"), 5)
+
+    def exact_first_call() -> Any:
+        statistic_distribution.cache_clear()
+        return friedman_test(table, permutation="exact")
+
+    exact_f_time, exact_f = best_time(exact_first_call, 5)
+    cached_f_time, _ = best_time(lambda: friedman_test(table, permutation="exact"), 5)
     columns = [table[:, j] for j in range(4)]
     observed = float(friedman_statistic(*[c[None, :] for c in columns])[0])
     scipy_f_time, scipy_f = best_time(lambda: stats.permutation_test(
@@ -113,8 +122,10 @@ def main() -> None:
           f"{ours_f_time * 1e3:8.1f} ms  {ours_f.p_value_exact:.6g}")
     print(f"   {'scipy permutation_test(permutation_type=samples)':58s} "
           f"{scipy_f_time * 1e3:8.1f} ms  {scipy_f.pvalue:.6g}")
-    print(f"   {'jdmtrack exact (convolution over patients)':58s} "
+    print(f"   {'jdmtrack exact (sorted-state convolution, first call)':58s} "
           f"{exact_f_time * 1e3:8.1f} ms  {exact_f.p_value_exact:.6g}")
+    print(f"   {'jdmtrack exact (same tie patterns again: cached)':58s} "
+          f"{cached_f_time * 1e3:8.1f} ms")
     print(f"   target < 1 s: {'MET' if friedman_ok else 'NOT MET'}; "
           f"speed-up vs scipy: {friedman_speedup:,.0f}x "
           f"({'MET' if friedman_speedup >= 10 else 'NOT MET'}, target >= 10x)")

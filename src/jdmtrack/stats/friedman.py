@@ -12,13 +12,13 @@ Conventions (design.md, "Friedman"):
   independently (k! arrangements each, (k!)^n in all). For a given set of within-patient tie
   patterns Q is an increasing function of ``S = sum_j R_j^2``, so p = P(S >= s_obs).
   - *Exact*: the distribution of the vector of column rank sums is built by convolution over
-    patients (a dense (k - 1)-dimensional array of probabilities, the last sum being fixed),
-    adding one patient at a time with its distinct rank permutations: cost about
-    ``sum_b (#permutations) x (#cells)`` instead of (k!)^n. Used when the final array has at
-    most ``exact_max_cells`` cells (default 4 million) and the cost is at most
-    ``EXACT_MAX_WORK`` (8e8 cell updates, about a second): e.g. k = 4 and n <= 45 without
-    ties, about 26 with ties; k = 3 and n up to several hundred; k = 5 and n <= 10. Probabilities
-    are double precision (relative error of order 1e-14).
+    patients, adding one patient at a time with its distinct rank permutations, instead of
+    enumerating (k!)^n arrangements. The distribution is exchangeable, so only sorted sum
+    vectors are kept, about 1/k! of the dense (k - 1)-dimensional array (``_friedman_exact``).
+    Used when that dense array would have at most ``exact_max_cells`` cells (default 4
+    million) and building it would take at most ``EXACT_MAX_WORK`` cell updates (8e8): e.g.
+    k = 4 and n <= 45 without ties, about 26 with ties; k = 3 and n up to several hundred;
+    k = 5 and n <= 10. Probabilities are double precision (relative error of order 1e-14).
   - *Monte Carlo* otherwise (or when asked): ``resamples`` random within-patient
     permutations from ``numpy.random.default_rng(seed)``, p = (1 + #{S* >= s_obs}) /
     (1 + resamples) (Phipson & Smyth 2010), so it is never 0.
@@ -45,18 +45,19 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from jdmtrack.errors import ComputationError, SettingsError
 from jdmtrack.stats._common import (
     DEFAULT_ALPHA,
-    FloatArray,
     IntArray,
     check_alpha,
     finite_or_none,
     join_notes,
     week_keys,
 )
+from jdmtrack.stats._friedman_exact import statistic_distribution
+from jdmtrack.stats._ranks import doubled_midranks
 from jdmtrack.stats.layout import week_table
 
 __all__ = [
@@ -70,9 +71,11 @@ __all__ = [
 #: Monte Carlo resamples and seed when none are given (design.md settings.resamples, seed).
 DEFAULT_RESAMPLES = 100_000
 DEFAULT_SEED = 20240607
-#: Largest dense distribution (cells) built for the exact permutation p-value (32 MB).
+#: Largest exact distribution, in cells of the dense (k - 1)-dimensional array of column
+#: sums (32 MB of float64); the sorted-state convolution used stores at most that many.
 EXACT_MAX_CELLS = 4_000_000
-#: Largest number of cell updates (about 1 s) spent on the exact distribution.
+#: Largest exact computation, in cell updates of a dense convolution (``_exact_work``); the
+#: sorted-state convolution actually used does far fewer.
 EXACT_MAX_WORK = 800_000_000
 # Above this many weeks the per-patient permutation table is not built (k! rows).
 _TABLE_MAX_K = 7
@@ -134,20 +137,6 @@ class _PermutationP:
     min_attainable_p: float | None
 
 
-def _doubled_row_ranks(data: FloatArray) -> IntArray:
-    doubled = 2.0 * stats.rankdata(data, method="average", axis=1)
-    result: IntArray = np.rint(doubled).astype(np.int64)
-    return result
-
-
-def _distinct_permutations(row: IntArray) -> tuple[IntArray, FloatArray]:
-    """Distinct orderings of ``row`` and the probability of each under uniform shuffling."""
-    k = row.size
-    perms = np.array(list(itertools.permutations(row.tolist())), dtype=np.int64)
-    unique, counts = np.unique(perms, axis=0, return_counts=True)
-    return unique, counts.astype(np.float64) / math.factorial(k)
-
-
 def _exact_cells(units: IntArray) -> float:
     k = units.shape[1]
     return float((int(units.max(axis=1).sum()) + 1) ** (k - 1))
@@ -170,39 +159,15 @@ def _exact_work(units: IntArray) -> float:
 
 
 def _exact(units: IntArray) -> _PermutationP:
-    """Exact P(S >= s_obs) by convolution of the column-sum distribution over patients."""
-    n, k = units.shape
+    """Exact P(S >= s_obs) from the distribution of S over all within-patient permutations."""
     observed = units.sum(axis=0)
     s_obs = int(np.sum(observed.astype(np.int64) ** 2))
-    rows = [_distinct_permutations(units[b]) for b in range(n)]
-    # Patients with many distinct orderings first, while the array is still small.
-    rows.sort(key=lambda item: -item[0].shape[0])
-    dist = np.ones((1,) * (k - 1), dtype=np.float64)
-    for perms, weights in rows:
-        span = int(perms.max())
-        new = np.zeros(tuple(size + span for size in dist.shape), dtype=np.float64)
-        scratch = np.empty_like(dist)
-        for perm, weight in zip(perms, weights.tolist(), strict=True):
-            window = tuple(
-                slice(int(perm[j]), int(perm[j]) + dist.shape[j]) for j in range(k - 1)
-            )
-            np.multiply(dist, weight, out=scratch)
-            new[window] += scratch
-        dist = new
-    total = int(observed.sum())
-    axes = [np.arange(size, dtype=np.int64) for size in dist.shape]
-    s = np.zeros(dist.shape, dtype=np.int64)
-    last = np.full(dist.shape, total, dtype=np.int64)
-    for j, axis in enumerate(axes):
-        shape = [1] * (k - 1)
-        shape[j] = axis.size
-        s += (axis**2).reshape(shape)
-        last -= axis.reshape(shape)
-    s += last**2
-    possible = (dist > 0.0) & (last >= 0)
-    p_value = min(1.0, float(np.sum(dist[possible & (s >= s_obs)])))
-    s_max = int(s[possible].max())
-    min_p = min(1.0, float(np.sum(dist[possible & (s == s_max)])))
+    # The distribution depends only on each patient's multiset of scores: sorted, and without
+    # the all-tied patients (who add nothing), it keys the cache shared by repeated calls.
+    rows = tuple(sorted(tuple(sorted(row)) for row in units.tolist() if any(row)))
+    s_values, probabilities = statistic_distribution(rows or ((0,) * units.shape[1],))
+    p_value = min(1.0, float(np.sum(probabilities[s_values >= s_obs])))
+    min_p = min(1.0, float(probabilities[-1]))
     return _PermutationP(p_value, "exact (convolution over patients)", None, None, min_p)
 
 
@@ -341,7 +306,7 @@ def friedman_test(
 
     if n == 0:
         return not_computable("no patient has every week observed")
-    doubled = _doubled_row_ranks(complete)
+    doubled = doubled_midranks(complete)
     ranks = doubled / 2.0
     ties = 0.0
     for row in doubled:
@@ -352,7 +317,7 @@ def friedman_test(
     if denominator <= 0.0:
         return not_computable("every patient has the same value at every week (all tied)")
     statistic = 12.0 * float(np.sum((column_sums - n * (k + 1) / 2.0) ** 2)) / denominator
-    p_value = float(stats.chi2.sf(statistic, k - 1))
+    p_value = float(special.chdtrc(k - 1, statistic))  # the chi-square upper tail
     notes: list[str | None] = []
     p_exact: float | None
     perm_method: str | None

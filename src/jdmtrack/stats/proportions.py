@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from scipy import special, stats
+from scipy import special
 
 from jdmtrack.errors import ComputationError
 from jdmtrack.stats._common import (
@@ -129,6 +129,11 @@ def _binomial_p(x: int, n: int, p: float) -> float:
         return float(x == 0)
     if p == 1.0:
         return float(x == n)
+    # scipy.stats adds about half a second to start-up, and only this branch needs it (its
+    # binomial pmf, cdf and sf have no public scipy.special equivalent giving the same digits),
+    # so it is imported here: a report that never tests p != 1/2 never loads it.
+    from scipy import stats
+
     rel_err = 1.0 + 1e-7  # R binom.test
     d = float(stats.binom.pmf(x, n, p))
     m = n * p

@@ -44,12 +44,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from jdmtrack.stats._common import (
     DEFAULT_ALPHA,
     DEFAULT_CONF_LEVEL,
-    FloatArray,
     IntArray,
     as_float_vector,
     check_alpha,
@@ -58,6 +57,7 @@ from jdmtrack.stats._common import (
     join_notes,
     pair_or_none,
 )
+from jdmtrack.stats._ranks import doubled_midranks
 
 __all__ = [
     "HodgesLehmannResult",
@@ -124,13 +124,6 @@ def wilcoxon_min_attainable_p(n_nonzero: int) -> float | None:
     if n_nonzero <= 0:
         return None
     return min(1.0, 2.0 ** (1 - n_nonzero))
-
-
-def _doubled_midranks(values: FloatArray) -> IntArray:
-    """2 x the mid-ranks of ``values`` (integers), as R ``rank(ties.method = "average")``."""
-    doubled = 2.0 * stats.rankdata(values, method="average")
-    result: IntArray = np.rint(doubled).astype(np.int64)
-    return result
 
 
 def _two_sided_tail(scores: IntArray, observed: int) -> float:
@@ -204,7 +197,7 @@ def wilcoxon_signed_rank(
             n, n, 0, None, None, None, None, None, alpha, False, method,
             f"{why}: the signed-rank test is not computable",
         )
-    doubled = _doubled_midranks(np.abs(nonzero))
+    doubled = doubled_midranks(np.abs(nonzero))
     observed = int(doubled[nonzero > 0].sum())
     statistic = observed / 2.0
     notes: list[str | None] = []
