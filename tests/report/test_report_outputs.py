@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import struct
@@ -115,7 +116,23 @@ def test_rendering_is_byte_stable(tmp_path: Path, results: dict[str, Any],
     for a, b in zip(first.figures, again.figures, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
     assert first.html.read_bytes() == again.html.read_bytes()
+    assert first.xlsx.read_bytes() == again.xlsx.read_bytes()
     assert first.json.read_bytes() == again.json.read_bytes()
+
+
+def test_rendering_leaves_the_garbage_collector_as_it_found_it(
+        tmp_path: Path, results: dict[str, Any], visits: pd.DataFrame) -> None:
+    """render_report sets older objects aside from the collector only while it works, and
+    leaves alone a caller that froze objects itself."""
+    assert gc.get_freeze_count() == 0
+    render_report(results, visits, tmp_path / "plain")
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        render_report(results, visits, tmp_path / "frozen")
+        assert gc.get_freeze_count() > 0  # still frozen (some may have been freed since)
+    finally:
+        gc.unfreeze()
 
 
 def test_results_json_is_the_dict_as_given(rendered: tuple[Any, ReportFiles]) -> None:

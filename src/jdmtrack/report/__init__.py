@@ -5,8 +5,8 @@ file), ``report.docx``, ``tables.xlsx``, ``figures/`` (PNG at 300 dpi and SVG) a
 ``results.json``. ``check_results(results)`` lists every total or percentage in a
 results dict that disagrees with its own counts. Rounding rules: :mod:`.format`.
 
-Importing this package is cheap: matplotlib, python-docx, openpyxl and jinja2 load only
-when a report is rendered.
+Importing this package is cheap: matplotlib, python-docx and jinja2 load only when a
+report is rendered (the workbook is written without openpyxl).
 """
 
 from .consistency import check_results

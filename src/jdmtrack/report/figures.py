@@ -19,6 +19,7 @@ from . import format as f
 from .cells import dig
 from .context import Context
 from .model import FigureOut
+from .png import rgb_png
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,6 +44,8 @@ OKABE_ITO = {
 GREY = "#7F7F7F"
 WIDTH_IN = 6.5  # fits an A4 or Letter page with 2 cm margins
 PNG_DPI = 300
+#: Resolution of the parts of an SVG that are rasterised (see ``RASTER_ABOVE``).
+SVG_RASTER_DPI = 100
 #: Above this many patients the per-patient lines are rasterised inside the SVG.
 RASTER_ABOVE = 300
 
@@ -53,6 +56,7 @@ _SVG_SALT = "jdmtrack-report"  # fixed, so that SVG ids (and so the files) never
 _RC: dict[str, Any] = {
     "svg.hashsalt": _SVG_SALT,
     "svg.fonttype": "path",
+    "figure.facecolor": "white",  # opaque whatever a matplotlibrc says: the PNG is RGB
     "font.family": "DejaVu Sans",
     "font.size": 8.0,
     "axes.titlesize": 9.0,
@@ -89,25 +93,32 @@ _OTHER_MARKERS = ("D", "v", "P", "X")
 
 
 def _new_figure(height_in: float) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
+    # At the PNG's resolution and on its Agg canvas from the start: the layout then measures
+    # every text with the renderer that draws the PNG, which reuses those measurements.
+    fig = Figure(figsize=(WIDTH_IN, height_in), dpi=PNG_DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def _finish(fig: Figure, key: str, title: str, caption: str) -> FigureOut:
     import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     engine = fig.get_layout_engine()
-    if engine is not None:  # lay out once, not again for each file format
+    if engine is not None:  # lay out once; with no engine left, savefig does not lay out again
         engine.execute(fig)
-        fig.set_layout_engine("none")
+        fig.set_layout_engine(None)
+    # Typed as Any: matplotlib leaves draw() and buffer_rgba() unannotated.
+    canvas: Any = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    png = rgb_png(canvas.buffer_rgba(), PNG_DPI)
     with matplotlib.rc_context({"svg.hashsalt": _SVG_SALT}):
         svg = io.BytesIO()
-        fig.savefig(svg, format="svg", metadata=_SVG_METADATA)
-        png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=PNG_DPI, metadata={"Software": None},
-                    pil_kwargs={"compress_level": 3})  # 20% faster than 6, 20% larger
-    return FigureOut(key, title, caption, svg.getvalue().decode("utf-8"), png.getvalue())
+        fig.savefig(svg, format="svg", dpi=SVG_RASTER_DPI, metadata=_SVG_METADATA)
+    return FigureOut(key, title, caption, svg.getvalue().decode("utf-8"), png)
 
 
 def _rc() -> Any:
