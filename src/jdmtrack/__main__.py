@@ -1,6 +1,6 @@
 """``python -m jdmtrack``."""
 
-from jdmtrack.cli import main
+from jdmtrack.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -6,12 +6,14 @@ problem is listed, no traceback); 2 usage errors (click's own).
 
 from __future__ import annotations
 
+import gc
+
 import click
 
 from .._version import __version__
 from . import commands_analysis, commands_data, commands_demo, commands_dictionary, commands_redcap
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,3 +30,19 @@ for _module in (commands_data, commands_analysis, commands_dictionary, commands_
                 commands_redcap):
     for _command in _module.COMMANDS:
         main.add_command(_command)
+
+
+def run() -> None:
+    """The ``jdmtrack`` program (and ``python -m jdmtrack``): ``main``, then a quicker exit.
+
+    As the interpreter exits, its garbage collector walks every object still alive; after
+    pandas, scipy and matplotlib are loaded that is some 10^5 objects and 0.1-0.3 s spent
+    finding nothing to collect. ``gc.freeze`` takes them out of the collector's sight.
+    Everything else about exiting is unchanged: every file jdmtrack writes is already
+    closed, and atexit handlers and stream flushing still run. Tests call ``main``, not
+    this, so a test process never freezes its objects.
+    """
+    try:
+        main()
+    finally:
+        gc.freeze()
