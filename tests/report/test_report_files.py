@@ -131,3 +131,19 @@ def test_png_holds_the_canvas_pixels_at_300_dpi() -> None:
         assert image.mode == "RGB" and image.size == (5, 7)
         assert round(image.info["dpi"][0]) == PNG_DPI == 300
         assert np.array_equal(np.asarray(image), rgba[:, :, :3])
+
+
+def test_every_stacked_segment_is_labelled_with_its_count() -> None:
+    """A segment too thin to hold its count (1 of 20 is 5 %) has it beside the bar."""
+    from matplotlib.figure import Figure
+
+    from jdmtrack.report.figures import _stacked_bars
+
+    ax = Figure().add_subplot()
+    style = {"cr": ("CR", "#0072B2", ""), "nr": ("NR", "#E69F00", "xx")}
+    _stacked_bars(ax, ["4", "12"], [20, 20], {"cr": [1, 10], "nr": [19, 10]}, style)
+    labels = sorted(t.get_text() for t in ax.texts)
+    # Four segment counts (1 beside its bar) and the two "n = 20" headers.
+    assert labels == ["1", "10", "10", "19", "n = 20", "n = 20"]
+    beside = next(t for t in ax.texts if t.get_text() == "1")
+    assert beside.get_position()[0] > 0 + 0.62 / 2  # right of the first bar's edge

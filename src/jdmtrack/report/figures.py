@@ -142,6 +142,11 @@ def _stacked_bars(ax: Axes, weeks: list[str], totals: list[Any],
                         ha="center", va="center", fontsize=7.5,
                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
                               "alpha": 0.85})
+            elif h > 0 and f.is_number(c):
+                # Too thin to hold its count: the count goes beside the bar, so that
+                # every segment drawn is still labelled.
+                ax.text(rect.get_x() + rect.get_width() + 0.03, b + h / 2, f.fmt_int(c),
+                        ha="left", va="center", fontsize=7.5)
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     for xi, n in zip(x, totals, strict=True):
         ax.text(xi, 102, f"n = {f.fmt_int(n)}", ha="center", va="bottom", fontsize=7.5)
