@@ -24,7 +24,6 @@ from .settings import AnalysisSettings, load_settings
 __all__ = ["SCHEMA_VERSION", "AnalysisSettings", "analyze", "load_settings"]
 
 SCHEMA_VERSION = 1
-_ALWAYS = ("schema_version", "software", "generated", "input", "settings")
 
 
 def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
@@ -58,16 +57,16 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
         "methods": lambda: methods_text(settings, scored.methods),
         "warnings": lambda: [w.as_dict() for w in scored.warnings],
     }
-    if sections is not None:
-        unknown = set(sections) - set(parts) - set(_ALWAYS)
-        if unknown:
-            raise ValueError(f"unknown results sections: {', '.join(sorted(unknown))}")
-    return {
+    identity = {
         "schema_version": SCHEMA_VERSION,
         "software": {"name": "jdmtrack", "version": __version__},
         "generated": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "input": {"sha256": digest, "files": sources},
         "settings": settings.as_dict(),
-        **{key: compute() for key, compute in parts.items()
-           if sections is None or key in sections},
     }
+    if sections is not None:
+        unknown = set(sections) - set(parts) - set(identity)
+        if unknown:
+            raise ValueError(f"unknown results sections: {', '.join(sorted(unknown))}")
+    return identity | {key: compute() for key, compute in parts.items()
+                       if sections is None or key in sections}
