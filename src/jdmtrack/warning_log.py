@@ -257,8 +257,10 @@ class WarningLog:
 
 
 def summary_lines(log: WarningLog | Sequence[WarningRecord], limit: int = 20) -> list[str]:
-    """At most ``limit`` lines for a terminal: one per record, then how many more kinds."""
+    """At most ``limit`` lines for a terminal: one per record (data-quality kinds first, then
+    those that restate missing optional data), then how many more kinds there are."""
     records = log.records() if isinstance(log, WarningLog) else list(log)
+    records.sort(key=lambda r: r.kind != "quality")
     lines = []
     shown = records if len(records) <= limit else records[:limit - 1]
     for r in shown:

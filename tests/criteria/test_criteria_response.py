@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pytest
-from criteria_frames import visits
+from criteria_frames import visits, warning_rows
 
 from jdmtrack.criteria import classify_response
 
@@ -99,7 +99,7 @@ def test_new_immunosuppressant_gives_nr_even_with_other_inputs_missing() -> None
 def test_missing_while_cr_still_possible_is_not_evaluable() -> None:
     result = classify_response(visits(BASE, without(COMPLETE, "erythema")))
     assert result.columns["response"].tolist() == ["not_evaluable", "not_evaluable"]
-    (warning,) = result.warnings
+    (warning,) = warning_rows(result.warnings)
     assert (warning.code, warning.column) == ("response_not_evaluable", "skin_inactive")
 
 
@@ -117,7 +117,7 @@ def test_cr_impossible_and_a_pr_clause_missing_is_not_evaluable() -> None:
     follow = without(PARTIAL, "cs_mg_kg_day")
     result = classify_response(visits(BASE, follow))
     assert result.columns["response"].iloc[1] == "not_evaluable"
-    (warning,) = result.warnings
+    (warning,) = warning_rows(result.warnings)
     assert warning.column == "cs_mg_kg_day"
     assert "corticosteroid taper" in warning.message
 

@@ -139,8 +139,8 @@ def report(data: Path | None, demo: str | None, output: Path, warnings_file: Pat
 
         files = render_report(results, scored.visits, output, progress=progress)
     click.echo(f"Wrote the report to {output}/ ({', '.join(_names(files))}).")
-    echo_warnings(scored.warnings, warnings_file)
     click.echo(f"Open {output / 'report.html'} in a browser.")
+    echo_warnings(scored.warnings, warnings_file)
 
 
 def _names(files: Any) -> list[str]:

@@ -180,8 +180,9 @@ def tis_rules(core_set: str = "imacs", enzyme_rule: TisEnzymeRule = "relative",
         change = ("(follow-up - week 0)" if column in HIGHER_IS_BETTER
                   else "(week 0 - follow-up)")
         if column == ENZYME:
-            rules[column] = (enzyme_rule_text(enzyme_rule, uln_multiples)
-                             + f", the most abnormal enzyme at week 0 among {ENZYME_ORDER_TEXT}")
+            rules[column] = (enzyme_rule_text(enzyme_rule, uln_multiples).removesuffix(
+                " [unverified]") + f", the most abnormal enzyme at week 0 among "
+                f"{ENZYME_ORDER_TEXT} [unverified]")
         elif PERCENT_CHANGE_RULES[column] == "range":
             rules[column] = f"{change} / {_scale_range(column)} (scale range) x 100 [unverified]"
         else:

@@ -209,10 +209,10 @@ def enzyme_rule_text(rule: TisEnzymeRule, multiples: Mapping[str, float] | None 
                      ) -> str:
     """How the enzyme's percent change is computed, as the methods text says it.
 
-    >>> enzyme_rule_text("relative")[:47]
+    >>> enzyme_rule_text("relative")[:46]
     '(week 0 - follow-up) / week 0 x 100 (rule "rel'
-    >>> enzyme_rule_text("uln_range", {"ck": 15.0})[-60:]
-    'multiple of the ULN given by the user: ck 15) [unverified]'
+    >>> enzyme_rule_text("uln_range", {"ck": 15.0})[-46:]
+    'the ULN given by the user: ck 15) [unverified]'
     """
     if rule == "relative":
         return ('(week 0 - follow-up) / week 0 x 100 (rule "relative": the upper limits of '

@@ -56,8 +56,8 @@ def cs_change(visits: pd.DataFrame | VisitTable) -> CriterionResult:
     >>> result = cs_change(v)
     >>> result.columns["cs_change_pct"].tolist()
     [0.0, -60.0, nan, nan]
-    >>> [(w.patient_id, w.code) for w in result.warnings]
-    [('2', 'cs_baseline_unusable')]
+    >>> [(w.code, w.count, w.examples[0]["patient_id"]) for w in result.warnings]
+    [('cs_baseline_unusable', 1, '2')]
     """
     table = as_visit_table(visits)
     dose = table.number("cs_mg_kg_day")
