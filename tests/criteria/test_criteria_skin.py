@@ -66,10 +66,12 @@ def test_skin_das_below_baseline_is_improved_and_equal_is_not() -> None:
                     {"week": 24.0, "das_skin": 6.0, **rash}) == [None, True, False, False]
 
 
-def test_unchanged_score_with_rash_unknown_is_undetermined() -> None:
-    """The rash-cleared arm could still make it improved."""
+def test_unchanged_score_decides_not_improved_whatever_the_rash() -> None:
+    """Study B's clause is "skin-DAS improved": a recorded skin-DAS pair decides it."""
     assert improved({"week": 0.0, "das_skin": 5.0}, {"week": 4.0, "das_skin": 5.0}) == [
-        None, None]
+        None, False]
+    assert improved({"week": 0.0, "das_skin": 5.0, "rash": True},
+                    {"week": 4.0, "das_skin": 5.0, "rash": False}) == [None, False]
 
 
 def test_catbm_activity_is_used_when_skin_das_is_missing() -> None:
@@ -81,10 +83,9 @@ def test_catbm_activity_is_used_when_skin_das_is_missing() -> None:
         None, True, False, False]
 
 
-def test_rash_present_at_baseline_and_absent_now_is_improved() -> None:
-    assert improved({"week": 0.0, "das_skin": 3.0, "rash": True},
-                    {"week": 4.0, "das_skin": 3.0, "rash": False},
-                    {"week": 12.0, "das_skin": 3.0, "rash": True}) == [None, True, False]
+def test_without_scores_a_cleared_rash_is_improved_and_a_persisting_one_undetermined() -> None:
+    assert improved({"week": 0.0, "rash": True}, {"week": 4.0, "rash": False},
+                    {"week": 12.0, "rash": True}) == [None, True, None]
 
 
 def test_no_rash_at_baseline_cannot_clear() -> None:
