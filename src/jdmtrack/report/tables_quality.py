@@ -75,7 +75,7 @@ def undecided_table(ctx: Context) -> Table | None:
         code = str(w.get("code"))
         n = int(w.get("count") or 0)
         totals[code] = totals.get(code, 0) + n
-        column = str(w.get("column") or "several inputs")
+        column = str(w.get("column") or "other inputs")
         columns.setdefault(code, {})[column] = columns.get(code, {}).get(column, 0) + n
     if not totals:
         return None
