@@ -16,10 +16,10 @@ import pandas as pd
 
 from .cohort import Cohort
 from .criteria import CriteriaSettings, classify
-from .warning_log import WarningLog
 from .instruments import score_visits
 from .io import read_raw
 from .validate import validate_cohort
+from .warning_log import WarningLog
 
 __all__ = ["ScoredCohort", "example_path", "load_cohort", "score_cohort"]
 

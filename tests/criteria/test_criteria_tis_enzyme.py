@@ -67,7 +67,7 @@ def test_single_enzyme_needs_no_uln_under_relative_but_does_under_uln_range() ->
 def test_uln_range_without_the_multiple_of_the_enzyme_followed_is_a_settings_error() -> None:
     frame = visits({"week": 0.0, **STEADY, "ldh_u_l": 500.0, "ldh_uln_u_l": 250.0},
                    {"week": 12.0, **STEADY, "ldh_u_l": 300.0, "ldh_uln_u_l": 250.0})
-    with pytest.raises(SettingsError, match="no multiple .* for ldh"):
+    with pytest.raises(SettingsError, match=r"no multiple .* for ldh"):
         score_tis(frame, enzyme_rule="uln_range", uln_multiples={"ck": 15.0})
 
 

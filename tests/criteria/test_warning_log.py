@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from jdmtrack.cli import main
 from jdmtrack.cohort import Cohort
+from jdmtrack.demo import path as demo_path
 from jdmtrack.errors import DataWarning
 from jdmtrack.fields import CMAS_ITEMS, MMT8_GROUPS
-from jdmtrack.demo import path as demo_path
 from jdmtrack.pipeline import score_cohort
 from jdmtrack.warning_log import RowSource, WarningLog, summary_lines
 

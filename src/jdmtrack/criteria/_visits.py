@@ -236,7 +236,7 @@ class VisitTable:
                      column: str | None, kind: WarningKind = "quality") -> WarningLog:
         """One aggregated record: rule ``message`` fired on ``rows`` (positions or a mask)."""
         log = WarningLog()
-        positions = np.flatnonzero(rows) if rows.dtype == np.bool_ else rows
+        positions = np.flatnonzero(rows) if rows.dtype == np.bool_ else np.asarray(rows, np.intp)
         log.add_rows(code, message, self.source, positions, column=column, kind=kind)
         return log
 

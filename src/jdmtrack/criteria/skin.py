@@ -36,7 +36,6 @@ from ._visits import (
     as_visit_table,
     both,
     compare,
-    either,
     negate,
     tri_from_bool,
     tri_series,

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from . import figures
 from . import format as f
 from . import tables as t
-from . import tables_quality as q
 from . import tables_outcomes as to
+from . import tables_quality as q
 from .cells import dig
 from .context import Context, ordered_measures
 from .model import Block, Document, FigureOut, Flow, Paragraph, Section
