@@ -223,37 +223,46 @@ class WarningLog:
         """The number of (row, rule) warnings the records stand for."""
         return sum(e.count() for e in self._entries.values())
 
+    _COLUMNS = ("code", "kind", "table", "row", "patient_id", "week", "column", "message")
+
+    def _blocks(self) -> Iterator[pd.DataFrame]:
+        """The per-row listing, one block of rows per stored chunk."""
+        for e in self._entries.values():
+            for source, rows in e.chunks:
+                yield pd.DataFrame({
+                    "code": e.code, "kind": e.kind, "table": source.table,
+                    "row": source.row[rows], "patient_id": source.patient_id[rows],
+                    "week": (np.full(len(rows), np.nan) if source.week is None
+                             else source.week[rows]),
+                    "column": e.column, "message": e.message}, columns=list(self._COLUMNS))
+            if e.singles:
+                yield pd.DataFrame({
+                    "code": e.code, "kind": e.kind, "table": e.table, "row": None,
+                    "patient_id": [s[0] for s in e.singles],
+                    "week": [np.nan if s[1] is None else s[1] for s in e.singles],
+                    "column": e.column, "message": [s[2] for s in e.singles]},
+                    columns=list(self._COLUMNS))
+
     def per_row(self) -> pd.DataFrame:
         """Every row a rule fired on: code, kind, table, row, patient_id, week, column, message.
 
         Built from the stored positions, one block of rows per record (nothing per row is
         kept before this is asked for).
         """
-        blocks: list[pd.DataFrame] = []
-        for e in self._entries.values():
-            for source, rows in e.chunks:
-                blocks.append(pd.DataFrame({
-                    "code": e.code, "kind": e.kind, "table": source.table,
-                    "row": source.row[rows], "patient_id": source.patient_id[rows],
-                    "week": (np.full(len(rows), np.nan) if source.week is None
-                             else source.week[rows]),
-                    "column": e.column, "message": e.message}))
-            if e.singles:
-                blocks.append(pd.DataFrame({
-                    "code": e.code, "kind": e.kind, "table": e.table, "row": None,
-                    "patient_id": [s[0] for s in e.singles],
-                    "week": [np.nan if s[1] is None else s[1] for s in e.singles],
-                    "column": e.column, "message": [s[2] for s in e.singles]}))
-        columns = ["code", "kind", "table", "row", "patient_id", "week", "column", "message"]
+        blocks = list(self._blocks())
         if not blocks:
-            return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-        return pd.concat(blocks, ignore_index=True).loc[:, columns]
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in self._COLUMNS})
+        return pd.concat(blocks, ignore_index=True)
 
     def write_csv(self, path: Any) -> int:
-        """Write :meth:`per_row` to ``path`` (CSV, UTF-8); the number of rows written."""
-        frame = self.per_row()
-        frame.to_csv(path, index=False)
-        return len(frame)
+        """Write :meth:`per_row` to ``path`` (CSV, UTF-8), block by block; rows written."""
+        written = 0
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(",".join(self._COLUMNS) + "\n")
+            for block in self._blocks():
+                block.to_csv(handle, header=False, index=False, lineterminator="\n")
+                written += len(block)
+        return written
 
 
 def summary_lines(log: WarningLog | Sequence[WarningRecord], limit: int = 20) -> list[str]:
