@@ -17,7 +17,7 @@ from .baseline import summarise_baseline, summarise_cohort
 from .classified import summarise_criteria, summarise_response
 from .followup import summarise_dosing, summarise_safety, summarise_time_to_event
 from .methods import methods_text
-from .measures import outcome_measures
+from .measures import covariate_measures, outcome_measures
 from .outcomes import summarise_covariates, summarise_outcomes
 from .patients import per_patient
 from .settings import AnalysisSettings, load_settings
@@ -41,6 +41,7 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
     visits, patients, events = scored.visits, scored.patients, scored.events
     adverse = cohort.adverse_events
     measures = [name for name, _, _ in outcome_measures(visits, settings.measures)]
+    covariates = [name for name, _, _ in covariate_measures(visits, settings.measures)]
     # The visits used at each analysis week (visit windows); the recorded visits stay for
     # follow-up time, events and safety.
     at_weeks, window_counts = settings.windows.assign(visits)
@@ -60,7 +61,7 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
         "safety": lambda: summarise_safety(patients, visits, events, adverse),
         "dosing": lambda: summarise_dosing(patients, visits, settings, reference_name),
         "patients": lambda: per_patient(patients, visits, adverse, settings),
-        "methods": lambda: methods_text(settings, scored.methods),
+        "methods": lambda: methods_text(settings, scored.methods, measures, covariates),
         "warnings": lambda: [w.as_dict() for w in scored.warnings],
     }
     identity = {

@@ -168,6 +168,10 @@ def _vs_baseline(values: np.ndarray[Any, Any], columns: dict[str, int | None],
             reason = ("every paired difference is zero: the signed-rank test has nothing to "
                       "rank")
         result["not_run"] = None if reason is None else not_run(reason)
+        # The paired t-test fails alone when every difference is equal (zero variance).
+        result["t_not_run"] = (None if result["p_value_t"] is not None else not_run(
+            reason or ("every paired difference is the same: the t statistic is not defined"
+                       if result["n_pairs"] >= 2 else "the paired t-test needs two pairs")))
         comparisons[key] = result
     raw = [c["p_value_exact"] for c in comparisons.values()]
     method = settings.p_adjust

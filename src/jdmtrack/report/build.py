@@ -9,6 +9,7 @@ from . import figures
 from . import format as f
 from . import tables as t
 from . import tables_outcomes as to
+from . import tables_windows as tw
 from .cells import dig
 from .context import Context, ordered_measures
 from .model import Block, Document, FigureOut, Flow, Paragraph, Section
@@ -96,7 +97,7 @@ def _cohort(ctx: Context) -> Section:
         f"visits. Follow-up: median {f.fmt_number(follow.get('median'), 1)} weeks "
         f"(Q1 {f.fmt_number(follow.get('q1'), 1)}, Q3 {f.fmt_number(follow.get('q3'), 1)}; "
         f"range {f.fmt_range(follow.get('min'), follow.get('max'), 1)})."))
-    section.blocks += _keep(t.visits_per_week_table(ctx))
+    section.blocks += _keep(t.visits_per_week_table(ctx), tw.visit_windows_table(ctx))
     return section
 
 
@@ -125,7 +126,7 @@ def _outcomes(ctx: Context, visits: pd.DataFrame) -> Section:
     section.blocks += _figure_with_notes(figure, notes)
     for measure in ordered_measures(ctx.section("outcomes")):
         section.blocks.append(to.outcome_table(ctx, measure))
-    section.blocks += _keep(to.comparisons_table(ctx))
+    section.blocks += _keep(tw.covariates_table(ctx), to.comparisons_table(ctx))
     return section
 
 
