@@ -131,6 +131,8 @@ def summarise_safety(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.Da
         listing.append({k: _plain(item.get(k)) for k in
                         ("patient_id", "week", "term", "category", "ctcae_grade", "serious",
                          "hospitalised", "action", "outcome")})
+    rate["not_run"] = (None if rate.get("rate_per_100py") is not None else
+                       {"reason": rate.get("note") or "no exposure: the rate is not computable"})
     return {**rate, "by_category": by_category, "serious": n_serious,
             "serious_patients": int(adverse.loc[serious.fillna(False).astype(bool),
                                                 "patient_id"].nunique()) if n_events else 0,
