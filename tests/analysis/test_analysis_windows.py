@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from analysis_cohorts import write_cohort
 from click.testing import CliRunner
 
 from jdmtrack.analysis import AnalysisSettings, analyze, load_settings
@@ -14,8 +15,6 @@ from jdmtrack.analysis.windows import VisitWindows
 from jdmtrack.cli import main
 from jdmtrack.errors import SettingsError
 from jdmtrack.pipeline import example_path, load_cohort, score_cohort
-
-from .test_analysis_degenerate import write_cohort
 
 # Hand-built visits: (patient, recorded week).
 VISITS = [("P1", 0), ("P1", 1), ("P1", 3), ("P1", 5), ("P1", 13), ("P1", 26), ("P1", 30),

@@ -16,8 +16,8 @@ from ..pipeline import ScoredCohort
 from .baseline import summarise_baseline, summarise_cohort
 from .classified import summarise_criteria, summarise_response
 from .followup import summarise_dosing, summarise_safety, summarise_time_to_event
-from .methods import methods_text
 from .measures import covariate_measures, outcome_measures
+from .methods import methods_text
 from .outcomes import summarise_covariates, summarise_outcomes
 from .patients import per_patient
 from .settings import AnalysisSettings, load_settings

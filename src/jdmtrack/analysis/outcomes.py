@@ -104,7 +104,7 @@ def _one_measure(visits: pd.DataFrame, name: str, settings: AnalysisSettings) ->
                 "skillings_mack": {"not_run": not_run(reason)},
                 "mixed_model": {"not_run": not_run(reason)}}
         values = np.full((0, len(weeks)), np.nan)
-        columns = {week_key(w): None for w in weeks}
+        columns: dict[str, int | None] = {week_key(w): None for w in weeks}
     else:
         table = wide_from_long(observed["patient_id"].tolist(), observed["week"].to_numpy(),
                                observed[name].to_numpy())

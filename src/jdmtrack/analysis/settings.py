@@ -119,7 +119,7 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> AnalysisS
 
 def _check_measures(measures: object) -> tuple[str, ...]:
     """The chosen outcome measures, each a known measure, no repeats, at least one."""
-    names = ([measures] if isinstance(measures, str) else list(measures)  # type: ignore[call-overload]
+    names = ([measures] if isinstance(measures, str) else list(measures)
              if isinstance(measures, (list, tuple)) else None)
     if not names or not all(isinstance(n, str) for n in names):
         raise SettingsError(f"measures is {measures!r}; expected one or more measure names")
