@@ -170,3 +170,20 @@ def test_rash_improvement_one_definition(tmp_path: Path) -> None:
     assert (table["4"]["n_met"], table["4"]["n_evaluable"]) == (1, 4)
     assert (table["12"]["n_met"], table["12"]["n_evaluable"]) == (2, 4)
     assert "first visit whose rash_improved criterion is met" in km["definition"]
+
+
+def test_windowed_results_are_consistent_and_reported(windowed: dict, tmp_path: Path) -> None:
+    """Week 4 has 3 patients from windows but only one visit recorded at exactly week 4:
+    ``visits_per_week`` counts the visits used, so every by-week n stays within it."""
+    from jdmtrack.report.consistency import check_results
+
+    assert windowed["cohort"]["visits_per_week"] == {"0": 3, "4": 3, "12": 2, "24": 2}
+    assert windowed["cohort"]["visits_per_recorded_week"]["4"] == 1
+    assert check_results(windowed) == []
+    folder = write_cohort(tmp_path / "c", [{"patient_id": p, "week": w, "cmas_total": 20 + w}
+                                           for p, w in VISITS])
+    done = CliRunner().invoke(main, ["report", str(folder), "-o", str(tmp_path / "out")])
+    assert done.exit_code == 0, done.output
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Visit windows: every visit accounted for" in html
+    assert "15 visits recorded: 10 used, 3 in a window but not used" in html

@@ -133,8 +133,12 @@ def summarise_cohort(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.Da
         "n_patients": len(patients),
         "n_visits": len(visits),
         "weeks_observed": weeks_observed,
-        "visits_per_week": {week_key(float(w)): int(n)  # type: ignore[arg-type]
-                            for w, n in per_week.items()},
+        # Patients with a visit used at each analysis week (after the visit windows), so
+        # every by-week n is at most this; the recorded weeks are in visits_per_recorded_week.
+        "visits_per_week": {week_key(w): int(used.loc[used["week"] == w, "patient_id"].nunique())
+                            for w in settings.weeks},
+        "visits_per_recorded_week": {week_key(float(w)): int(n)  # type: ignore[arg-type]
+                                     for w, n in per_week.items()},
         "in_followup_per_week": {week_key(w): int((end.to_numpy() >= w).sum())
                                  for w in settings.weeks},
         "no_visit_per_week": no_visit,

@@ -90,7 +90,8 @@ def _cohort(ctx: Context) -> Section:
     per_week = cohort.get("visits_per_week") or {}
     steps = [("Patients treated", f"n = {f.fmt_int(cohort.get('n_patients'))}")]
     steps += [(f.week_label(w), f"{f.fmt_int(per_week[w])} seen") for w in f.sorted_weeks(per_week)]
-    section.blocks.append(Flow(tuple(steps), "Patients seen at each scheduled week."))
+    section.blocks.append(Flow(tuple(steps),
+                               "Patients seen at each scheduled week (within its visit window)."))
     follow = cohort.get("followup_weeks") or {}
     section.blocks.append(Paragraph(
         f"{f.fmt_int(cohort.get('n_patients'))} patients had {f.fmt_int(cohort.get('n_visits'))} "
