@@ -190,7 +190,8 @@ def _safety(ctx: Context) -> Section:
         f"{f.fmt_int(safety.get('serious'))} serious. Exposure "
         f"{f.fmt_number(safety.get('patient_years'), 1)} patient-years: "
         f"{f.fmt_number(safety.get('rate_per_100py'), 1)} events per 100 patient-years "
-        f"(95% CI {f.fmt_ci(safety.get('rate_ci95'), 1)})."))
+        f"(95% CI {f.fmt_ci(safety.get('rate_ci95'), 1)})."
+        + (f" Rate not run ({to.not_run_reason(safety)})." if to.not_run_reason(safety) else "")))
     section.blocks += _keep(t.adverse_event_table(ctx), t.grade_table(ctx), t.listing_table(ctx))
     return section
 
