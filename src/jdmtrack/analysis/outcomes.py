@@ -24,7 +24,8 @@ from .common import describe_dict, week_key
 from .measures import covariate_measures, outcome_measures
 from .settings import AnalysisSettings
 
-__all__ = ["PERMUTATION_MAX_N", "not_run", "summarise_covariates", "summarise_outcomes"]
+__all__ = ["PERMUTATION_MAX_N", "not_run", "outcome_measures", "summarise_covariates",
+           "summarise_outcomes"]  # outcome_measures: from .measures, kept importable here
 
 # The Friedman permutation p-value is computed up to this many complete patients; beyond
 # it the chi-square approximation is accurate (it is trusted from about n > 10 with few
