@@ -33,7 +33,9 @@ from jdmtrack.plan.nulls import (
 __all__ = [
     "fisher_reject",
     "friedman_reject",
+    "friedman_statistic",
     "logrank_reject",
+    "logrank_statistic",
     "rank_sum_reject",
     "signed_rank_reject",
 ]
@@ -151,10 +153,8 @@ def fisher_reject(x1: IntArray, n1: IntArray, x2: IntArray, n2: IntArray, alpha:
     return reject
 
 
-def logrank_reject(times: FloatArray, events: BoolArray, arm1: BoolArray, alpha: float) -> BoolArray:
-    """Per study: does the log-rank test (continuous times, no tied events) reject?"""
-    from scipy import special
-
+def logrank_statistic(times: FloatArray, events: BoolArray, arm1: BoolArray) -> FloatArray:
+    """Log-rank chi-square per study (continuous times: no two events at the same time)."""
     order = np.argsort(times, axis=1, kind="stable")
     e = np.take_along_axis(events, order, axis=1)
     g = np.broadcast_to(arm1, times.shape)
@@ -167,7 +167,15 @@ def logrank_reject(times: FloatArray, events: BoolArray, arm1: BoolArray, alpha:
     variance = np.sum(e * at_risk1 * (at_risk - at_risk1) / at_risk**2, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         chi2 = np.where(variance > 0, (observed - expected) ** 2 / variance, 0.0)
-    return np.asarray((variance > 0) & (special.chdtrc(1, chi2) <= alpha))
+    return np.asarray(chi2, dtype=np.float64)
+
+
+def logrank_reject(times: FloatArray, events: BoolArray, arm1: BoolArray, alpha: float) -> BoolArray:
+    """Per study: does the log-rank test reject? (A study without events never does.)"""
+    from scipy import special
+
+    chi2 = logrank_statistic(times, events, arm1)
+    return np.asarray((chi2 > 0) & (special.chdtrc(1, chi2) <= alpha))
 
 
 def friedman_statistic(values: FloatArray) -> tuple[FloatArray, IntArray]:
