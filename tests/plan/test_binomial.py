@@ -15,7 +15,8 @@ from jdmtrack.plan.binomial import binomial_design, binomial_min_n
         # 0.08669251 > 0.05); pbinom(7, 20, 0.5, lower.tail = FALSE) = 0.86841202.
         (20, 0.2, 0.5, 8, 0.03214266, 0.86841202),
         # R: pbinom(4, 15, 0.1, lower.tail = FALSE) = 0.012720483641251 (c = 5; c = 4 gives
-        # pbinom(3, 15, 0.1, lower.tail = FALSE) = 0.055555630007536 > 0.05); pbinom(4, 15, 0.4, lower.tail = FALSE) = 0.782722294349824.
+        # pbinom(3, 15, 0.1, lower.tail = FALSE) = 0.055555630007536 > 0.05);
+        # pbinom(4, 15, 0.4, lower.tail = FALSE) = 0.782722294349824.
         (15, 0.1, 0.4, 5, 0.012720483641251008, 0.782722294349824),
     ],
 )

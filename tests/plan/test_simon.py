@@ -28,7 +28,9 @@ SIMON_TABLE_1 = [
 
 @pytest.mark.parametrize(("setting", "optimal", "minimax"), SIMON_TABLE_1)
 def test_simon_matches_published_table_1(setting, optimal, minimax):
-    result = simon_designs(*setting)
+    # Every published n is <= 54, so searching n <= 60 finds the same designs as the default
+    # nmax = 100 (the optimum over a range containing it), in a fifth of the time.
+    result = simon_designs(*setting, nmax=60)
     for design, published in ((result.optimal, optimal), (result.minimax, minimax)):
         r1, n1, r, n, en, pet = published
         assert (design.r1, design.n1, design.r, design.n) == (r1, n1, r, n)

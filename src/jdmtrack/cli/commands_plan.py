@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -90,7 +89,7 @@ def plan(design: str | None, test: str | None, n: list[int] | None, p0: float | 
             nmax=nmax, effect=effect, sd=sd, pilot=pilot, endpoint=endpoint, week=week,
             sites=sites, icc=icc, dropout=dropout, visits=visits, median=median,
             followup=followup, sims=sims, seed=seed,
-            progress=True if sys.stderr.isatty() else False)
+            progress=None)  # shown when standard error is a terminal
         text = json.dumps(result.as_dict(), indent=1, allow_nan=False)
         written = []
         if isinstance(result, PowerResult) and output is not None:

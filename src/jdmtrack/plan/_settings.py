@@ -12,7 +12,7 @@ from jdmtrack.errors import SettingsError
 from jdmtrack.plan import _checks
 from jdmtrack.plan.models import Design
 from jdmtrack.plan.pilot import Pilot, endpoint_week, load_pilot
-from jdmtrack.plan.power import PILOT_TESTS, TESTS, Progress, PowerResult, simulate_power
+from jdmtrack.plan.power import PILOT_TESTS, TESTS, PowerResult, Progress, simulate_power
 
 _MAX_SIMS = 1_000_000
 #: Sample sizes when none are given: ten points a multicentre JDM study could recruit.

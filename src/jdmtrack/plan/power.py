@@ -136,9 +136,9 @@ def _rejections(test: str, rng: np.random.Generator, sims: int, n: int, design: 
     if test == "logrank":
         t1, e1 = models.event_times(rng, sims, n, design, design.effect)
         t2, e2 = models.event_times(rng, sims, n, design, 1.0)
-        arm1 = np.arange(2 * n) < n
+        first_arm = np.arange(2 * n) < n
         return vectorised.logrank_reject(np.concatenate([t1, t2], axis=1),
-                                         np.concatenate([e1, e2], axis=1), arm1, alpha)
+                                         np.concatenate([e1, e2], axis=1), first_arm, alpha)
     return vectorised.friedman_reject(models.trajectories(rng, sims, n, design), alpha)
 
 
