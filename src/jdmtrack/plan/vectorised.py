@@ -64,21 +64,29 @@ def _doubled_ranks(values: FloatArray, valid: BoolArray) -> tuple[IntArray, IntA
 
 
 def _signed_rank_p_with_ties(doubled: IntArray, positive: BoolArray) -> FloatArray:
-    """Exact two-sided conditional p-values for rows of m doubled mid-ranks (all valid)."""
-    rows, m = doubled.shape
-    totals = doubled.sum(axis=1)
-    top = int(totals.max())
-    probs = np.zeros((rows, top + 1))
-    probs[:, 0] = 1.0
-    support = np.arange(top + 1)
+    """Exact two-sided conditional p-values for rows of m doubled mid-ranks (all valid).
+
+    Rows sharing a tie pattern share a null distribution, so it is built once per distinct
+    pattern (one dynamic-programming pass over all of them at once, each step shifting every
+    row by its own rank through a sliding-window view). The distribution of the positive-rank
+    sum S is symmetric about T/2 (T = m(m + 1), the sum of doubled ranks), so the two-sided
+    p-value is min(1, 2 P(S <= min(s, T - s))).
+    """
+    patterns, inverse = np.unique(np.sort(doubled, axis=1), axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    count, m = patterns.shape
+    top = int(patterns[0].sum())
+    padded = np.zeros((count, 2 * top + 1))
+    padded[:, top] = 1.0
+    rows = np.arange(count)
     for j in range(m):
-        idx = support[None, :] - doubled[:, j : j + 1]
-        shifted = np.take_along_axis(probs, np.clip(idx, 0, top), axis=1) * (idx >= 0)
-        probs = 0.5 * (probs + shifted)
+        windows = np.lib.stride_tricks.sliding_window_view(padded, top + 1, axis=1)
+        shifted = windows[rows, top - patterns[:, j]]
+        padded[:, top:] = 0.5 * (padded[:, top:] + shifted)
+    cdf = np.cumsum(padded[:, top:], axis=1)
     observed = np.sum(np.where(positive, doubled, 0), axis=1)
-    extreme = (np.abs(2 * support[None, :] - totals[:, None])
-               >= np.abs(2 * observed - totals)[:, None])
-    return np.asarray(np.minimum(1.0, np.sum(probs * extreme, axis=1)))
+    nearer = np.minimum(observed, top - observed)
+    return np.asarray(np.minimum(1.0, 2.0 * cdf[inverse, nearer]))
 
 
 def signed_rank_reject(differences: FloatArray, alpha: float) -> BoolArray:
