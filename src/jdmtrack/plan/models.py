@@ -28,7 +28,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
+
+from jdmtrack.plan._types import BoolArray, FloatArray, IntArray
 
 __all__ = [
     "Design",
@@ -40,8 +41,6 @@ __all__ = [
     "trajectories",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 _LOGISTIC_VARIANCE = math.pi**2 / 3.0
 
@@ -109,7 +108,7 @@ def responders(rng: np.random.Generator, sims: int, n: int, d: Design, rate: flo
 
 
 def event_times(rng: np.random.Generator, sims: int, n: int, d: Design, hazard_ratio: float
-                ) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+                ) -> tuple[FloatArray, BoolArray]:
     """Observed times and event indicators of one arm, per study."""
     frailty = site_effects(rng, sims, n, d.sites, d.icc / (1.0 - d.icc) * _LOGISTIC_VARIANCE)
     rate = math.log(2.0) / d.median * hazard_ratio * np.exp(frailty)

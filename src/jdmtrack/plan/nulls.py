@@ -19,12 +19,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-import numpy.typing as npt
+
+from jdmtrack.plan._types import BoolArray, FloatArray
 
 __all__ = ["fisher_reject_table", "rank_sum_reject_table", "signed_rank_reject_table"]
 
-BoolArray = npt.NDArray[np.bool_]
-FloatArray = npt.NDArray[np.float64]
 
 # p-values are compared with alpha after a relative allowance for floating-point rounding,
 # so that a p-value that is exactly alpha in exact arithmetic counts as significant.
@@ -47,6 +46,13 @@ def _two_sided_reject(probs: FloatArray, alpha: float) -> BoolArray:
     return np.asarray(p <= alpha * (1 + P_TOLERANCE))
 
 
+def _on_doubled_scale(reject: BoolArray) -> BoolArray:
+    """Index a table by twice the statistic (doubled mid-ranks are integers)."""
+    doubled = np.zeros(2 * reject.size - 1, dtype=bool)
+    doubled[::2] = reject
+    return doubled
+
+
 @lru_cache(maxsize=256)
 def signed_rank_reject_table(m: int, alpha: float) -> BoolArray:
     """``table[2v]`` is True when the signed-rank V = v (m untied ranks) is significant.
@@ -62,10 +68,7 @@ def signed_rank_reject_table(m: int, alpha: float) -> BoolArray:
         probs[rank : top + rank + 1] = probs[rank : top + rank + 1] + probs[: top + 1]
         probs *= 0.5
         top += rank
-    reject = _two_sided_reject(probs, alpha)
-    doubled = np.zeros(2 * reject.size - 1, dtype=bool)
-    doubled[::2] = reject
-    return doubled
+    return _on_doubled_scale(_two_sided_reject(probs, alpha))
 
 
 @lru_cache(maxsize=1024)
@@ -89,10 +92,7 @@ def rank_sum_reject_table(n1: int, n2: int, alpha: float) -> BoolArray:
                 continue
             counts[k, shift:] += counts[k - 1, : size + 1 - shift]
     probs = counts[n1] / counts[n1].sum()
-    reject = _two_sided_reject(probs, alpha)
-    doubled = np.zeros(2 * reject.size - 1, dtype=bool)
-    doubled[::2] = reject
-    return doubled
+    return _on_doubled_scale(_two_sided_reject(probs, alpha))
 
 
 @lru_cache(maxsize=1024)

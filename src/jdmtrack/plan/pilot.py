@@ -22,14 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 
 from jdmtrack.errors import SettingsError
+from jdmtrack.plan._types import FloatArray
 from jdmtrack.plan.models import Design, completed_visits, site_effects
 
 __all__ = ["ENDPOINTS", "Pilot", "endpoint_week", "load_pilot"]
 
-FloatArray = npt.NDArray[np.float64]
 
 #: Endpoint name -> the visit column whose change from week 0 it is.
 ENDPOINTS: dict[str, str] = {

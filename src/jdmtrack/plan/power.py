@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from jdmtrack.errors import SettingsError
 from jdmtrack.plan import models, vectorised
+from jdmtrack.plan._types import BoolArray
 from jdmtrack.plan.models import Design
 from jdmtrack.plan.pilot import Pilot
 
@@ -37,7 +37,6 @@ PILOT_TESTS = ("wilcoxon", "friedman")
 _CHUNK = 500
 
 Progress = Callable[[int, int, int], None]
-BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)

@@ -28,14 +28,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from jdmtrack.errors import SettingsError
 from jdmtrack.plan import _checks
+from jdmtrack.plan._types import FloatArray
 
 __all__ = ["SimonDesign", "SimonResult", "simon_designs", "simon_operating"]
 
-FloatArray = npt.NDArray[np.float64]
 
 #: Largest total sample size searched unless told (R clinfun ``ph2simon``'s default).
 DEFAULT_NMAX = 100
@@ -62,20 +61,18 @@ class SimonDesign:
 
 @dataclass(frozen=True)
 class SimonResult:
-    """Optimal and minimax designs for (p0, p1, alpha, beta)."""
+    """Optimal and minimax designs for (p0, p1, alpha, beta), searched up to ``nmax``."""
 
-    p0: float
-    p1: float
-    alpha: float
-    beta: float
+    request: tuple[float, float, float, float]
     nmax: int
     optimal: SimonDesign
     minimax: SimonDesign
     note: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"design": "simon", "p0": self.p0, "p1": self.p1, "alpha_target": self.alpha,
-                "beta_target": self.beta, "nmax": self.nmax, "optimal": self.optimal.as_dict(),
+        p0, p1, alpha, beta = self.request
+        return {"design": "simon", "p0": p0, "p1": p1, "alpha_target": alpha,
+                "beta_target": beta, "nmax": self.nmax, "optimal": self.optimal.as_dict(),
                 "minimax": self.minimax.as_dict(), "note": self.note}
 
 
@@ -167,4 +164,4 @@ def simon_designs(p0: float, p1: float, alpha: float = 0.05, beta: float = 0.2,
     if optimal.n > nmax - 10:
         note = (f"the optimal design's n ({optimal.n}) is within 10 of nmax ({nmax}): a larger "
                 "--nmax may find a design with a smaller EN(p0)")
-    return SimonResult(p0, p1, alpha, beta, nmax, optimal, minimax, note)
+    return SimonResult((p0, p1, alpha, beta), nmax, optimal, minimax, note)

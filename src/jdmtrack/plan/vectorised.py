@@ -21,8 +21,8 @@ at ``alpha``. They reproduce, study by study, what the analysis would conclude:
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 
+from jdmtrack.plan._types import BoolArray, FloatArray, IntArray
 from jdmtrack.plan.nulls import (
     P_TOLERANCE,
     fisher_reject_table,
@@ -40,9 +40,6 @@ __all__ = [
     "signed_rank_reject",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 # R wilcox.test uses its exact branch only below this many per arm.
 _EXACT_RANK_SUM_BELOW = 50
