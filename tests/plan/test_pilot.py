@@ -72,3 +72,8 @@ def test_friedman_from_pilot():
 def test_pilot_errors(kwargs, message):
     with pytest.raises(SettingsError, match=message):
         plan(pilot=DEMO, n=[10], sims=10, **kwargs)
+
+
+def test_explicit_endpoint_week():
+    result = plan(pilot=DEMO, endpoint="cmas_change", week=12, n=[10], sims=100, seed=2)
+    assert result.settings["week"] == 12.0 and "week 12" in result.effect_source

@@ -174,3 +174,39 @@ def test_minimum_n_by_hand():
 def test_impossible_requests(kwargs, message):
     with pytest.raises(SettingsError, match=message):
         plan(**kwargs)
+
+
+def test_progress_is_reported_per_grid_point_and_silent_by_default(capsys):
+    calls = []
+    plan(test="wilcoxon", n=[6, 8], effect=1, sd=1, sims=50, progress=lambda *a: calls.append(a))
+    assert calls == [(1, 2, 6), (2, 2, 8)]
+    plan(test="wilcoxon", n=[6, 8], effect=1, sd=1, sims=50)  # pytest's stderr is no terminal
+    assert capsys.readouterr().err == ""
+
+
+def test_protocol_paragraph_names_exactness_and_the_80_percent_point():
+    from jdmtrack.plan.output import protocol_paragraph
+
+    exact = protocol_paragraph(plan(test="fisher", n=[10, 20], p1=0.8, p2=0.2))
+    assert "computed exactly" in exact and "no Monte Carlo error" in exact
+    assert "at least 80% power is 20 per arm" in exact
+    simulated = protocol_paragraph(plan(test="wilcoxon", n=[6], effect=0.1, sd=1, sims=100))
+    assert "No sample size on the grid reaches 80% power" in simulated
+    assert "t-test formula" in simulated
+
+
+def test_friedman_without_ties_decides_as_the_analysis_exact_p_value():
+    """Continuous repeated measures (no ties), some incomplete patients: each study's
+    decision equals friedman_test(...).p_value_exact <= 0.05 on its complete cases."""
+    from jdmtrack.plan.friedman_exact import ExactFriedman
+
+    rng = np.random.default_rng(15)
+    values = rng.normal(size=(300, 8, 3))
+    values[:, :, 2] += 0.8
+    values[rng.random(values.shape) < 0.03] = np.nan
+    decided = vec.friedman_reject(values, 0.05, ExactFriedman(0.05))
+    for study, got in zip(values, decided, strict=True):
+        rows = study[np.all(np.isfinite(study), axis=1)]
+        p = friedman_test(rows).p_value_exact if len(rows) >= 2 else None
+        assert got == (p is not None and p <= 0.05)
+    assert 0 < decided.sum() < len(decided)

@@ -20,7 +20,8 @@ _TEST_NAMES = {
                     "without ties, else normal approximation with tie and continuity correction)",
     "fisher": "the two-sided Fisher exact test of the response proportions between arms",
     "logrank": "the two-sided log-rank test between arms",
-    "friedman": "the Friedman test over visits (complete cases, chi-square with tie correction)",
+    "friedman": "the Friedman test over visits (complete cases; exact permutation p-value "
+                "without ties, else chi-square with tie correction)",
 }
 
 

@@ -25,6 +25,7 @@ import numpy as np
 from jdmtrack.errors import SettingsError
 from jdmtrack.plan import models, vectorised
 from jdmtrack.plan._types import BoolArray
+from jdmtrack.plan.friedman_exact import ExactFriedman
 from jdmtrack.plan.models import Design
 from jdmtrack.plan.pilot import Pilot
 
@@ -115,12 +116,13 @@ def _fisher_exact_power(n: int, design: Design, alpha: float) -> float:
 
 
 def _rejections(test: str, rng: np.random.Generator, sims: int, n: int, design: Design,
-                alpha: float, pilot: Pilot | None, last: int) -> BoolArray:
+                alpha: float, pilot: Pilot | None, last: int,
+                friedman: ExactFriedman) -> BoolArray:
     if pilot is not None:
         traj = pilot.sample(rng, sims, n, last, design)
         if test == "wilcoxon":
             return vectorised.signed_rank_reject(traj[..., last] - traj[..., 0], alpha)
-        return vectorised.friedman_reject(traj, alpha)
+        return vectorised.friedman_reject(traj, alpha, friedman)
     if test == "wilcoxon":
         return vectorised.signed_rank_reject(models.changes(rng, sims, n, design, design.effect),
                                              alpha)
@@ -138,7 +140,7 @@ def _rejections(test: str, rng: np.random.Generator, sims: int, n: int, design: 
         first_arm = np.arange(2 * n) < n
         return vectorised.logrank_reject(np.concatenate([t1, t2], axis=1),
                                          np.concatenate([e1, e2], axis=1), first_arm, alpha)
-    return vectorised.friedman_reject(models.trajectories(rng, sims, n, design), alpha)
+    return vectorised.friedman_reject(models.trajectories(rng, sims, n, design), alpha, friedman)
 
 
 def simulate_power(test: str, ns: Sequence[int], *, sims: int, seed: int, alpha: float,
@@ -165,10 +167,12 @@ def simulate_power(test: str, ns: Sequence[int], *, sims: int, seed: int, alpha:
             grid.append(GridPoint(n, _fisher_exact_power(n, design, alpha), 0.0))
         else:
             rng = np.random.default_rng([seed, n])
+            friedman = ExactFriedman(alpha)
             hits = 0
             for start in range(0, sims, _CHUNK):
                 size = min(_CHUNK, sims - start)
-                hits += int(_rejections(test, rng, size, n, design, alpha, pilot, last).sum())
+                hits += int(_rejections(test, rng, size, n, design, alpha, pilot, last,
+                                        friedman).sum())
             power = hits / sims
             formula = None
             if pilot is None and test in ("wilcoxon", "mann-whitney"):

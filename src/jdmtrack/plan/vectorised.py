@@ -14,8 +14,10 @@ at ``alpha``. They reproduce, study by study, what the analysis would conclude:
   tie and continuity correction.
 * ``fisher_reject``: two-sided Fisher exact test (R ``fisher.test``).
 * ``logrank_reject``: log-rank chi-square test on one degree of freedom (R ``survdiff``).
-* ``friedman_reject``: Friedman chi-square with tie correction over complete cases (R
-  ``friedman.test``); the analysis adds a permutation p-value, which this does not compute.
+* ``friedman_reject``: Friedman test over complete cases: the exact permutation p-value of
+  ``jdmtrack.stats.friedman_permutation_p`` for studies without ties (through one critical
+  value per n, ``friedman_exact``), else the chi-square with tie correction (R
+  ``friedman.test``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 from jdmtrack.plan._types import BoolArray, FloatArray, IntArray
+from jdmtrack.plan.friedman_exact import ExactFriedman
 from jdmtrack.plan.nulls import (
     P_TOLERANCE,
     fisher_reject_table,
@@ -199,10 +202,29 @@ def friedman_statistic(values: FloatArray) -> tuple[FloatArray, IntArray]:
     return statistic, n
 
 
-def friedman_reject(values: FloatArray, alpha: float) -> BoolArray:
-    """Per study: does the Friedman chi-square test (complete cases) reject?"""
+def friedman_reject(values: FloatArray, alpha: float,
+                    exact: ExactFriedman | None = None) -> BoolArray:
+    """Per study: does the Friedman test (complete cases) reject?
+
+    With ``exact``, studies without ties are decided by the exact permutation p-value (as
+    the analysis reports it; ``friedman_exact``); studies with ties, and sizes too large for
+    the exact distribution, by the chi-square p-value.
+    """
     from scipy import special
 
     statistic, n = friedman_statistic(values)
     k = values.shape[2]
-    return np.asarray((n >= 2) & (special.chdtrc(k - 1, statistic) <= alpha))
+    reject = np.asarray((n >= 2) & (special.chdtrc(k - 1, statistic) <= alpha))
+    if exact is None:
+        return reject
+    complete = np.all(np.isfinite(values), axis=2)
+    doubled, ties = _doubled_ranks(values, np.broadcast_to(complete[..., None], values.shape))
+    untied = (n >= 2) & ~np.any(ties > 1, axis=(1, 2))
+    for size in np.unique(n[untied]).tolist():
+        rows = np.flatnonzero(untied & (n == size))
+        tables = doubled[rows][complete[rows]].reshape(rows.size, size, k)
+        s_values = np.sum(tables.sum(axis=1) ** 2, axis=1)
+        decided = exact.decide(tables, s_values)
+        if decided is not None:
+            reject[rows] = decided
+    return reject
