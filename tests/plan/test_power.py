@@ -210,3 +210,17 @@ def test_friedman_without_ties_decides_as_the_analysis_exact_p_value():
         p = friedman_test(rows).p_value_exact if len(rows) >= 2 else None
         assert got == (p is not None and p <= 0.05)
     assert 0 < decided.sum() < len(decided)
+
+
+def test_large_tied_samples_use_the_analysis_asymptotic_p_value():
+    """Above EXACT_TIES_MAX_N differences with ties, the decision is p_value_asymptotic <= alpha."""
+    from jdmtrack.plan.vectorised import EXACT_TIES_MAX_N
+
+    rng = np.random.default_rng(16)
+    d = rng.integers(-3, 5, size=(40, EXACT_TIES_MAX_N + 20)).astype(float)
+    d[:, 0] = 1.0  # at least one non-zero, ties certain
+    decided = vec.signed_rank_reject(d, 0.05)
+    for row, got in zip(d, decided, strict=True):
+        assert got == (wilcoxon_signed_rank(row).p_value_asymptotic <= 0.05)
+    with pytest.raises(SettingsError, match="above the largest n"):
+        plan(test="wilcoxon", n=[2000], effect=1, sd=1)

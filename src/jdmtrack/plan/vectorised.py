@@ -8,7 +8,8 @@ at ``alpha``. They reproduce, study by study, what the analysis would conclude:
   given the mid-ranks (as ``jdmtrack.stats.wilcoxon_signed_rank``'s ``p_value_exact`` and R
   ``coin::wilcoxsign_test(distribution = "exact")``). Studies without ties are looked up in
   a table built once per n; studies with ties run the exact distribution for all of them at
-  once (one dynamic-programming pass over the stack).
+  once (one dynamic-programming pass over the stack), up to ``EXACT_TIES_MAX_N`` non-zero
+  differences, beyond which they take the analysis's asymptotic p-value.
 * ``rank_sum_reject``: Mann-Whitney / Wilcoxon rank-sum as R ``wilcox.test`` by default:
   exact without ties when both arms have fewer than 50, else the normal approximation with
   tie and continuity correction.
@@ -44,6 +45,10 @@ __all__ = [
 ]
 
 
+#: Above this many non-zero differences a study with ties is decided by the normal
+#: approximation: the exact distribution costs O(n^3) per tie pattern, and by then the
+#: exact and asymptotic p-values of the analysis agree closely.
+EXACT_TIES_MAX_N = 80
 # R wilcox.test uses its exact branch only below this many per arm.
 _EXACT_RANK_SUM_BELOW = 50
 
@@ -110,9 +115,25 @@ def signed_rank_reject(differences: FloatArray, alpha: float) -> BoolArray:
             keep = valid[with_ties]
             dr = doubled[with_ties][keep].reshape(with_ties.size, size)
             pos = (d[with_ties] > 0)[keep].reshape(with_ties.size, size)
-            p = _signed_rank_p_with_ties(dr, pos)
-            reject[with_ties] = p <= alpha * (1 + P_TOLERANCE)
+            if size <= EXACT_TIES_MAX_N:
+                p = _signed_rank_p_with_ties(dr, pos)
+                reject[with_ties] = p <= alpha * (1 + P_TOLERANCE)
+            else:
+                reject[with_ties] = _signed_rank_p_normal(dr, pos) <= alpha
     return reject
+
+
+def _signed_rank_p_normal(doubled: IntArray, positive: BoolArray) -> FloatArray:
+    """Normal approximation with tie and continuity correction (the analysis's
+    ``p_value_asymptotic``, R ``wilcox.test(exact = FALSE, correct = TRUE)``)."""
+    m = doubled.shape[1]
+    statistic = np.sum(np.where(positive, doubled, 0), axis=1) / 2.0
+    # each tie group of size t has t members of equal doubled rank: sum(t^3 - t) per row
+    same = np.sum(doubled[:, :, None] == doubled[:, None, :], axis=2)
+    tie_term = np.sum(same**2 - 1, axis=1)
+    sigma = np.sqrt(m * (m + 1) * (2 * m + 1) / 24.0 - tie_term / 48.0)
+    centred = statistic - m * (m + 1) / 4.0
+    return _normal_two_sided((centred - np.sign(centred) * 0.5) / sigma)
 
 
 def _normal_two_sided(z: FloatArray) -> FloatArray:
