@@ -120,7 +120,7 @@ def run_power(*, test: str, n: Sequence[int] | int | None, p1: float | None, p2:
     if sites > 1:
         effect_source += f"; {sites} sites with intraclass correlation {icc:g}"
     if dropout > 0.0:
-        effect_source += f"; dropout {dropout:g} per visit"
+        effect_source += f"; dropout {dropout:g} per visit over {design.visits} visit(s)"
     method = f"{test}, alpha {alpha:g}, {sims} simulated studies per n, seed {seed}"
     return simulate_power(test, sizes, sims=sims, seed=seed, alpha=alpha, design=design,
                           pilot=source, last=last, effect_source=effect_source, method=method,

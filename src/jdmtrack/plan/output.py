@@ -48,7 +48,8 @@ def protocol_paragraph(result: PowerResult) -> str:
     lines = [
         f"Sample size. The primary endpoint will be analysed with {_TEST_NAMES[result.test]} "
         f"at a two-sided significance level of {result.alpha:g}. Power was {how}. "
-        f"The effect was taken from {result.effect_source}. Power by sample size: {points}. "
+        f"The effect was taken from {result.effect_source}. Power by number of patients "
+        f"enrolled: {points}. "
         f"{error} {conclusion}",
     ]
     formula = [g for g in result.grid if g.formula_power is not None]
