@@ -114,7 +114,8 @@ def _col(frame: pd.DataFrame, name: str) -> np.ndarray:
 def _row_warnings(visits: pd.DataFrame, mask: np.ndarray, code: str, column: str,
                   message: str) -> WarningLog:
     log = WarningLog()
-    log.add_mask(code, message, RowSource.of_frame("visits", visits), mask, column=column)
+    if mask.any():
+        log.add_mask(code, message, RowSource.of_frame("visits", visits), mask, column=column)
     return log
 
 
