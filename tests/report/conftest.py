@@ -293,3 +293,24 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], 
     results = make_results()
     files = render_report(copy.deepcopy(results), make_visits(), Path(out))
     return results, files
+
+
+DEMOS = ("baricitinib", "tofacitinib-ruxolitinib")
+
+
+@pytest.fixture(scope="session")
+def demo_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each bundled demo's report folder, written once by ``jdmtrack report --demo``
+    (1000 permutations instead of the default: the figures and tables are the same)."""
+    from click.testing import CliRunner
+
+    from jdmtrack.cli import main
+
+    out: dict[str, Path] = {}
+    for name in DEMOS:
+        folder = tmp_path_factory.mktemp(f"demo-{name}")
+        done = CliRunner().invoke(main, ["report", "--demo", name, "--resamples", "1000",
+                                         "-o", str(folder)])
+        assert done.exit_code == 0, done.output
+        out[name] = folder
+    return out

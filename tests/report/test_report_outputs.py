@@ -38,7 +38,7 @@ def test_docx_opens_and_holds_the_tables_and_figures(rendered: tuple[Any, Report
     headers = [[c.text for c in t.rows[0].cells] for t in document.tables]
     assert ["Characteristic", "n", "Median (Q1, Q3) or n (%)", "Mean ± SD", "Range",
             "Missing"] in headers
-    assert any(h[:3] == ["Week", "Evaluable", "CR, n (%)"] for h in headers)
+    assert any(h[:3] == ["Week", "Evaluable", "Complete response (CR), n (%)"] for h in headers)
     assert len(document.inline_shapes) == len(FIGURES)
     text = "\n".join(p.text for p in document.paragraphs)
     assert "SYNTHETIC DATA." in text

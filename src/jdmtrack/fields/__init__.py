@@ -26,12 +26,14 @@ from .cohort_v1 import (
     TABLES,
 )
 from .derived import DERIVED_FIELDS
+from .labels import CODE_LABELS, code_label
 from .model import Field, Kind, Table
 
 __all__ = [
     "AE_CATEGORIES",
     "AGENT_CODES",
     "CMAS_ITEMS",
+    "CODE_LABELS",
     "DERIVED_FIELDS",
     "ENZYMES",
     "EVENT_CODES",
@@ -45,6 +47,7 @@ __all__ = [
     "Field",
     "Kind",
     "Table",
+    "code_label",
     "field",
     "fields_of",
     "table",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..fields import code_label
 from . import format as f
 from .cells import blank, count, dig, pval, text
 from .context import Context, ordered_measures
@@ -297,8 +298,10 @@ def response_table(ctx: Context) -> Table | None:
         if note:
             skipped.append(note)
     return Table("response", "Response per week",
-                 ["Week", "Evaluable", "CR, n (%)", "CR 95% CI", "PR, n (%)", "PR 95% CI",
-                  "NR, n (%)", "NR 95% CI", "Not evaluable"], rows,
+                 ["Week", "Evaluable",
+                  *[h for k in RESPONSES for h in (f"{code_label(k)} ({k}), n (%)",
+                                                   f"{k} 95% CI")],
+                  "Not evaluable"], rows,
                  ["CR complete response, PR partial response, NR no response (definitions in "
                   "Methods). Percent of the patients evaluable at that week; Clopper–Pearson "
                   "95% CI. Not evaluable: a visit whose known inputs do not decide the response.",
@@ -321,10 +324,22 @@ def tis_table(ctx: Context) -> Table | None:
                                         ctx.pct_decimals)))
         rows.append(row)
     return Table("tis", "Total Improvement Score (2016 ACR/EULAR) per week",
-                 ["Week", "n", "TIS, median (Q1, Q3)", "None (< 20)", "Minimal (20–39)",
-                  "Moderate (40–59)", "Major (≥ 60)"], rows,
+                 ["Week", "n", "TIS, median (Q1, Q3)", *_tis_headers(ctx)], rows,
                  [ctx.quartiles, "Improvement categories as n (% of patients with a TIS).",
                   f.rounding_note(measures=True, pct_decimals=ctx.pct_decimals)])
+
+
+def _tis_headers(ctx: Context) -> list[str]:
+    """Each improvement category with its score range, by the thresholds the analysis used."""
+    from ..criteria.tis import TIS_THRESHOLDS
+
+    population = dig(ctx.results, "settings", "tis_population")
+    cuts = TIS_THRESHOLDS.get(str(population))
+    if cuts is None:
+        return [code_label(k) for k in TIS_CATEGORIES]
+    low, mid, high = (f"{c:g}" for c in cuts)
+    ranges = (f"< {low}", f"{low} to < {mid}", f"{mid} to < {high}", f"≥ {high}")
+    return [f"{code_label(k)} ({r})" for k, r in zip(TIS_CATEGORIES, ranges, strict=True)]
 
 
 def taper_table(ctx: Context, measure: str = "cs_mg_kg_day") -> Table | None:
