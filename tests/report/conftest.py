@@ -301,16 +301,19 @@ DEMOS = ("baricitinib", "tofacitinib-ruxolitinib")
 @pytest.fixture(scope="session")
 def demo_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Each bundled demo's report folder, written once by ``jdmtrack report --demo``
-    (1000 permutations instead of the default: the figures and tables are the same)."""
+    (1000 permutations instead of the default: the figures and tables are the same), with
+    ``--pdf`` for the first demo when Chromium is installed."""
     from click.testing import CliRunner
 
     from jdmtrack.cli import main
+    from jdmtrack.report.pdf import find_chromium
 
     out: dict[str, Path] = {}
     for name in DEMOS:
         folder = tmp_path_factory.mktemp(f"demo-{name}")
+        pdf = ["--pdf"] if name == DEMOS[0] and find_chromium() is not None else []
         done = CliRunner().invoke(main, ["report", "--demo", name, "--resamples", "1000",
-                                         "-o", str(folder)])
+                                         *pdf, "-o", str(folder)])
         assert done.exit_code == 0, done.output
         out[name] = folder
     return out

@@ -151,15 +151,21 @@ def analyze(data: Path, json_path: Path, warnings_file: Path | None, **options: 
 @click.option("--demo", "demo", help="Report on a bundled demo cohort instead of DATA.")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the report into.")
+@click.option("--pdf", "pdf", is_flag=True,
+              help="Also print the report to report.pdf (needs Chromium; see docs/report.md).")
 @warnings_file_option
 @settings_options
 def report(data: Path | None, demo: str | None, output: Path, warnings_file: Path | None,
-           **options: Any) -> None:
+           pdf: bool = False, **options: Any) -> None:
     """Write the full report on DATA (or --demo NAME): HTML, Word, Excel, figures, results."""
     if (data is None) == (demo is None):
         raise click.UsageError("give either DATA or --demo NAME")
     progress = _progress()
     with reported():
+        if pdf:  # before the analysis: say at once when the PDF cannot be printed
+            from ..report.pdf import require_chromium
+
+            require_chromium()
         if demo is not None:
             from ..demo import path as demo_path
 
@@ -173,7 +179,13 @@ def report(data: Path | None, demo: str | None, output: Path, warnings_file: Pat
         from ..report import render_report
 
         files = render_report(results, scored.visits, output, progress=progress)
-    click.echo(f"Wrote the report to {output}/ ({', '.join(_names(files))}).")
+        printed = []
+        if pdf:
+            from ..report.pdf import print_pdf
+
+            progress("report.pdf")
+            printed = [print_pdf(files.html, output / "report.pdf").name]
+    click.echo(f"Wrote the report to {output}/ ({', '.join(_names(files) + printed)}).")
     click.echo(f"Open {output / 'report.html'} in a browser.")
     echo_warnings(scored.warnings, warnings_file)
 
