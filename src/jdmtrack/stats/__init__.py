@@ -42,6 +42,12 @@ from jdmtrack.stats.layout import (
     WideTable,
     wide_from_long,
 )
+from jdmtrack.stats.mann_whitney import (
+    MannWhitneyResult,
+    ShiftEstimate,
+    hodges_lehmann_shift,
+    mann_whitney,
+)
 from jdmtrack.stats.mixed import (
     MixedModelResult,
     WeekEffect,
@@ -107,11 +113,13 @@ __all__ = [
     "FriedmanResult",
     "HodgesLehmannResult",
     "KaplanMeierResult",
+    "MannWhitneyResult",
     "McNemarResult",
     "MixedModelResult",
     "PAdjustResult",
     "PairedTResult",
     "ProportionResult",
+    "ShiftEstimate",
     "SkillingsMackResult",
     "VsBaselineResult",
     "WeekEffect",
@@ -127,7 +135,9 @@ __all__ = [
     "friedman_permutation_p",
     "friedman_test",
     "hodges_lehmann",
+    "hodges_lehmann_shift",
     "kaplan_meier",
+    "mann_whitney",
     "mcnemar_exact",
     "mcnemar_exact_from_pairs",
     "mixed_model",
