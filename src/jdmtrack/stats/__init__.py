@@ -31,6 +31,11 @@ from jdmtrack.stats.descriptive import (
     describe,
     describe_categorical,
 )
+from jdmtrack.stats.fisher import (
+    FisherResult,
+    fisher_exact,
+    fisher_exact_from_labels,
+)
 from jdmtrack.stats.friedman import (
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
@@ -110,6 +115,7 @@ __all__ = [
     "CategoricalResult",
     "DescriptiveResult",
     "EventRateResult",
+    "FisherResult",
     "FriedmanResult",
     "HodgesLehmannResult",
     "KaplanMeierResult",
@@ -132,6 +138,8 @@ __all__ = [
     "describe_categorical",
     "event_rate",
     "event_rate_by_patient",
+    "fisher_exact",
+    "fisher_exact_from_labels",
     "friedman_permutation_p",
     "friedman_test",
     "hodges_lehmann",

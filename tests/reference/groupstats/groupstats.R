@@ -63,6 +63,68 @@ for (name in names(wmw_cases)) {
   add("mann_whitney", name, res)
 }
 
+# ---- 2. Fisher's exact test ----------------------------------------------------------------
+# fisher.test's conditional MLE and CI with its own equations but solved to 1e-15 (fisher.test
+# calls uniroot with its default tolerance, about 1e-4).
+or_precise <- function(x, conf.level = 0.95) {
+  m <- sum(x[, 1L]); n <- sum(x[, 2L]); k <- sum(x[1L, ]); x <- x[1L, 1L]
+  lo <- max(0L, k - n); hi <- min(k, m); support <- lo:hi
+  logdc <- dhyper(support, m, n, k, log = TRUE)
+  dnhyper <- function(ncp) { d <- logdc + log(ncp) * support; d <- exp(d - max(d)); d / sum(d) }
+  mnhyper <- function(ncp) if (ncp == 0) lo else if (ncp == Inf) hi else sum(support * dnhyper(ncp))
+  pnhyper <- function(q, ncp, upper.tail = FALSE) {
+    if (ncp == 0) return(as.numeric(if (upper.tail) q <= lo else q >= lo))
+    if (ncp == Inf) return(as.numeric(if (upper.tail) q <= hi else q >= hi))
+    if (ncp == 1) return(if (upper.tail) phyper(x - 1, m, n, k, lower.tail = FALSE) else phyper(x, m, n, k))
+    sum(dnhyper(ncp)[if (upper.tail) support >= q else support <= q])
+  }
+  ur <- function(f, lower, upper) uniroot(f, c(lower, upper), tol = 1e-15)$root
+  mle <- function(x) {
+    if (x == lo) return(0); if (x == hi) return(Inf)
+    mu <- mnhyper(1)
+    if (mu > x) ur(function(t) mnhyper(t) - x, 0, 1)
+    else if (mu < x) 1 / ur(function(t) mnhyper(1 / t) - x, .Machine$double.eps, 1) else 1
+  }
+  ncp.U <- function(x, alpha) {
+    if (x == hi) return(Inf)
+    p <- pnhyper(x, 1)
+    if (p < alpha) ur(function(t) pnhyper(x, t) - alpha, 0, 1)
+    else if (p > alpha) 1 / ur(function(t) pnhyper(x, 1 / t) - alpha, .Machine$double.eps, 1) else 1
+  }
+  ncp.L <- function(x, alpha) {
+    if (x == lo) return(0)
+    p <- pnhyper(x, 1, upper.tail = TRUE)
+    if (p > alpha) ur(function(t) pnhyper(x, t, upper.tail = TRUE) - alpha, 0, 1)
+    else if (p < alpha) 1 / ur(function(t) pnhyper(x, 1 / t, upper.tail = TRUE) - alpha, .Machine$double.eps, 1) else 1
+  }
+  alpha <- (1 - conf.level) / 2
+  c(mle(x), ncp.L(x, alpha), ncp.U(x, alpha))
+}
+fisher_cases <- list(
+  two_by_two_3_1 = matrix(c(3, 1, 1, 3), 2, byrow = TRUE),
+  two_by_two_7_2 = matrix(c(7, 2, 3, 8), 2, byrow = TRUE),
+  two_by_two_zero = matrix(c(5, 0, 2, 6), 2, byrow = TRUE),
+  two_by_two_unbalanced = matrix(c(1, 9, 11, 3), 2, byrow = TRUE),
+  two_by_three = matrix(c(3, 1, 2, 0, 4, 3), 2, byrow = TRUE),
+  three_by_three = matrix(c(2, 0, 1, 1, 3, 0, 0, 1, 4), 3, byrow = TRUE),
+  two_by_five = matrix(c(1, 2, 0, 3, 1, 4, 0, 2, 1, 0), 2, byrow = TRUE),
+  job_satisfaction = matrix(c(1, 2, 1, 0, 3, 3, 6, 1, 10, 10, 14, 9, 6, 7, 12, 11), 4, 4),
+  sites_by_response = matrix(c(4, 3, 1, 2, 5, 2, 6, 1, 1, 3, 2, 4), 3, byrow = TRUE)
+)
+set.seed(20240607)
+for (name in names(fisher_cases)) {
+  tab <- fisher_cases[[name]]
+  ft <- fisher.test(tab)
+  res <- list(table = lapply(seq_len(nrow(tab)), function(i) tab[i, ]), p = num(ft$p.value))
+  if (all(dim(tab) == 2)) {
+    res$or_fisher_test <- c(num(ft$estimate), num(ft$conf.int))
+    res$or_precise <- or_precise(tab)
+  }
+  if (name == "job_satisfaction")
+    res$p_simulated_1e5 <- num(fisher.test(tab, simulate.p.value = TRUE, B = 1e5)$p.value)
+  add("fisher", name, res)
+}
+
 # ---- write -----------------------------------------------------------------------------------
 out$versions <- list(
   R = R.version.string, coin = as.character(packageVersion("coin")),
