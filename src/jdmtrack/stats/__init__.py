@@ -43,6 +43,11 @@ from jdmtrack.stats.friedman import (
     friedman_permutation_p,
     friedman_test,
 )
+from jdmtrack.stats.kruskal import (
+    KruskalResult,
+    kruskal_wallis,
+    kruskal_wallis_from_labels,
+)
 from jdmtrack.stats.layout import (
     WideTable,
     wide_from_long,
@@ -119,6 +124,7 @@ __all__ = [
     "FriedmanResult",
     "HodgesLehmannResult",
     "KaplanMeierResult",
+    "KruskalResult",
     "MannWhitneyResult",
     "McNemarResult",
     "MixedModelResult",
@@ -145,6 +151,8 @@ __all__ = [
     "hodges_lehmann",
     "hodges_lehmann_shift",
     "kaplan_meier",
+    "kruskal_wallis",
+    "kruskal_wallis_from_labels",
     "mann_whitney",
     "mcnemar_exact",
     "mcnemar_exact_from_pairs",

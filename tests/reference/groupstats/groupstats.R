@@ -3,10 +3,13 @@
 # kruskal, logrank, stratified, pairwise), computed with R, coin, survival, exactRankTests
 # and lme4.
 #
-#   Rscript tests/reference/groupstats/groupstats.R      (from the repository root)
+#   Rscript tests/reference/groupstats/groupstats.R [section ...]   (from the repository root)
 #
 # Writes expected.json next to this script: for every case its input data and R's values
-# (17 significant digits). The pytest tests read expected.json only: CI has no R.
+# (jsonlite prints 15 significant digits). Naming sections (mann_whitney, fisher, kruskal,
+# logrank, stratified, pairwise, nested) recomputes only those and keeps the others from the
+# existing file (the whole run takes several minutes: brute-force enumerations in R). The
+# pytest tests read expected.json only: CI has no R.
 
 suppressPackageStartupMessages({
   library(coin)
@@ -16,14 +19,19 @@ suppressPackageStartupMessages({
 })
 args <- commandArgs(trailingOnly = FALSE)
 here <- dirname(normalizePath(sub("^--file=", "", args[grep("^--file=", args)])))
-out <- list()
+sections <- commandArgs(trailingOnly = TRUE)
+want <- function(section) length(sections) == 0 || section %in% sections
+target <- file.path(here, "expected.json")
+out <- if (length(sections) > 0 && file.exists(target)) fromJSON(target, simplifyVector = FALSE) else list()
+started <- character(0)
 add <- function(section, name, value) {
-  if (is.null(out[[section]])) out[[section]] <<- list()
+  if (!(section %in% started)) { out[[section]] <<- list(); started <<- c(started, section) }
   out[[section]][[name]] <<- value
 }
 num <- function(x) if (is.null(x) || length(x) == 0) NA else unname(as.numeric(x))
 
 # ---- 1. Wilcoxon-Mann-Whitney ------------------------------------------------------------
+if (want("mann_whitney")) {
 # R wilcox.test's exact-branch interval code, applied whatever the ties (what jdmtrack does).
 hl_shift_exact <- function(x, y, conf.level = 0.95) {
   alpha <- 1 - conf.level
@@ -62,8 +70,10 @@ for (name in names(wmw_cases)) {
   }
   add("mann_whitney", name, res)
 }
+}
 
 # ---- 2. Fisher's exact test ----------------------------------------------------------------
+if (want("fisher")) {
 # fisher.test's conditional MLE and CI with its own equations but solved to 1e-15 (fisher.test
 # calls uniroot with its default tolerance, about 1e-4).
 or_precise <- function(x, conf.level = 0.95) {
@@ -124,6 +134,53 @@ for (name in names(fisher_cases)) {
     res$p_simulated_1e5 <- num(fisher.test(tab, simulate.p.value = TRUE, B = 1e5)$p.value)
   add("fisher", name, res)
 }
+}
+
+# ---- 3. Kruskal-Wallis -------------------------------------------------------------------
+if (want("kruskal")) {
+# Exact permutation p by brute force: every assignment of the values to groups of the observed
+# sizes (coin has no exact k-sample distribution). P(H* >= H) with a 1e-9 relative tolerance.
+kw_stat <- function(r, g) sum(tapply(r, g, sum)^2 / tapply(r, g, length))
+assignments <- function(n, sizes) {
+  if (length(sizes) == 1) return(matrix(rep(1L, n), nrow = 1))
+  out <- list()
+  for (idx in combn(n, sizes[1], simplify = FALSE)) {
+    rest <- assignments(n - sizes[1], sizes[-1])
+    block <- matrix(0L, nrow(rest), n)
+    block[, idx] <- 1L
+    block[, -idx] <- rest + 1L
+    out[[length(out) + 1]] <- block
+  }
+  do.call(rbind, out)
+}
+kw_brute <- function(y, g) {
+  r <- rank(y); sizes <- as.vector(table(g))
+  obs <- kw_stat(r, g)
+  a <- assignments(length(y), sizes)
+  s <- apply(a, 1, function(lab) kw_stat(r, lab))
+  mean(s >= obs * (1 - 1e-9))
+}
+set.seed(20240607)
+kw_cases <- list(
+  untied_3_3_3 = list(y = c(1, 2, 3, 4, 5, 6, 7, 8, 9), g = rep(1:3, each = 3)),
+  ties_4_3_5 = list(y = c(2, 3, 3, 5, 1, 3, 4, 5, 5, 6, 7, 7), g = rep(1:3, c(4, 3, 5))),
+  cmas_5_4_4 = list(y = c(52, 50, 52, 47, 40, 45, 52, 38, 44, 30, 35, 52, 41), g = rep(1:3, c(5, 4, 4))),
+  four_groups_3 = list(y = c(10.5, 12.1, 9.8, 14.2, 15.0, 13.3, 9.1, 8.7, 10.5, 16.4, 12.1, 17.8), g = rep(1:4, each = 3)),
+  minimal_2_2_2 = list(y = c(1, 2, 3, 4, 5, 6), g = rep(1:3, each = 2)),
+  two_groups_7_10 = list(y = c(52, 52, 48, 50, 52, 45, 51, 38, 52, 44, 40, 52, 47, 30, 45, 50, 41), g = rep(1:2, c(7, 10))),
+  large_12_15_10 = list(y = round(c(rnorm(12, 40, 8), rnorm(15, 44, 8), rnorm(10, 36, 8))), g = rep(1:3, c(12, 15, 10)))
+)
+for (name in names(kw_cases)) {
+  y <- kw_cases[[name]]$y; g <- kw_cases[[name]]$g
+  kt <- kruskal.test(y, factor(g))
+  d <- data.frame(y = y, g = factor(g))
+  res <- list(y = y, g = g, statistic = num(kt$statistic), df = num(kt$parameter), p = num(kt$p.value),
+              coin_p_approx_1e6 = num(pvalue(kruskal_test(y ~ g, data = d, distribution = approximate(nresample = 1e6)))))
+  if (length(unique(g)) == 2) res$coin_p_exact <- num(pvalue(kruskal_test(y ~ g, data = d, distribution = "exact")))
+  else if (length(y) <= 13) res$brute_p_exact <- kw_brute(y, g)
+  add("kruskal", name, res)
+}
+}
 
 # ---- write -----------------------------------------------------------------------------------
 out$versions <- list(
@@ -132,5 +189,5 @@ out$versions <- list(
   exactRankTests = as.character(packageVersion("exactRankTests")),
   lme4 = if (requireNamespace("lme4", quietly = TRUE)) as.character(packageVersion("lme4")) else NA,
   command = "Rscript tests/reference/groupstats/groupstats.R")
-writeLines(toJSON(out, auto_unbox = TRUE, digits = I(17), na = "null", pretty = TRUE),
-           file.path(here, "expected.json"))
+writeLines(toJSON(out, auto_unbox = TRUE, digits = I(17), na = "string", pretty = TRUE),
+           target)
