@@ -52,6 +52,11 @@ from jdmtrack.stats.layout import (
     WideTable,
     wide_from_long,
 )
+from jdmtrack.stats.logrank import (
+    LogrankResult,
+    logrank_scores,
+    logrank_test,
+)
 from jdmtrack.stats.mann_whitney import (
     MannWhitneyResult,
     ShiftEstimate,
@@ -125,6 +130,7 @@ __all__ = [
     "HodgesLehmannResult",
     "KaplanMeierResult",
     "KruskalResult",
+    "LogrankResult",
     "MannWhitneyResult",
     "McNemarResult",
     "MixedModelResult",
@@ -153,6 +159,8 @@ __all__ = [
     "kaplan_meier",
     "kruskal_wallis",
     "kruskal_wallis_from_labels",
+    "logrank_scores",
+    "logrank_test",
     "mann_whitney",
     "mcnemar_exact",
     "mcnemar_exact_from_pairs",

@@ -10,8 +10,9 @@
   - two groups: the subset-sum distribution of the first group's rank sum (``_permutation``),
     the same p as ``coin::kruskal_test`` / ``coin::wilcox_test(distribution = "exact")``;
   - k > 2: full enumeration of the N! / prod n_g! assignments when there are at most
-    ``EXACT_MAX_ARRANGEMENTS`` (e.g. 5 + 5 + 4 patients: 252,252; four groups of 3: 369,600; coin has no exact k-sample
-    distribution, the tests pin this against an enumeration in R);
+    ``EXACT_MAX_ARRANGEMENTS`` (e.g. 5 + 5 + 4 patients: 252,252; four groups of 3:
+    369,600). coin has no exact k-sample distribution: the tests pin this against an
+    enumeration in R;
   - otherwise Monte Carlo: ``resamples`` random relabellings from
     ``numpy.random.default_rng(seed)``, p = (1 + hits) / (1 + resamples), as
     ``coin::kruskal_test(distribution = approximate(nresample = resamples))`` up to its

@@ -182,6 +182,38 @@ for (name in names(kw_cases)) {
 }
 }
 
+# ---- 4. Log-rank -----------------------------------------------------------------------------
+if (want("logrank")) {
+set.seed(20240607)
+lr_cases <- list(
+  uncensored_3_3 = list(time = c(1, 2, 3, 4, 5, 6), event = rep(1, 6), g = rep(1:2, each = 3)),
+  ties_censored_6_6 = list(time = c(2, 4, 4, 8, 12, 12, 4, 8, 12, 16, 24, 24),
+                           event = c(1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 0, 0), g = rep(1:2, each = 6)),
+  rash_weeks_9_11 = list(time = c(4, 4, 8, 8, 8, 12, 16, 24, 24, 8, 12, 12, 16, 16, 24, 24, 24, 24, 24, 24),
+                         event = c(1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0),
+                         g = rep(1:2, c(9, 11))),
+  heavy_censoring_10_10 = list(time = round(rexp(20, 1 / 20), 1), event = rbinom(20, 1, 0.4), g = rep(1:2, each = 10)),
+  three_groups_5_6_5 = list(time = c(3, 5, 8, 8, 12, 4, 6, 10, 14, 20, 24, 2, 2, 5, 7, 9),
+                            event = c(1, 1, 1, 0, 1, 1, 0, 1, 1, 0, 0, 1, 1, 1, 1, 0), g = rep(1:3, c(5, 6, 5))),
+  one_group_no_events_4_5 = list(time = c(5, 8, 12, 24, 3, 6, 6, 9, 15), event = c(0, 0, 0, 0, 1, 1, 0, 1, 1),
+                                 g = rep(1:2, c(4, 5)))
+)
+for (name in names(lr_cases)) {
+  cs <- lr_cases[[name]]
+  d <- data.frame(time = cs$time, event = cs$event, g = factor(cs$g))
+  sd <- survdiff(Surv(time, event) ~ g, data = d)
+  df <- sum(sd$exp > 0) - 1
+  res <- c(cs, list(chisq = num(sd$chisq), observed = num(sd$obs), expected = num(sd$exp), df = df,
+                    p = pchisq(sd$chisq, df, lower.tail = FALSE),
+                    scores = num(logrank_trafo(Surv(d$time, d$event))),
+                    coin_p_approx_1e6 = num(pvalue(logrank_test(Surv(time, event) ~ g, data = d,
+                                                   distribution = approximate(nresample = 1e6))))))
+  if (nlevels(d$g) == 2)
+    res$coin_p_exact <- num(pvalue(logrank_test(Surv(time, event) ~ g, data = d, distribution = "exact")))
+  add("logrank", name, res)
+}
+}
+
 # ---- write -----------------------------------------------------------------------------------
 out$versions <- list(
   R = R.version.string, coin = as.character(packageVersion("coin")),
