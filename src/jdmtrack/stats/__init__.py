@@ -96,9 +96,18 @@ from jdmtrack.stats.safety import (
     event_rate_by_patient,
     patient_years,
 )
+from jdmtrack.stats.site_friedman import (
+    SiteFriedmanResult,
+    friedman_by_site,
+)
 from jdmtrack.stats.skillings_mack import (
     SkillingsMackResult,
     skillings_mack_test,
+)
+from jdmtrack.stats.stratified import (
+    StratifiedResult,
+    stratified_signed_rank,
+    stratified_wilcoxon,
 )
 from jdmtrack.stats.survival import (
     KaplanMeierResult,
@@ -138,7 +147,9 @@ __all__ = [
     "PairedTResult",
     "ProportionResult",
     "ShiftEstimate",
+    "SiteFriedmanResult",
     "SkillingsMackResult",
+    "StratifiedResult",
     "VsBaselineResult",
     "WeekEffect",
     "WideTable",
@@ -152,6 +163,7 @@ __all__ = [
     "event_rate_by_patient",
     "fisher_exact",
     "fisher_exact_from_labels",
+    "friedman_by_site",
     "friedman_permutation_p",
     "friedman_test",
     "hodges_lehmann",
@@ -171,6 +183,8 @@ __all__ = [
     "quantile",
     "sample_quantiles",
     "skillings_mack_test",
+    "stratified_signed_rank",
+    "stratified_wilcoxon",
     "wide_from_long",
     "wilcoxon_min_attainable_p",
     "wilcoxon_signed_rank",

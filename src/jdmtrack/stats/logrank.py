@@ -31,7 +31,6 @@ the coin package. J Stat Softw. 2008;28(8).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -41,15 +40,19 @@ from scipy import special
 
 from jdmtrack.errors import ComputationError
 from jdmtrack.stats._common import FloatArray, as_float_vector, join_notes
-from jdmtrack.stats._permutation import check_resamples, monte_carlo_group_sums, monte_carlo_p
+from jdmtrack.stats._permutation import (
+    check_resamples,
+    monte_carlo_group_sums,
+    monte_carlo_p,
+    subset_sum_real,
+    two_sided_real,
+)
 from jdmtrack.stats.friedman import DEFAULT_RESAMPLES, DEFAULT_SEED
 
 __all__ = ["EXACT_MAX_STATES", "LogrankResult", "logrank_scores", "logrank_test"]
 
 #: Largest exact two-group distribution, in (subset size, distinct sum) states.
 EXACT_MAX_STATES = 2_000_000
-# Score sums equal to this many decimals are one value (scores are O(1), sums O(N)).
-_SUM_DECIMALS = 9
 
 PermutationMode = Literal["auto", "exact", "monte_carlo"]
 
@@ -109,33 +112,6 @@ def _survdiff(time: FloatArray, event: FloatArray, labels: np.ndarray[Any, Any],
             share = n_g / n_t
             var += d_t * (n_t - d_t) / (n_t - 1.0) * (np.diag(share) - np.outer(share, share))
     return observed, expected, var
-
-
-def _exact_two_group(scores: FloatArray, m: int, observed: float,
-                     max_states: int) -> float | None:
-    """P(|S| >= |observed|) for S the score sum of a random m-subset (scores sum to 0)."""
-    levels: list[tuple[FloatArray, FloatArray]] = [(np.zeros(1), np.ones(1))]
-    for i, a in enumerate(scores.tolist(), start=1):
-        top = min(i, m)
-        new: list[tuple[FloatArray, FloatArray]] = []
-        for j in range(top + 1):
-            parts_s, parts_p = [], []
-            if j < len(levels) and j < i:  # the i-th score not in the j-subset
-                parts_s.append(levels[j][0])
-                parts_p.append(levels[j][1] * ((i - j) / i))
-            if j >= 1:  # the i-th score in it
-                parts_s.append(levels[j - 1][0] + a)
-                parts_p.append(levels[j - 1][1] * (j / i))
-            sums, probs = np.concatenate(parts_s), np.concatenate(parts_p)
-            _, first, inverse = np.unique(np.round(sums, _SUM_DECIMALS), return_index=True,
-                                          return_inverse=True)
-            new.append((sums[first], np.bincount(inverse, weights=probs).astype(np.float64)))
-        levels = new
-        if sum(level[0].size for level in levels) > max_states:
-            return None
-    sums, probs = levels[m]
-    tolerance = 10.0 ** -_SUM_DECIMALS * max(1.0, abs(observed))
-    return min(1.0, math.fsum(probs[np.abs(sums) >= abs(observed) - tolerance].tolist()))
 
 
 def logrank_test(
@@ -202,7 +178,8 @@ def logrank_test(
     used_resamples = used_seed = None
     if k == 2 and permutation != "monte_carlo":
         limit = max_states if permutation == "auto" else 2**62
-        p_exact = _exact_two_group(scores, sizes[0], float(group_sums[0]), limit)
+        dist = subset_sum_real(scores, sizes[0], limit)
+        p_exact = None if dist is None else two_sided_real(dist, 0.0, float(group_sums[0]))
         p_method = "exact (conditional on the scores)"
         if p_exact is None:
             notes.append(f"exact distribution over {max_states} states: Monte Carlo p-value")

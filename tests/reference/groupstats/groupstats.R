@@ -214,6 +214,100 @@ for (name in names(lr_cases)) {
 }
 }
 
+# ---- 5. Site-stratified tests --------------------------------------------------------------
+if (want("stratified")) {
+# Exact stratified two-sample p by brute force: every within-site choice of group-1 members.
+strat_brute <- function(a, g1, s) {
+  sites <- unique(s)
+  per_site <- lapply(sites, function(k) {
+    idx <- which(s == k); m <- sum(g1[idx])
+    if (m == 0 || m == length(idx)) return(sum(a[idx][g1[idx] == 1]))  # fixed
+    combn(length(idx), m, function(ch) sum(a[idx][ch]))
+  })
+  total <- Reduce(function(x, y) as.vector(outer(x, y, `+`)), per_site)
+  centre <- sum(sapply(sites, function(k) { idx <- which(s == k); sum(g1[idx]) * mean(a[idx]) }))
+  obs <- sum(a[g1 == 1])
+  mean(abs(total - centre) >= abs(obs - centre) - 1e-9)
+}
+within_ranks <- function(y, s) { r <- numeric(length(y)); for (k in unique(s)) r[s == k] <- rank(y[s == k]); r }
+set.seed(20240607)
+sw_cases <- list(
+  three_sites_15 = list(y = c(3, 5, 2, 6, 8, 4, 1, 4, 2, 7, 5, 9, 3, 6, 8), g = c(1, 1, 1, 2, 2, 2, 1, 1, 2, 2, 2, 1, 1, 2, 2),
+                        s = rep(1:3, c(6, 5, 4))),
+  cmas_ties_3_sites = list(y = c(52, 48, 52, 45, 50, 40, 52, 44, 47, 52, 30, 38, 45, 41, 52, 50, 49),
+                           g = c(1, 1, 1, 2, 2, 2, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2), s = rep(1:3, c(6, 5, 6))),
+  site_with_one_group = list(y = c(2.5, 3.1, 4.0, 5.2, 1.0, 1.5, 2.2, 3.3, 4.4, 5.5), g = c(1, 1, 2, 2, 1, 1, 1, 2, 2, 2),
+                             s = c(1, 1, 1, 1, 2, 2, 3, 3, 3, 3)),
+  four_sites_24 = list(y = round(rnorm(24, 40, 6)), g = rep(c(1, 2, 1, 2, 1, 2, 1, 2), 3), s = rep(1:4, each = 6))
+)
+for (name in names(sw_cases)) {
+  cs <- sw_cases[[name]]
+  d <- data.frame(y = cs$y, g = factor(cs$g), s = factor(cs$s))
+  wt <- wilcox_test(y ~ g | s, data = d)
+  ve <- function(data) trafo(data, numeric_trafo = function(y) rank_trafo(y) / (length(y) + 1), block = d$s)
+  it <- independence_test(y ~ g | s, data = d, ytrafo = ve)
+  g1 <- as.integer(cs$g == 1)
+  res <- c(cs, list(
+    pooled_statistic = num(statistic(wt, "linear")), pooled_expectation = num(expectation(wt)),
+    pooled_variance = num(variance(wt)), pooled_p_asymptotic = num(pvalue(wt)),
+    pooled_coin_p_exact = num(pvalue(wilcox_test(y ~ g | s, data = d, distribution = "exact"))),
+    pooled_brute_p_exact = strat_brute(rank(cs$y), g1, cs$s),
+    ve_statistic = num(statistic(it, "linear")), ve_expectation = num(expectation(it)),
+    ve_variance = num(variance(it)), ve_p_asymptotic = num(pvalue(it)),
+    ve_brute_p_exact = strat_brute(within_ranks(cs$y, cs$s) / (ave(cs$y, cs$s, FUN = length) + 1), g1, cs$s),
+    ve_coin_p_approx_1e6 = num(pvalue(independence_test(y ~ g | s, data = d, ytrafo = ve,
+                                                        distribution = approximate(nresample = 1e6))))))
+  add("stratified_wilcoxon", name, res)
+}
+# Stratified signed rank: all 2^n sign patterns of the non-zero differences.
+signrank_strat <- function(d, s) {
+  keep <- d != 0; d <- d[keep]; s <- s[keep]
+  r <- within_ranks(abs(d), s)
+  obs <- sum(r[d > 0]); centre <- sum(r) / 2
+  n <- length(d)
+  signs <- as.matrix(expand.grid(rep(list(c(0, 1)), n)))
+  v <- signs %*% r
+  c(obs, centre, sum(r^2) / 4, mean(abs(v - centre) >= abs(obs - centre) - 1e-9))
+}
+sr_cases <- list(
+  two_sites_hand = list(d = c(1, 2, 3, 5, 6, 7), s = c(1, 1, 1, 2, 2, 2)),
+  three_sites_ties_zeros = list(d = c(4, -1, 4, 0, 6, 2, -2, 3, 3, 0, 5, -1, 2, 2, 7), s = rep(1:3, each = 5)),
+  cmas_changes_4_sites = list(d = c(6, 3, -2, 8, 1, 4, 4, -1, 0, 9, 2, 5, -3, 7, 2, 2), s = rep(1:4, each = 4))
+)
+for (name in names(sr_cases)) {
+  cs <- sr_cases[[name]]
+  add("stratified_signed_rank", name, c(cs, list(brute = signrank_strat(cs$d, cs$s))))
+}
+}
+
+# ---- 5b. Friedman blocked within site ----------------------------------------------------------
+if (want("site_friedman")) {
+set.seed(20240607)
+sf_cases <- list(
+  three_sites_k3 = list(y = c(40, 44, 47, 35, 41, 40, 50, 50, 52, 38, 45, 49, 42, 42, 46,
+                              30, 36, 41, 44, 43, 48, 39, 46, 45, 47, 49, 52, 33, 33, 40),
+                        site = rep(c("A", "B", "C"), c(4, 3, 3)), k = 3),
+  two_sites_k4_ties = list(y = c(2, 3, 3, 5, 1, 2, 4, 4, 3, 3, 3, 3, 2, 4, 5, 6, 1, 1, 2, 3,
+                                 4, 3, 2, 1, 2, 2, 3, 5),
+                           site = rep(c("north", "south"), c(4, 3)), k = 4)
+)
+for (name in names(sf_cases)) {
+  cs <- sf_cases[[name]]
+  m <- matrix(cs$y, ncol = cs$k, byrow = TRUE)
+  pooled <- friedman.test(m)
+  long <- data.frame(y = as.vector(t(m)), week = factor(rep(seq_len(cs$k), nrow(m))),
+                     patient = factor(paste(rep(cs$site, each = cs$k), rep(seq_len(nrow(m)), each = cs$k))))
+  per_site <- sapply(unique(cs$site), function(s) num(friedman.test(m[cs$site == s, , drop = FALSE])$statistic))
+  q_het <- sum(per_site) - num(pooled$statistic)
+  df_het <- (length(per_site) - 1) * (cs$k - 1)
+  add("site_friedman", name, c(cs, list(
+    pooled_statistic = num(pooled$statistic), pooled_p = num(pooled$p.value),
+    coin_pooled_p = num(pvalue(friedman_test(y ~ week | patient, data = long))),
+    per_site = per_site, q_het = q_het, df_het = df_het,
+    p_het = pchisq(q_het, df_het, lower.tail = FALSE))))
+}
+}
+
 # ---- write -----------------------------------------------------------------------------------
 out$versions <- list(
   R = R.version.string, coin = as.character(packageVersion("coin")),
