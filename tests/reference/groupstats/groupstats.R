@@ -308,6 +308,42 @@ for (name in names(sf_cases)) {
 }
 }
 
+# ---- 6. Pairwise after Friedman, SPSS-style tests ----------------------------------------------
+if (want("pairwise")) {
+set.seed(20240607)
+pw_cases <- list(
+  cmas_n8_k4 = list(y = c(30, 34, 38, 44, 40, 41, 45, 48, 22, 30, 30, 35, 45, 47, 50, 52, 35, 35, 42, 44,
+                          28, 33, NA, 41, 39, 44, 47, 47, 41, 40, 46, 51), k = 4, weeks = c(0, 4, 12, 24)),
+  ties_zeros_n12_k3 = list(y = c(3, 2, 1, 4, 4, 2, 5, 3, 3, 2, 2, 1, 6, 4, 2, 3, 1, 1, 4, 4, 3, 5, 2, 2,
+                                 3, 3, 1, 2, 1, 0, 5, 4, 4, 4, 3, 1), k = 3, weeks = c(0, 12, 24)),
+  ck_n15_k3 = list(y = round(c(rexp(15, 1 / 400), rexp(15, 1 / 250), rexp(15, 1 / 150))), k = 3, weeks = c(0, 4, 24))
+)
+for (name in names(pw_cases)) {
+  cs <- pw_cases[[name]]
+  m <- if (name == "ck_n15_k3") matrix(cs$y, ncol = cs$k) else matrix(cs$y, ncol = cs$k, byrow = TRUE)
+  pairs <- combn(cs$k, 2)
+  rows <- list()
+  for (j in seq_len(ncol(pairs))) {
+    a <- pairs[1, j]; b <- pairs[2, j]
+    ok <- !is.na(m[, a]) & !is.na(m[, b])
+    x <- m[ok, a]; y <- m[ok, b]
+    d <- y - x
+    w <- suppressWarnings(wilcox.test(y, x, paired = TRUE, exact = FALSE, correct = FALSE))
+    dd <- data.frame(y = y, x = x)
+    p_exact <- if (any(d != 0)) num(pvalue(wilcoxsign_test(y ~ x, data = dd, zero.method = "Wilcoxon", distribution = "exact"))) else NA
+    tt <- t.test(y, x, paired = TRUE)
+    rows[[j]] <- list(a = cs$weeks[a], b = cs$weeks[b], n = sum(ok), V = num(w$statistic),
+                      p_spss = num(w$p.value), p_exact = p_exact,
+                      t = num(tt$statistic), t_df = num(tt$parameter), t_p = num(tt$p.value),
+                      t_ci = num(tt$conf.int))
+  }
+  p_exact <- sapply(rows, function(r) r$p_exact); p_spss <- sapply(rows, function(r) r$p_spss)
+  add("pairwise", name, list(y = m, weeks = cs$weeks, comparisons = rows,
+                             holm_exact = p.adjust(p_exact, "holm"), bonferroni_exact = p.adjust(p_exact, "bonferroni"),
+                             holm_spss = p.adjust(p_spss, "holm"), bonferroni_spss = p.adjust(p_spss, "bonferroni")))
+}
+}
+
 # ---- write -----------------------------------------------------------------------------------
 out$versions <- list(
   R = R.version.string, coin = as.character(packageVersion("coin")),
