@@ -68,6 +68,10 @@ from jdmtrack.stats.mixed import (
     WeekEffect,
     mixed_model,
 )
+from jdmtrack.stats.nested_mixed import (
+    NestedMixedResult,
+    nested_mixed_model,
+)
 from jdmtrack.stats.paired import (
     PairedTResult,
     VsBaselineResult,
@@ -152,6 +156,7 @@ __all__ = [
     "MannWhitneyResult",
     "McNemarResult",
     "MixedModelResult",
+    "NestedMixedResult",
     "PAdjustResult",
     "PairComparison",
     "PairedTResult",
@@ -190,6 +195,7 @@ __all__ = [
     "mcnemar_exact",
     "mcnemar_exact_from_pairs",
     "mixed_model",
+    "nested_mixed_model",
     "p_adjust",
     "paired_t",
     "pairwise_signed_rank",

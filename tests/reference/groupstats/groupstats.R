@@ -344,6 +344,46 @@ for (name in names(pw_cases)) {
 }
 }
 
+# ---- 7. Nested mixed model ---------------------------------------------------------------------
+if (want("nested")) {
+suppressPackageStartupMessages(library(lme4))
+set.seed(20240607)
+make_nested <- function(n_per_site, weeks, site_sd, patient_sd, resid_sd, drop = 0) {
+  rows <- list()
+  for (s in seq_along(n_per_site)) {
+    us <- rnorm(1, 0, site_sd)
+    for (i in seq_len(n_per_site[s])) {
+      up <- rnorm(1, 0, patient_sd)
+      for (w in weeks) {
+        if (w > 0 && runif(1) < drop) next
+        rows[[length(rows) + 1]] <- data.frame(site = paste0("S", s), id = i, week = w,
+                                               value = round(35 + us + up + 0.3 * w + rnorm(1, 0, resid_sd), 1))
+      }
+    }
+  }
+  do.call(rbind, rows)
+}
+nested_cases <- list(
+  doc_3_sites = data.frame(site = rep(c("A", "B", "C"), each = 6), id = rep(rep(1:3, each = 2), 3),
+                           week = rep(c(0, 12), 9),
+                           value = c(40, 46, 30, 33, 45, 52, 38, 41, 35, 40, 36, 44, 42, 47, 44, 50, 39, 41)),
+  four_sites_missing = make_nested(c(3, 5, 4, 6), c(0, 4, 12, 24), 4, 6, 3, drop = 0.15),
+  six_sites_k3 = make_nested(c(4, 3, 5, 4, 6, 3), c(0, 12, 24), 2.5, 5, 4, drop = 0.1),
+  no_site_effect = make_nested(c(4, 4, 4), c(0, 12), 0, 5, 3)
+)
+for (name in names(nested_cases)) {
+  dl <- nested_cases[[name]]
+  fit <- lmer(value ~ factor(week) + (1 | site/id), data = dl, REML = TRUE,
+              control = lmerControl(optimizer = "bobyqa", optCtrl = list(rhoend = 1e-12, maxfun = 1e5)))
+  vc <- as.data.frame(VarCorr(fit))
+  add("nested", name, list(site = dl$site, id = dl$id, week = dl$week, value = dl$value,
+                           fixef = num(fixef(fit)), se = num(sqrt(diag(as.matrix(vcov(fit))))),
+                           sd_patient = vc$sdcor[vc$grp == "id:site"], sd_site = vc$sdcor[vc$grp == "site"],
+                           sd_residual = vc$sdcor[vc$grp == "Residual"], reml = REMLcrit(fit),
+                           singular = isSingular(fit)))
+}
+}
+
 # ---- write -----------------------------------------------------------------------------------
 out$versions <- list(
   R = R.version.string, coin = as.character(packageVersion("coin")),
