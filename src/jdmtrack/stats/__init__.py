@@ -14,6 +14,15 @@ Modules: ``quantiles`` (Hyndman-Fan types 1-9, default 6), ``descriptive``, ``wi
 random-intercept model), ``proportions`` (Clopper-Pearson, exact binomial, exact McNemar),
 ``survival`` (Kaplan-Meier), ``safety`` (events per 100 patient-years).
 
+Group comparisons and multi-site data (each result has ``n``, ``not_run`` when the test
+cannot run, and ``as_dict()``): ``mann_whitney`` (exact Wilcoxon-Mann-Whitney with ties,
+Hodges-Lehmann shift), ``fisher`` (r x c exact / Monte Carlo, 2 x 2 odds ratio), ``kruskal``
+(Kruskal-Wallis, exact / Monte Carlo), ``logrank`` (k groups, exact / Monte Carlo
+permutation p), ``stratified`` (van Elteren, site-stratified signed rank), ``site_friedman``
+(Friedman blocked within site, heterogeneity), ``pairwise`` (weeks after Friedman with Holm /
+Bonferroni, SPSS asymptotic Wilcoxon, paired t), ``nested_mixed`` (random intercepts for
+site and patient within site). Their R references: tests/reference/groupstats/README.md.
+
 The R calls each function is checked against are listed in tests/reference/stats/README.md.
 """
 

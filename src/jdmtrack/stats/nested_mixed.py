@@ -47,6 +47,7 @@ from jdmtrack.stats._common import (
     check_conf_level,
     join_notes,
 )
+from jdmtrack.stats._json import AsDict
 from jdmtrack.stats.mixed import WeekEffect
 
 __all__ = ["MAX_RANDOM_EFFECTS", "NestedMixedResult", "nested_mixed_model"]
@@ -61,7 +62,7 @@ _FEW_SITES = 5
 
 
 @dataclass(frozen=True)
-class NestedMixedResult:
+class NestedMixedResult(AsDict):
     """REML model with random intercepts for site and patient within site."""
 
     weeks: tuple[float, ...]

@@ -35,6 +35,7 @@ from scipy import special
 
 from jdmtrack.errors import ComputationError, SettingsError
 from jdmtrack.stats._common import as_float_vector, as_float_vector_with_missing
+from jdmtrack.stats._json import AsDict
 from jdmtrack.stats._ranks import doubled_midranks
 from jdmtrack.stats.adjust import p_adjust
 from jdmtrack.stats.layout import week_table
@@ -55,7 +56,7 @@ Adjust = Literal["holm", "bonferroni"]
 
 
 @dataclass(frozen=True)
-class SpssWilcoxonResult:
+class SpssWilcoxonResult(AsDict):
     """Asymptotic Wilcoxon signed-rank test without continuity correction (SPSS)."""
 
     n: int
@@ -101,7 +102,7 @@ def spss_signed_rank(differences: Sequence[float] | Any) -> SpssWilcoxonResult:
 
 
 @dataclass(frozen=True)
-class SpssPairedResult:
+class SpssPairedResult(AsDict):
     """SPSS-style paired tests beside jdmtrack's exact signed-rank p."""
 
     n_pairs: int
@@ -138,7 +139,7 @@ def spss_paired_tests(
 
 
 @dataclass(frozen=True)
-class PairComparison:
+class PairComparison(AsDict):
     """One pair of weeks: Wilcoxon signed-rank on the patients observed at both."""
 
     week_a: float | str
@@ -153,7 +154,7 @@ class PairComparison:
 
 
 @dataclass(frozen=True)
-class PairwiseResult:
+class PairwiseResult(AsDict):
     """Pairwise comparisons of weeks after a Friedman test, with their adjustment."""
 
     n: int

@@ -389,6 +389,7 @@ out$versions <- list(
   R = R.version.string, coin = as.character(packageVersion("coin")),
   survival = as.character(packageVersion("survival")),
   exactRankTests = as.character(packageVersion("exactRankTests")),
+  jsonlite = as.character(packageVersion("jsonlite")),
   lme4 = if (requireNamespace("lme4", quietly = TRUE)) as.character(packageVersion("lme4")) else NA,
   command = "Rscript tests/reference/groupstats/groupstats.R")
 writeLines(toJSON(out, auto_unbox = TRUE, digits = I(17), na = "string", pretty = TRUE),
