@@ -20,6 +20,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from jdmtrack.analysis.ae_table import ae_by_term
+
 WEEKS = ["0", "4", "12", "24"]
 NAN = math.nan
 
@@ -214,6 +216,7 @@ def make_results(*, demo: bool = True) -> dict[str, Any]:
             "by_category": {"infection": {"events": 3, "patients": 2},
                             "laboratory": {"events": 1, "patients": 1}},
             "serious": 1, "by_grade": {"1": 3, "2": 1}, "events": events,
+            "by_term": ae_by_term(pd.DataFrame(events), 132.0, 6),
         },
         "dosing": {"jaki_mg_kg_day": _describe(mg_kg), "jaki_mg_day": _describe(
             [p[2] for p in _PATIENTS]), "below_reference": ["P02"], "above_maximum": [],

@@ -22,7 +22,7 @@ SHEETS = [
     "contents", "visits_per_week", "baseline", "missing", "patients", "patients_all", "outcomes",
     "outcome_das_skin", "outcome_cmas_total", "outcome_mmt8_total", "outcome_das_total",
     "outcome_cs_mg_kg_day", "vs_baseline", "response", "criteria", "tis", "cs_taper",
-    "time_to_event", "safety", "safety_grade", "ae_listing", "dosing", "published",
+    "time_to_event", "safety", "ae_by_term", "safety_grade", "ae_listing", "dosing", "published",
     "data_quality", "completeness", "undecided", "input_files", "settings", "visits",
 ]
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from . import figures
 from . import format as f
 from . import tables as t
+from . import tables_ae as ae
 from . import tables_outcomes as to
 from . import tables_quality as q
 from . import tables_windows as tw
@@ -193,7 +194,8 @@ def _safety(ctx: Context) -> Section:
         f"{f.fmt_number(safety.get('rate_per_100py'), 1)} events per 100 patient-years "
         f"(95% CI {f.fmt_ci(safety.get('rate_ci95'), 1)})."
         + (f" Rate not run ({to.not_run_reason(safety)})." if to.not_run_reason(safety) else "")))
-    section.blocks += _keep(t.adverse_event_table(ctx), t.grade_table(ctx), t.listing_table(ctx))
+    section.blocks += _keep(t.adverse_event_table(ctx), ae.ae_term_table(ctx), t.grade_table(ctx),
+                            t.listing_table(ctx))
     return section
 
 
