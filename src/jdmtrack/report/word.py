@@ -20,6 +20,7 @@ _TABLE_FONT_PT = 8
 _CELL_STYLE = ("Table Cell", "TableCell")
 _NOTE_STYLE = ("Table Note", "TableNote")
 _GRID_STYLE_ID = "TableGrid"  # "Table Grid" of python-docx's default template
+_CAPTION_STYLE_ID = "Caption"  # Word's built-in caption style (in python-docx's template)
 _FIGURE_WIDTH_CM = 16.5
 
 
@@ -86,15 +87,42 @@ def write_docx(document: Document, path: Path, *, generated: object = None) -> N
     doc.save(str(path))
 
 
-def _caption(doc: DocxDocument, label: str, title: str) -> None:
-    p = doc.add_paragraph()
-    p.paragraph_format.keep_with_next = True
-    p.add_run(f"{label}. ").bold = True
-    p.add_run(title)
+def _caption(doc: DocxDocument, kind: str, number: int, title: str, *,
+             keep_with_next: bool) -> None:
+    """A caption in Word's own "Caption" style, numbered by a ``SEQ`` field.
+
+    Word numbers ``SEQ Table`` and ``SEQ Figure`` fields itself (Update Field, F9), so an
+    editor who moves, adds or deletes a table gets the numbers right again, and Insert >
+    Cross-reference and a List of Tables find every caption. The number written inside the
+    field is the report's own, shown until the fields are updated.
+    """
+    from docx.oxml import parse_xml
+
+    keep = "<w:keepNext/>" if keep_with_next else ""
+    xml = (f'<w:p {_W}><w:pPr><w:pStyle w:val="{_CAPTION_STYLE_ID}"/>{keep}</w:pPr>'
+           f'<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{kind} </w:t></w:r>'
+           f'<w:r><w:rPr><w:b/></w:rPr><w:fldChar w:fldCharType="begin"/></w:r>'
+           f'<w:r><w:rPr><w:b/></w:rPr><w:instrText xml:space="preserve"> SEQ {kind} '
+           f'\\* ARABIC </w:instrText></w:r>'
+           f'<w:r><w:rPr><w:b/></w:rPr><w:fldChar w:fldCharType="separate"/></w:r>'
+           f'<w:r><w:rPr><w:b/></w:rPr><w:t>{number}</w:t></w:r>'
+           f'<w:r><w:rPr><w:b/></w:rPr><w:fldChar w:fldCharType="end"/></w:r>'
+           f'<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">. </w:t></w:r>'
+           f'<w:r><w:t xml:space="preserve">{escape(title)}</w:t></w:r></w:p>')
+    _append(doc, parse_xml(xml))
+
+
+def _append(doc: DocxDocument, element: Any) -> None:
+    """Add a block element at the end of the body (before the section properties)."""
+    body = doc.element.body
+    if body.sectPr is not None:
+        body.sectPr.addprevious(element)
+    else:
+        body.append(element)
 
 
 def _table(doc: DocxDocument, table: Table) -> None:
-    _caption(doc, table.label, table.title)
+    _caption(doc, "Table", table.number, table.title, keep_with_next=True)
     if not table.inline:
         doc.add_paragraph(f"{len(table.rows)} rows: too many to print here. The full table is "
                           f"sheet “{table.key}” of tables.xlsx.")
@@ -142,7 +170,10 @@ def _append_table(doc: DocxDocument, rows: list[list[tuple[str, bool, int]]], *,
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     body = []
     for i, row in enumerate(rows):
-        row_pr = "<w:trPr><w:tblHeader/></w:trPr>" if header and i == 0 else ""
+        # No row splits over two pages; the header row repeats on every page the table
+        # runs on to (Word's "Repeat as header row").
+        repeat = "<w:tblHeader/>" if header and i == 0 else ""
+        row_pr = f"<w:trPr><w:cantSplit/>{repeat}</w:trPr>"
         cells = "".join(_cell_xml(text, bold, level, widths[j])
                         for j, (text, bold, level) in enumerate(row))
         body.append(f"<w:tr>{row_pr}{cells}</w:tr>")
@@ -150,12 +181,7 @@ def _append_table(doc: DocxDocument, rows: list[list[tuple[str, bool, int]]], *,
            '<w:tblW w:w="0" w:type="auto"/><w:tblLook w:val="04A0" w:firstRow="1" '
            'w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
            f'</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{"".join(body)}</w:tbl>')
-    element = parse_xml(xml)
-    document_body = doc.element.body
-    if document_body.sectPr is not None:
-        document_body.sectPr.addprevious(element)
-    else:
-        document_body.append(element)
+    _append(doc, parse_xml(xml))
 
 
 def _flow(doc: DocxDocument, flow: Flow) -> None:
@@ -168,7 +194,8 @@ def _flow(doc: DocxDocument, flow: Flow) -> None:
 
 
 def _figure(doc: DocxDocument, figure: FigureOut, width: Any) -> None:
-    doc.add_picture(io.BytesIO(figure.png), width=width)
-    p = doc.add_paragraph()
-    p.add_run(f"{figure.label}. ").bold = True
-    p.add_run(f"{figure.title}. {figure.caption}")
+    picture = doc.add_paragraph()
+    picture.paragraph_format.keep_with_next = True  # the picture stays with its caption
+    picture.add_run().add_picture(io.BytesIO(figure.png), width=width)
+    _caption(doc, "Figure", figure.number, f"{figure.title}. {figure.caption}",
+             keep_with_next=False)
