@@ -100,7 +100,7 @@ def _plain(value: Any) -> Any:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
     if isinstance(value, float):
-        return Decimal(repr(value))
+        return Decimal(repr(float(value)))
     return value
 
 
