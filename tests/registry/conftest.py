@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("django", reason="the registry extra is not installed")
 
-from jdmtrack.pipeline import example_path  # noqa: E402
+from jdmtrack.pipeline import example_path
 
 OWN, OTHER = "SYNTHETIC", "OTHER"
 # The example cohort's last two patients are moved to the other site.

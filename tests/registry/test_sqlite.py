@@ -9,8 +9,8 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from contextlib import closing
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pandas as pd

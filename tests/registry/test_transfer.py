@@ -53,9 +53,10 @@ def test_export_of_an_untouched_import_analyses_as_the_input(tmp_path, demo_user
 
 
 def test_reimport_changes_nothing_and_a_changed_row_is_a_new_version(tmp_path, loaded, two_site_cohort):
+    from django.contrib.auth import get_user_model
+
     from jdmtrack.registry.models import AuditEvent, Visit
     from jdmtrack.registry.transfer import import_cohort
-    from django.contrib.auth import get_user_model
 
     loader = get_user_model().objects.get(username="loader")
     events = AuditEvent.objects.count()
@@ -112,7 +113,8 @@ def test_sites_decide_where_patients_go(tmp_path, sites):
         import_cohort(data, user)
     problems = [str(p) for p in error.value.problems]
     assert len(problems) == 2
-    assert "row 3, column 'site': got 'OTHER', expected a site you may enter data for (SYNTHETIC)" in problems[0]
+    assert ("row 3, column 'site': got 'OTHER', expected a site you may enter data for (SYNTHETIC)"
+            in problems[0])
     assert "row 4, column 'site': got 'NOWHERE', expected a registry site" in problems[1]
     assert not Patient.objects.exists()
     pd.DataFrame({"patient_id": ["A"], "site": [""]}).to_csv(data / "patients.csv", index=False)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["HOME_ENV", "DEFAULT_HOME", "setup"]
+__all__ = ["DEFAULT_HOME", "HOME_ENV", "setup"]
 
 HOME_ENV = "JDMTRACK_REGISTRY_HOME"
 DEFAULT_HOME = Path("jdmtrack-registry")

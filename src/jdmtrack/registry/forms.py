@@ -58,7 +58,7 @@ def save_visit(user: Any, patient: Any, visit: Any, result: Evaluation, reason: 
 
     if result.typed is None:
         raise RegistryError("the visit has problems to fix before it can be saved")
-    _, values, extras = list(frame_rows(result.typed.iloc[[-1]], "visits"))[0]
+    _, values, extras = next(frame_rows(result.typed.iloc[[-1]], "visits"))
     values.pop("patient_id", None)
     with transaction.atomic():
         row = visit if visit is not None else Visit(patient=patient)

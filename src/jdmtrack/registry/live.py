@@ -17,7 +17,7 @@ from ..errors import InputError, Problem
 from ..fields import DERIVED_FIELDS, Field
 from .tables import raw_cohort, row_text, text_frame, text_value
 
-__all__ = ["Evaluation", "LIVE_FIELDS", "evaluate", "patient_tables"]
+__all__ = ["LIVE_FIELDS", "Evaluation", "evaluate", "patient_tables"]
 
 # The derived visit columns the form shows as it is typed, in dictionary order.
 LIVE_GROUPS = ("cmas", "mmt8", "das", "criteria")

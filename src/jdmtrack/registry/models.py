@@ -35,10 +35,10 @@ class Site(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["code"]
+        ordering = ["code"]  # noqa: RUF012 (Django reads Meta)
 
     def __str__(self) -> str:
-        return self.code
+        return str(self.code)
 
 
 class Membership(models.Model):
@@ -51,7 +51,7 @@ class Membership(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "role", "site"],
+        constraints = [models.UniqueConstraint(fields=["user", "role", "site"],  # noqa: RUF012
                                                name="one_membership_per_role_site")]
 
 
@@ -90,13 +90,13 @@ def clinical_names(model: type[models.Model]) -> list[str]:
             if f.name not in ("id", "state", "version", "seq", "site", "patient")]
 
 
-def stale_message(mine: models.Model, current: Any) -> str:
+def stale_message(mine: Any, current: Any) -> str:
     changed = [f"  {name}: now {getattr(current, name)!r}, yours {getattr(mine, name)!r}"
                for name in clinical_names(type(mine))
                if getattr(current, name) != getattr(mine, name)]
     return "\n".join([
-        f"{mine.describe()}: someone saved version {current.version} after you opened "  # type: ignore[attr-defined]
-        f"version {mine.version}; your save was refused. What differs:",  # type: ignore[attr-defined]
+        f"{mine.describe()}: someone saved version {current.version} after you opened "
+        f"version {mine.version}; your save was refused. What differs:",
         *(changed or ["  (no field differs)"])])
 
 
@@ -104,7 +104,7 @@ def _meta(**options: Any) -> type:
     return type("Meta", (), options)
 
 
-Patient = type("Patient", (RowModel,), {
+Patient: Any = type("Patient", (RowModel,), {
     "__module__": __name__,
     "__doc__": "One patient of one site; the dictionary's patients table.",
     "site": models.ForeignKey(Site, on_delete=models.PROTECT, related_name="patients"),
@@ -117,7 +117,7 @@ Patient = type("Patient", (RowModel,), {
         fields=["site", "patient_id"], name="patient_key")]),
 })
 
-Visit = type("Visit", (RowModel,), {
+Visit: Any = type("Visit", (RowModel,), {
     "__module__": __name__,
     "__doc__": "One assessment of a patient; the dictionary's visits table.",
     "patient": models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="visits"),
@@ -129,8 +129,8 @@ Visit = type("Visit", (RowModel,), {
 })
 
 
-def _numbered(name: str, table: str, doc: str) -> type[RowModel]:
-    model: type[RowModel] = type(name, (RowModel,), {
+def _numbered(name: str, table: str, doc: str) -> Any:
+    model: Any = type(name, (RowModel,), {
         "__module__": __name__,
         "__doc__": doc,
         "patient": models.ForeignKey(Patient, on_delete=models.PROTECT,
@@ -176,7 +176,7 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["id"]  # noqa: RUF012
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

@@ -18,8 +18,18 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ACTIONS", "ALL", "OWN", "ROLES", "RULES", "STUDY", "can", "site_codes", "sites_for",
-           "scoped"]
+__all__ = [
+    "ACTIONS",
+    "ALL",
+    "OWN",
+    "ROLES",
+    "RULES",
+    "STUDY",
+    "can",
+    "scoped",
+    "site_codes",
+    "sites_for",
+]
 
 ROLES = ("data_entry", "site_pi", "monitor", "statistician", "admin")
 OWN, ALL, STUDY = "own", "all", "study"

@@ -198,5 +198,5 @@ def export_cohort(out: Path, user: Any, site: str | None = None) -> dict[str, in
     out.mkdir(parents=True, exist_ok=True)
     for table, frame in frames.items():
         frame.to_csv(out / f"{table}.csv", index=False, encoding="utf-8", lineterminator="\n")
-    audit.record(user, "export", site=site or "", reason=f"export to {out.name}", **counts)
+    audit.record(user, "export", site=site or "", reason=f"export to {out.name}", rows=counts)
     return counts
