@@ -192,10 +192,14 @@ def verify_audit(ctx: click.Context) -> None:
     with _django(ctx):
         from ..registry.audit import verify
 
+        from ..registry.models import AuditEvent
+
         count, broken = verify()
+        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
     if broken is not None:
         raise ReportedError(f"the audit log is broken after {count} good events: {broken}")
-    click.echo(f"The audit log is intact: {count} events, every hash chained.")
+    click.echo(f"The audit log is intact: {count} events, every hash chained. "
+               f"Last hash: {last or 'none (empty log)'}")
 
 
 @registry.command()
