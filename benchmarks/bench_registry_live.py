@@ -64,7 +64,7 @@ def main() -> None:
             server.terminate()
             server.wait()
     times.sort()
-    p95 = times[int(round(0.95 * (len(times) - 1)))]
+    p95 = times[round(0.95 * (len(times) - 1))]
     print(f"live visit update, {len(times)} requests (baricitinib demo, patient B01, 4 visits)")
     print(f"  p50 {statistics.median(times):7.1f} ms")
     print(f"  p95 {p95:7.1f} ms   target <= {TARGET_P95_MS:.0f} ms: "

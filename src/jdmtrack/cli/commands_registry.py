@@ -191,7 +191,6 @@ def verify_audit(ctx: click.Context) -> None:
     """Re-walk the audit log's hash chain; exit 1 naming the first broken link."""
     with _django(ctx):
         from ..registry.audit import verify
-
         from ..registry.models import AuditEvent
 
         count, broken = verify()
