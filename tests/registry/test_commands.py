@@ -143,3 +143,23 @@ def test_the_core_package_and_the_cli_import_no_django():
 @pytest.mark.parametrize("args", [["--help"], ["site", "--help"], ["serve", "--help"]])
 def test_help_needs_no_registry(tmp_path, args):
     assert "Usage" in ok(registry(tmp_path / "nothing", *args))
+
+
+def test_serve_on_a_port_in_use_is_one_clear_line(tmp_path):
+    import socket
+
+    home = tmp_path / "reg"
+    ok(registry(home, "init", "--admin", "boss", "--password-stdin", stdin=PASSWORD + "\n"))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        refused(registry(home, "serve", "--port", str(port)), f"cannot serve on 127.0.0.1:{port}")
+
+
+def test_a_database_url_of_no_known_kind_is_one_clear_line(tmp_path):
+    env = {**os.environ, "DATABASE_URL": "nosuchdb://x/y"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run([sys.executable, "-m", "jdmtrack", "registry", "--home", str(tmp_path),
+                             "verify-audit"], capture_output=True, text=True, env=env, check=False)
+    refused(result, "settings cannot be used")

@@ -42,14 +42,18 @@ def _django(ctx: click.Context, *, creating: bool = False) -> Iterator[Path]:
     if not creating and not os.environ.get("DATABASE_URL") and not (home / "registry.sqlite3").exists():
         raise ReportedError(f"no registry in {home}: create one with "
                             "`jdmtrack registry init --admin NAME` (or give --home DIR)")
-    from django.core.exceptions import ValidationError
+    from django.core.exceptions import ImproperlyConfigured, ValidationError
     from django.db import DatabaseError
 
     from ..registry import setup
 
+    try:
+        setup(home)
+    except (ImproperlyConfigured, ValueError) as err:
+        # e.g. a DATABASE_URL that names no known database
+        raise ReportedError(f"the registry's settings cannot be used: {err}") from err
     with reported():
         try:
-            setup(home)
             yield home
         except ValidationError as err:
             raise ReportedError("; ".join(err.messages)) from err
@@ -216,7 +220,12 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
         from ..registry.server import serve as run_server
 
         click.echo(f"Serving the registry on http://{host}:{port}/ (Ctrl-C stops it).")
-        run_server(host, port)
+        try:
+            run_server(host, port)
+        except OSError as err:
+            raise ReportedError(f"cannot serve on {host}:{port}: {err.strerror or err}") from err
+        except KeyboardInterrupt:
+            click.echo("Stopped.")
 
 
 COMMANDS = [registry]
