@@ -215,7 +215,12 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
         # Plain http on the loopback interface: a browser would drop Secure cookies.
         os.environ["JDMTRACK_REGISTRY_INSECURE_COOKIES"] = "1"
     else:
-        os.environ["JDMTRACK_REGISTRY_HOSTS"] = host
+        # Reached by other machines: only behind HTTPS (cookies are Secure), under the
+        # names listed in JDMTRACK_REGISTRY_HOSTS (Django refuses any other Host header).
+        names = [n for n in os.environ.get("JDMTRACK_REGISTRY_HOSTS", "").split(",") if n]
+        os.environ["JDMTRACK_REGISTRY_HOSTS"] = ",".join([*names, host])
+        click.echo("Not on the loopback interface: serve it behind HTTPS (its cookies are "
+                   "Secure) and list the names it is reached by in JDMTRACK_REGISTRY_HOSTS.")
     with _django(ctx):
         from ..registry.server import serve as run_server
 

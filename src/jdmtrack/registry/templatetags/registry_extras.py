@@ -13,3 +13,11 @@ register = template.Library()
 def get_item(mapping: dict[str, Any], key: str) -> Any:
     """``mapping[key]``, or an empty string (a form input with no value)."""
     return mapping.get(key, "")
+
+
+@register.filter
+def cohort_text(value: Any) -> str:
+    """A stored value as the cohort format writes it (a week 100 is '100', not '1E+2')."""
+    from ..tables import text_value
+
+    return text_value(value)
