@@ -120,3 +120,23 @@ def test_sites_decide_where_patients_go(tmp_path, sites):
     pd.DataFrame({"patient_id": ["A"], "site": [""]}).to_csv(data / "patients.csv", index=False)
     import_cohort(data, user)
     assert Patient.objects.get().site.code == OWN
+
+
+def test_a_raw_redcap_export_imports_like_its_cohort(tmp_path, loaded, two_site_cohort):
+    """The example cohort written as a REDCap raw export (jdmtrack.redcap.export_records)
+    imports into the same rows: nothing new, no clinical value changed."""
+    from django.contrib.auth import get_user_model
+
+    from jdmtrack.pipeline import load_cohort
+    from jdmtrack.redcap import export_records
+    from jdmtrack.registry.models import Visit
+    from jdmtrack.registry.transfer import import_cohort
+
+    export = tmp_path / "redcap_export.csv"
+    export.write_text(export_records(load_cohort(two_site_cohort)), encoding="utf-8")
+    before = {(v.patient.patient_id, v.week): v.cmas_01 for v in Visit.objects.all()}
+    counts = import_cohort(export, get_user_model().objects.get(username="loader"))
+    assert counts.new == 0
+    assert {(v.patient.patient_id, v.week): v.cmas_01 for v in Visit.objects.all()} == before
+    again = import_cohort(export, get_user_model().objects.get(username="loader"))
+    assert (again.new, again.changed) == (0, 0)

@@ -148,7 +148,8 @@ def createuser(ctx: click.Context, name: str, role: str, site_code: str | None,
 @click.option("--user", "user_name", required=True, metavar="NAME", help="Who enters the data.")
 @click.pass_context
 def import_(ctx: click.Context, data: Path, user_name: str) -> None:
-    """Import the cohort DATA (validated as `jdmtrack validate` does); all or nothing."""
+    """Import DATA, a cohort folder or workbook (validated as `jdmtrack validate` does) or a
+    raw REDCap export (.csv); all or nothing."""
     with _django(ctx):
         from ..registry.transfer import import_cohort
 

@@ -1,8 +1,9 @@
 """Import a cohort into the registry, and export the registry as a cohort.
 
 Import reads and validates with ``jdmtrack.pipeline.load_cohort`` (exactly what
-``jdmtrack validate`` does), then checks what only the registry knows (each patient's
-site exists and the user may enter data there), and writes everything in one transaction:
+``jdmtrack validate`` does; a raw REDCap export goes through ``jdmtrack.redcap``), then
+checks what only the registry knows (each patient's site exists and the user may enter
+data there), and writes everything in one transaction:
 any problem writes nothing. Rows are matched on the cohort format's keys; an identical
 row is left alone, a different one is updated with the reason "import FILE" (a new
 version, with history). Rows the file does not hold are kept.
@@ -70,15 +71,25 @@ def _patient_sites(cohort: Any, user: Any) -> tuple[dict[str, Any], list[Problem
     return sites, problems
 
 
-def import_cohort(path: Path, user: Any) -> ImportCounts:
-    """Validate ``path`` and write it for ``user``; every problem at once, nothing written then."""
+def _read(path: Path) -> Any:
+    """A validated cohort: a folder or workbook as `jdmtrack validate` reads it, or a raw
+    REDCap export (a .csv file) as `jdmtrack redcap import` reads it."""
     from ..pipeline import load_cohort
 
+    if path.is_file() and path.suffix.lower() == ".csv":
+        from ..redcap import import_records
+
+        return import_records(path).cohort
+    return load_cohort(path)
+
+
+def import_cohort(path: Path, user: Any) -> ImportCounts:
+    """Validate ``path`` and write it for ``user``; every problem at once, nothing written then."""
     if not can(user, "edit"):
         audit.record(user, "refused", reason=f"import {path.name}: user may not enter data")
         raise NotAllowed(f"user {user.username} may not enter data (role: "
                          f"{', '.join(m.role for m in user.memberships.all()) or 'none'})")
-    cohort = load_cohort(path)
+    cohort = _read(path)
     sites, problems = _patient_sites(cohort, user)
     if problems:
         raise InputError(problems)
