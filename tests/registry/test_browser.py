@@ -142,3 +142,15 @@ def test_enter_a_visit_in_a_browser(server, tmp_path):
     assert (tmp_path / "registry.png").stat().st_size > 10_000
     if os.environ.get("JDMTRACK_UPDATE_SCREENSHOTS") == "1":
         shutil.copyfile(tmp_path / "registry.png", SCREENSHOT)
+
+
+def test_a_missing_browser_skips_unless_required(monkeypatch, tmp_path):
+    from _pytest.outcomes import Failed, Skipped
+
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.delenv("JDMTRACK_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(Skipped, match="no Chromium at"):
+        _browser_or_skip()
+    monkeypatch.setenv("JDMTRACK_REQUIRE_BROWSER", "1")
+    with pytest.raises(Failed, match="browser required"):
+        _browser_or_skip()
