@@ -117,6 +117,14 @@ def test_misuse_is_one_clear_line(tmp_path):
             "may not enter data")
     refused(registry(home, "export", str(tmp_path / "e"), "--user", "boss"),
             "may not export identified data")
+    ok(registry(home, "site", "add", "S"))
+    ok(registry(home, "createuser", "pi", "--role", "site_pi", "--site", "S", "--password-stdin",
+                stdin=PASSWORD + "\n"))
+    refused(registry(home, "export", str(tmp_path / "e.xlsx"), "--user", "pi"), "give a folder name")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "mine.txt").write_text("keep me")
+    refused(registry(home, "export", str(tmp_path / "full"), "--user", "pi"), "not an empty folder")
+    assert (tmp_path / "full" / "mine.txt").read_text() == "keep me"
 
 
 def test_without_the_extra_the_command_names_the_pip_line():

@@ -185,6 +185,8 @@ def export_cohort(out: Path, user: Any, site: str | None = None) -> dict[str, in
         audit.record(user, "refused", site=site, reason=f"export of site {site}")
         raise NotAllowed(f"user {user.username} may not export site {site!r} "
                          f"(may export: {', '.join(allowed)})")
+    if out.suffix.lower() in (".csv", ".xlsx", ".xls"):
+        raise RegistryError(f"{out}: export writes a folder of CSV files; give a folder name")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise RegistryError(f"{out}: exists and is not an empty folder; choose a new one")
     patients = scoped(user, Patient.objects.select_related("site"), "export_identified")
