@@ -58,7 +58,9 @@ def _django(ctx: click.Context, *, creating: bool = False) -> Iterator[Path]:
         except ValidationError as err:
             raise ReportedError("; ".join(err.messages)) from err
         except DatabaseError as err:
-            raise ReportedError(f"database error in {home}: {err}") from err
+            raise ReportedError(f"database error in {home}: {err} (after an upgrade of "
+                                "jdmtrack, `jdmtrack registry serve` updates the database "
+                                "first)") from err
 
 
 def _password(from_stdin: bool) -> str:
@@ -223,7 +225,10 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
         click.echo("Not on the loopback interface: serve it behind HTTPS (its cookies are "
                    "Secure) and list the names it is reached by in JDMTRACK_REGISTRY_HOSTS.")
     with _django(ctx):
+        from ..registry.admin_ops import migrate
         from ..registry.server import serve as run_server
+
+        migrate()  # a registry made by an older jdmtrack gets the new fields first
 
         click.echo(f"Serving the registry on http://{host}:{port}/ (Ctrl-C stops it).")
         try:
