@@ -79,19 +79,18 @@ def evaluate(patient: Any, edited: dict[str, str] | None = None,
         rows.append({"week": text_value(_plain(visit["week"])),
                      **{f.name: _shown(f, visit.get(f.name)) for f in LIVE_FIELDS}})
     result = Evaluation(visits=rows, typed=cohort.visits)
+    # One line per row a rule fired on (the log itself is aggregated by kind).
+    fired = scored.warnings.per_row()
+    weeks = pd.to_numeric(fired["week"], errors="coerce")
     if edited is not None:
         last_row = scored.visits.iloc[-1]
         result.edited = {f.name: _shown(f, last_row.get(f.name)) for f in LIVE_FIELDS}
-        week = float(last_row["week"])
-        result.warnings = [w.message for w in scored.warnings
-                           if w.week is None or w.week == week]
+        at_this_visit = weeks.isna() | (weeks == float(last_row["week"]))
+        result.warnings = [str(m) for m in fired.loc[at_this_visit, "message"]]
     else:
-        result.warnings = [_where(w) + w.message for w in scored.warnings]
+        result.warnings = [("" if pd.isna(w) else f"week {w:g}: ") + str(m)
+                           for w, m in zip(weeks, fired["message"], strict=True)]
     return result
-
-
-def _where(warning: Any) -> str:
-    return "" if warning.week is None else f"week {warning.week:g}: "
 
 
 def _plain(value: Any) -> Any:
