@@ -69,7 +69,9 @@ def score(data: Path, output: Path, **options: Any) -> None:
         warnings_path = output.with_name(output.stem + "_warnings.csv")
         import pandas as pd
 
-        pd.DataFrame([w.as_dict() for w in scored.warnings]).to_csv(warnings_path, index=False)
+        from ..io.write import write_csv
+
+        write_csv(pd.DataFrame([w.as_dict() for w in scored.warnings]), warnings_path)
         click.echo(f"Wrote {warnings_path}.")
 
 
