@@ -99,7 +99,9 @@ def _one_measure(visits: pd.DataFrame, name: str, weeks: tuple[float, ...],
         result = compare_with_baseline(values[:, 0], values[:, j], alpha=settings.alpha)
         comparisons[week_key(week)] = result.as_dict()
     if comparisons:
-        raw = [c["p_value_exact"] for c in comparisons.values()]
+        # The exact p-value; above stats.wilcoxon.EXACT_MAX_N pairs, the asymptotic one.
+        raw = [c["p_value_exact"] if c["p_value_exact"] is not None else c["p_value_asymptotic"]
+               for c in comparisons.values()]
         method = settings.p_adjust
         adjusted = (raw if method == "none"
                     else list(p_adjust(raw, method=method).adjusted))
