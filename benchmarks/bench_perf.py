@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_score import ITEMS, make_cohort  # noqa: E402
+from bench_score import ITEMS, make_cohort
 
 PY = sys.executable
 
@@ -119,12 +119,12 @@ def score_rows(work: Path, visits: int, patients_full: int) -> list[tuple[str, s
     return rows
 
 
-def analyze_rows(work: Path, small: int) -> list[tuple[str, str, str, str]]:
+def analyze_rows(work: Path, small: int, extra: list[str]) -> list[tuple[str, str, str, str]]:
     runs = {}
     for n in (small, 10 * small):
         folder = work / f"syn{n}"
         jdmtrack("demo", "synthetic", "--patients", str(n), "--seed", "1", "-o", str(folder))
-        runs[n] = jdmtrack("analyze", str(folder), "--json", str(work / f"a{n}.json"))
+        runs[n] = jdmtrack("analyze", str(folder), "--json", str(work / f"a{n}.json"), *extra)
     a, b = runs[small], runs[10 * small]
     return [(f"`analyze` {small:,} patients", a.cell(), "", ""),
             (f"`analyze` {10 * small:,} patients", b.cell(), f"10x the patients: {ratio(b, a)}",
@@ -237,7 +237,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         rows = score_rows(work, sizes["visits"], sizes["full"])
-        rows += analyze_rows(work, sizes["analyze"])
+        # At toy sizes the Friedman permutations (100,000 by default) would be all the work.
+        rows += analyze_rows(work, sizes["analyze"], ["--resamples", "1000"] if args.tiny else [])
         rows += stats_rows(work, sizes["stats"])
         rows += report_rows(work, sizes["report"])
     lines = ["| work | jdmtrack | floor / peer | ratio / target |", "|---|---|---|---|"]
