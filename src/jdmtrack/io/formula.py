@@ -30,6 +30,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _GUARDED = re.compile("'*[" + re.escape("".join(FORMULA_STARTS)) + "]")
 _STRINGS = np.dtypes.StringDType()
+# A line (cell) that may need a quote; the carriage return is a start of its own.
+_LINE_START = re.compile("(?:^|\n)'*[" + re.escape("".join(FORMULA_STARTS)) + "]|\r")
 
 
 def _needs_quote(text: str) -> bool:
@@ -61,19 +63,18 @@ def original_text(text: str) -> str:
 def csv_safe_column(values: np.ndarray | pd.Series) -> np.ndarray:
     """A column of text (``str`` cells, ``""`` for missing) with :func:`csv_safe_text` applied.
 
-    The test for a formula start runs on the whole column at once (numpy string functions);
-    only the rare cells that begin with one of the characters are looked at one by one.
+    The whole column is searched at once (one regular-expression pass over its cells joined
+    by line ends); only when some line begins with one of the characters are the cells
+    tested one by one, with numpy string functions.
     """
     cells = np.asarray(values, dtype=object)
-    if cells.size == 0:
+    if cells.size == 0 or not _LINE_START.search("\n".join(map(str, cells.tolist()))):
         return cells
     text = cells.astype(_STRINGS)
     first = np.strings.lstrip(text, "'")
     flagged = np.zeros(cells.shape, dtype=bool)
     for start in FORMULA_STARTS:
         flagged |= np.strings.startswith(first, start)
-    if not flagged.any():
-        return cells
     out = cells.copy()
     for k in np.flatnonzero(flagged).tolist():
         out[k] = csv_safe_text(str(cells[k]))

@@ -116,8 +116,7 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
 
     path = Path(path)
     safe = csv_frame(frame)
-    carriage = any(np.strings.find(safe[c].to_numpy(dtype=object).astype(np.dtypes.StringDType()),
-                                   "\r").max(initial=-1) >= 0
+    carriage = any("\r" in "".join(safe[c].tolist())
                    for c in safe.columns if _is_text(safe[c].dtype))
     safe.to_csv(path, index=False, encoding="utf-8", lineterminator="\n",
                 quoting=csv.QUOTE_NONNUMERIC if carriage else csv.QUOTE_MINIMAL)

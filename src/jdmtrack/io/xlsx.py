@@ -297,4 +297,6 @@ def save_workbook(path: Path, sheets: list[Sheet], styles: Styles, created: str 
         for name, text in parts:
             info = zipfile.ZipInfo(name, _ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, text.encode("utf-8"))
+            # Level 1: a sheet of a million cells deflates in a fifth of the default's time,
+            # for a file about a third larger.
+            archive.writestr(info, text.encode("utf-8"), compresslevel=1)
