@@ -1,5 +1,6 @@
 """The output formatting as it was before it was vectorised (jdmtrack 5b743fb), kept as an
-oracle: the new ``format_for_output`` must write the same CSV bytes for every frame."""
+oracle (a cell at a time, as then): the new ``format_for_output`` must write the same CSV
+bytes for every frame."""
 
 from __future__ import annotations
 
@@ -34,23 +35,25 @@ def old_format_for_output(frame: pd.DataFrame, derived_bools: set[str] | None = 
 
 
 def _numbers(column: pd.Series) -> pd.Series:
-    values = column.to_numpy(dtype="float64")
-    finite = values[~np.isnan(values)]
-    if len(finite) and np.all(finite == np.floor(finite)) and np.all(np.abs(finite) < 2**53):
-        return column.astype("Int64")
-    return column.astype("float64")
+    """Whole numbers (all below 2^53) as Int64, else float64: one value at a time."""
+    finite = [v for v in column.tolist() if v is not None and not pd.isna(v)]
+    whole = bool(finite) and all(float(v).is_integer() and abs(v) < 2**53 for v in finite)
+    return column.astype("Int64" if whole else "float64")
 
 
 def _cell(value: object) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
+    """The text of one cell, written out case by case."""
+    text = ""
     if isinstance(value, tuple):
-        return LIST_SEPARATOR.join(value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
+        text = LIST_SEPARATOR.join(value)
+    elif isinstance(value, bool):
+        text = {True: "yes", False: "no"}[value]
+    elif isinstance(value, float):
+        if not np.isnan(value):
+            text = str(int(value)) if value.is_integer() else repr(value)
+    elif value is not None:
+        text = str(value)
+    return text
 
 
 def old_csv_text(frame: pd.DataFrame, derived_bools: set[str] | None = None) -> str:

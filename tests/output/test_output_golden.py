@@ -28,12 +28,17 @@ from jdmtrack.pipeline import load_cohort, score_cohort
 DEMOS = ["baricitinib", "tofacitinib-ruxolitinib"]
 
 
+def _score(name: str, out: Path) -> pd.DataFrame:
+    """Run ``jdmtrack score`` on demo ``name`` into ``out``; the scored visits."""
+    result = CliRunner().invoke(main, ["score", str(demo_path(name)), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return score_cohort(load_cohort(demo_path(name))).visits
+
+
 @pytest.mark.parametrize("name", DEMOS)
 def test_score_csv_of_the_demos_is_what_the_old_formatter_wrote(name: str, tmp_path: Path) -> None:
     out = tmp_path / "scored.csv"
-    result = CliRunner().invoke(main, ["score", str(demo_path(name)), "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    visits = score_cohort(load_cohort(demo_path(name))).visits
+    visits = _score(name, out)
     expected = old_csv_text(visits, _derived_bools(visits))
     assert out.read_text(encoding="utf-8") == expected
 
@@ -41,9 +46,7 @@ def test_score_csv_of_the_demos_is_what_the_old_formatter_wrote(name: str, tmp_p
 @pytest.mark.parametrize("name", DEMOS)
 def test_score_xlsx_of_the_demos_holds_the_csv_values(name: str, tmp_path: Path) -> None:
     out = tmp_path / "scored.xlsx"
-    result = CliRunner().invoke(main, ["score", str(demo_path(name)), "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    visits = score_cohort(load_cohort(demo_path(name))).visits
+    visits = _score(name, out)
     expected = old_format_for_output(visits, _derived_bools(visits))
     sheet = openpyxl.load_workbook(out).active
     assert sheet is not None
