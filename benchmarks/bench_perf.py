@@ -17,7 +17,7 @@ Rows (each a separate process, timed by the kernel's accounting of that process)
 
 Wall time on a shared machine is noisy: the CPU column (user + system time of the process)
 is the steadier figure. Prints a markdown table; ``--out FILE`` also writes it.
-Usage: python benchmarks/bench_perf.py [--tiny] [--out FILE]
+Usage: python benchmarks/bench_perf.py [--tiny] [--out FILE] [--only score,analyze,stats,report]
 (``--tiny`` runs every row at a toy size, as CI does, to show the script works.)
 """
 
@@ -229,18 +229,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tiny", action="store_true", help="toy sizes (CI)")
     parser.add_argument("--out", type=Path, help="also write the table to this file")
+    parser.add_argument("--only", default="score,analyze,stats,report",
+                        help="comma-separated groups of rows to run (default: all)")
     args = parser.parse_args()
+    args.only = set(args.only.split(","))
     sizes = ({"visits": 400, "full": 60, "analyze": 20, "stats": 500, "report": 20}
              if args.tiny else
              {"visits": 200_000, "full": 45_500, "analyze": 2_000, "stats": 20_000,
               "report": 2_000})
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        rows = score_rows(work, sizes["visits"], sizes["full"])
-        # At toy sizes the Friedman permutations (100,000 by default) would be all the work.
-        rows += analyze_rows(work, sizes["analyze"], ["--resamples", "1000"] if args.tiny else [])
-        rows += stats_rows(work, sizes["stats"])
-        rows += report_rows(work, sizes["report"])
+        rows = []
+        if "score" in args.only:
+            rows += score_rows(work, sizes["visits"], sizes["full"])
+        if "analyze" in args.only:
+            # At toy sizes the Friedman permutations (100,000 by default) would be all the work.
+            rows += analyze_rows(work, sizes["analyze"],
+                                 ["--resamples", "1000"] if args.tiny else [])
+        if "stats" in args.only:
+            rows += stats_rows(work, sizes["stats"])
+        if "report" in args.only:
+            rows += report_rows(work, sizes["report"])
     lines = ["| work | jdmtrack | floor / peer | ratio / target |", "|---|---|---|---|"]
     lines += [f"| {' | '.join(row)} |" for row in rows]
     lines += ["", f"Machine: {machine()}."]

@@ -189,6 +189,8 @@ def frame_rows(frame: pd.DataFrame, first_row: int) -> list[str]:
     Built a column at a time with numpy string functions (a large cohort has millions of
     cells): numbers and booleans become number and boolean cells, everything else an inline
     string; a missing value, NaN or infinity no cell. The same XML as :func:`cell_xml`.
+    Only a text column that holds ``&``, ``<``, ``>``, a carriage return or a control
+    character is escaped a cell at a time.
 
     >>> import pandas as pd
     >>> frame_rows(pd.DataFrame({"a": [1.5, None], "b": ["=x", " y&"]}), 2)[1]
