@@ -9,6 +9,7 @@ from . import figures
 from . import format as f
 from . import tables as t
 from . import tables_outcomes as to
+from . import tables_quality as q
 from . import tables_windows as tw
 from .cells import dig
 from .context import Context, ordered_measures
@@ -70,7 +71,7 @@ def _facts(ctx: Context) -> list[tuple[str, str]]:
         ("Visits", f.fmt_int(cohort.get("n_visits"))),
         ("Weeks observed", ", ".join(f"{f.week_number(w):g}" for w in weeks
                                      if f.week_number(w) is not None) or f.MISSING),
-        ("Warnings", f.fmt_int(len(ctx.results.get("warnings") or []))),
+        ("Data warnings", "{} rows, {} kinds".format(*map(f.fmt_int, q.warning_totals(ctx)))),
         ("Input SHA-256", str(dig(ctx.results, "input", "sha256") or f.MISSING)[:16] + "…"),
     ]
 
@@ -225,8 +226,9 @@ def _published(ctx: Context) -> Section:
 
 
 def _warnings(ctx: Context) -> Section:
-    section = Section("warnings", "Warnings")
-    section.blocks += _keep(t.warning_codes_table(ctx), t.warnings_table(ctx), otherwise="No warnings.")
+    section = Section("warnings", "Data quality")
+    section.blocks += _keep(q.quality_table(ctx), otherwise="No data-quality warnings.")
+    section.blocks += _keep(q.completeness_table(ctx), q.undecided_table(ctx))
     return section
 
 
