@@ -103,3 +103,21 @@ def test_the_rule_round_trips_and_leaves_nothing_runnable(text: str) -> None:
     if runnable:  # only a plain number may start so
         assert float(safe) == float(text) and safe == text
     assert csv_safe_column(np.array([text, text], dtype=object)).tolist() == [safe, safe]
+
+
+def test_score_output_and_warnings_file_quote_a_hostile_patient_id(tmp_path: Path) -> None:
+    cohort = tmp_path / "cohort"
+    cohort.mkdir()
+    for source in demo_path("baricitinib").glob("*.csv"):
+        table = pd.read_csv(source, dtype=str, keep_default_na=False)
+        if "patient_id" in table:
+            table["patient_id"] = table["patient_id"].replace({"B01": "=HYPERLINK(1)"})
+        table.to_csv(cohort / source.name, index=False)
+    out, log = tmp_path / "scored.csv", tmp_path / "warnings.csv"
+    result = CliRunner().invoke(main, ["score", str(cohort), "-o", str(out),
+                                       "--warnings-file", str(log)])
+    assert result.exit_code == 0, result.output
+    for path in (out, log):
+        ids = pd.read_csv(path, dtype=str, keep_default_na=False)["patient_id"]
+        assert "'=HYPERLINK(1)" in set(ids), path.name
+        assert not ids.str.startswith("=").any(), path.name
