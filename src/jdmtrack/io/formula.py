@@ -30,8 +30,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _GUARDED = re.compile("'*[" + re.escape("".join(FORMULA_STARTS)) + "]")
 _STRINGS = np.dtypes.StringDType()
-# A line (cell) that may need a quote; the carriage return is a start of its own.
-_LINE_START = re.compile("(?:^|\n)'*[" + re.escape("".join(FORMULA_STARTS)) + "]|\r")
+# In the cells joined by line ends: a cell that may need a quote begins after one of these
+# (a carriage return anywhere is looked at, as it may start a line of its own).
+_LINE_STARTS = ("\r", "\n'", *("\n" + start for start in FORMULA_STARTS))
 
 
 def _needs_quote(text: str) -> bool:
@@ -63,12 +64,13 @@ def original_text(text: str) -> str:
 def csv_safe_column(values: np.ndarray | pd.Series) -> np.ndarray:
     """A column of text (``str`` cells, ``""`` for missing) with :func:`csv_safe_text` applied.
 
-    The whole column is searched at once (one regular-expression pass over its cells joined
-    by line ends); only when some line begins with one of the characters are the cells
-    tested one by one, with numpy string functions.
+    The whole column is searched at once (a substring search of its cells joined by line
+    ends for each start); only when some line may begin with one of the characters are the
+    cells tested, with numpy string functions.
     """
     cells = np.asarray(values, dtype=object)
-    if cells.size == 0 or not _LINE_START.search("\n".join(map(str, cells.tolist()))):
+    joined = "\n" + "\n".join(map(str, cells.tolist()))
+    if cells.size == 0 or not any(start in joined for start in _LINE_STARTS):
         return cells
     text = cells.astype(_STRINGS)
     first = np.strings.lstrip(text, "'")
