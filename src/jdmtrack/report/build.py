@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from . import figures
+from . import figures, figures_dose
 from . import format as f
 from . import tables as t
 from . import tables_ae as ae
@@ -214,7 +214,7 @@ def _dosing(ctx: Context) -> Section:
         f"{' (' + ', '.join(below) + ')' if below else ''}. Above the maximum dose: "
         f"{len(above)} patient{'s' if len(above) != 1 else ''}"
         f"{' (' + ', '.join(above) + ')' if above else ''}."))
-    figure, notes = figures.dose_figure(ctx)
+    figure, notes = figures_dose.dose_figure(ctx)
     section.blocks += _keep(t.dosing_table(ctx))
     section.blocks += _figure_with_notes(figure, notes)
     return section

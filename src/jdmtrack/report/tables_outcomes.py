@@ -15,9 +15,11 @@ __all__ = [
     "criteria_table",
     "outcome_table",
     "outcomes_summary_table",
+    "response_label",
     "response_table",
     "taper_table",
     "time_to_event_table",
+    "tis_category_labels",
     "tis_table",
 ]
 
@@ -278,6 +280,11 @@ def _not_met(s: dict[str, Any]) -> int | None:
     return int(n - k) if f.is_number(n) and f.is_number(k) else None
 
 
+def response_label(code: str) -> str:
+    """A response category's label with its abbreviation: ``Complete response (CR)``."""
+    return f"{code_label(code)} ({code})"
+
+
 def response_table(ctx: Context) -> Table | None:
     """CR / PR / NR per week with n evaluable and 95% CIs."""
     response = ctx.section("response")
@@ -299,7 +306,7 @@ def response_table(ctx: Context) -> Table | None:
             skipped.append(note)
     return Table("response", "Response per week",
                  ["Week", "Evaluable",
-                  *[h for k in RESPONSES for h in (f"{code_label(k)} ({k}), n (%)",
+                  *[h for k in RESPONSES for h in (f"{response_label(k)}, n (%)",
                                                    f"{k} 95% CI")],
                   "Not evaluable"], rows,
                  ["CR complete response, PR partial response, NR no response (definitions in "
@@ -324,13 +331,14 @@ def tis_table(ctx: Context) -> Table | None:
                                         ctx.pct_decimals)))
         rows.append(row)
     return Table("tis", "Total Improvement Score (2016 ACR/EULAR) per week",
-                 ["Week", "n", "TIS, median (Q1, Q3)", *_tis_headers(ctx)], rows,
+                 ["Week", "n", "TIS, median (Q1, Q3)", *tis_category_labels(ctx)], rows,
                  [ctx.quartiles, "Improvement categories as n (% of patients with a TIS).",
                   f.rounding_note(measures=True, pct_decimals=ctx.pct_decimals)])
 
 
-def _tis_headers(ctx: Context) -> list[str]:
-    """Each improvement category with its score range, by the thresholds the analysis used."""
+def tis_category_labels(ctx: Context) -> list[str]:
+    """Each TIS improvement category with its score range, by the thresholds the analysis
+    used (tables and figure legends alike)."""
     from ..criteria.tis import TIS_THRESHOLDS
 
     population = dig(ctx.results, "settings", "tis_population")
