@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ..progress import progress_line
 from .errors import reported
 from .warnings_output import echo_warnings, warnings_file_option
 
@@ -106,14 +105,6 @@ def settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def _progress() -> Callable[[str], None]:
-    """Stage names on a terminal; nothing when stderr is piped or redirected."""
-    start = time.perf_counter()
-    if not sys.stderr.isatty():
-        return lambda stage: None
-    return lambda stage: click.echo(f"[{time.perf_counter() - start:5.1f} s] {stage}", err=True)
-
-
 def _run(data: Path, options: dict[str, Any],
          progress: Callable[[str], None]) -> tuple[Any, Any, Any]:
     from ..analysis import analyze, load_settings
@@ -137,8 +128,8 @@ def _run(data: Path, options: dict[str, Any],
 @settings_options
 def analyze(data: Path, json_path: Path, warnings_file: Path | None, **options: Any) -> None:
     """Analyse DATA and write the results file (version 1)."""
-    with reported():
-        results, scored, _ = _run(data, options, _progress())
+    with reported(), progress_line() as line:
+        results, scored, _ = _run(data, options, line.stage)
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(results, indent=1, allow_nan=False), encoding="utf-8")
     click.echo(f"Wrote {json_path}: {results['cohort']['n_patients']} patients, "
@@ -160,8 +151,8 @@ def report(data: Path | None, demo: str | None, output: Path, warnings_file: Pat
     """Write the full report on DATA (or --demo NAME): HTML, Word, Excel, figures, results."""
     if (data is None) == (demo is None):
         raise click.UsageError("give either DATA or --demo NAME")
-    progress = _progress()
-    with reported():
+    with reported(), progress_line() as line:
+        progress = line.stage
         if pdf:  # before the analysis: say at once when the PDF cannot be printed
             from ..report.pdf import require_chromium
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..progress import report_progress
 from . import figures, figures_dose
 from . import format as f
 from . import tables as t
@@ -29,14 +30,21 @@ def build_document(results: Mapping[str, Any], visits: pd.DataFrame,
     """The whole report; ``progress`` hears when figures are being drawn."""
     ctx = Context.of(f.printable_tree(results))
     say = progress or (lambda _stage: None)
-    say("tables")
-    sections = [_cohort(ctx), _baseline(ctx), _patients(ctx)]
-    say("figures")
-    sections += [_outcomes(ctx, visits), _response(ctx), _taper(ctx), _time_to_event(ctx),
-                 _safety(ctx), _dosing(ctx)]
+    builders: list[Callable[[], Section]] = [
+        lambda: _cohort(ctx), lambda: _baseline(ctx), lambda: _patients(ctx),
+        lambda: _outcomes(ctx, visits), lambda: _response(ctx), lambda: _taper(ctx),
+        lambda: _time_to_event(ctx), lambda: _safety(ctx), lambda: _dosing(ctx)]
     if isinstance(results.get("demo"), dict):
-        sections.append(_published(ctx))
-    sections += [_warnings(ctx), _methods(ctx), _provenance(ctx)]
+        builders.append(lambda: _published(ctx))
+    builders += [lambda: _warnings(ctx), lambda: _methods(ctx), lambda: _provenance(ctx)]
+    sections: list[Section] = []
+    for index, build in enumerate(builders):
+        if index == 0:
+            say("tables")
+        elif index == 3:
+            say("figures")
+        report_progress(index, len(builders), "report sections")
+        sections.append(build())
     document = Document(title=_title(ctx), subtitle=_subtitle(ctx), banner=_banner(ctx),
                         sections=sections, facts=_facts(ctx))
     document.number()
