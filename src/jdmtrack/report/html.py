@@ -74,7 +74,7 @@ def print_width(table: Table) -> int:
 
     >>> from .model import Cell
     >>> print_width(Table("t", "T", ["Week", "n"], [[Cell("Week 4"), Cell("12")]]))
-    12
+    14
     """
     width = 0
     for j, head in enumerate(table.header):
