@@ -51,3 +51,44 @@ def test_every_table_repeats_its_header_row_and_no_row_splits(
         assert first is not None and first.find(f"{W}tblHeader") is not None
         assert all(r.find(f"{W}trPr/{W}cantSplit") is not None for r in rows)
         assert all(r.find(f"{W}trPr/{W}tblHeader") is None for r in rows[1:])
+
+
+def _tables_by_orientation(body: Any) -> list[tuple[str, bool]]:
+    """(first header cell + second, landscape?) for every table, in order. A section's
+    properties sit at its end (in its last paragraph, or the body's last element)."""
+    pending: list[str] = []
+    out: list[tuple[str, bool]] = []
+
+    def close(sect_pr: Any) -> None:
+        size = sect_pr.find(f"{W}pgSz")
+        landscape = size is not None and size.get(f"{W}orient") == "landscape"
+        out.extend((key, landscape) for key in pending)
+        pending.clear()
+
+    for child in body:
+        if child.tag == f"{W}tbl":
+            cells = child.findall(f"{W}tr")[0].findall(f"{W}tc")
+            pending.append(" | ".join("".join(t.text or "" for t in c.iter(f"{W}t"))
+                                      for c in cells[:4]))
+        elif child.tag == f"{W}p" and child.find(f"{W}pPr/{W}sectPr") is not None:
+            close(child.find(f"{W}pPr/{W}sectPr"))
+        elif child.tag == f"{W}sectPr":
+            close(child)
+    return out
+
+
+def test_wide_tables_are_on_landscape_pages(rendered: tuple[Any, Any]) -> None:
+    """As in the HTML's print layout: the per-measure outcome tables (11 columns) on A4
+    landscape sections; Table 1 (baseline) and the flow diagram on portrait ones."""
+    import docx
+
+    _results, files = rendered
+    document = docx.Document(str(files.docx))
+    placed = _tables_by_orientation(document.element.body)
+    outcome = [landscape for key, landscape in placed
+               if key == "Week | n | Median (Q1, Q3) | Mean ± SD"]
+    assert len(outcome) == 5 and all(outcome)
+    assert ("Characteristic | n | Median (Q1, Q3) or n (%) | Mean ± SD", False) in placed
+    assert placed[0][1] is False
+    assert any(landscape for _key, landscape in placed)
+    assert not all(landscape for _key, landscape in placed)

@@ -8,7 +8,7 @@ from importlib import resources
 
 from .model import Block, Cell, Document, FigureOut, Flow, Paragraph, Section, Table
 
-__all__ = ["inline_svg", "print_width", "render_html", "table_classes"]
+__all__ = ["inline_svg", "is_wide", "print_width", "render_html", "starts_wide", "table_classes"]
 
 _PROLOGUE = re.compile(r"\A\s*<\?xml[^>]*\?>\s*(<!DOCTYPE[^>]*>\s*)?", re.DOTALL)
 _NAMESPACES = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')
@@ -21,6 +21,7 @@ _REF = re.compile(r'(url\(#|href="#)([^)"]+)')
 # 180 mm of an A4 portrait page at 8 pt: it goes on a landscape page. One of at most
 # _SHORT_ROWS rows is kept on one page.
 _WIDE_ABOVE = 125
+_WIDE_COLUMNS = 10  # and any table of this many columns (a series of them stays alike)
 _WRAPPED = 18
 _SHORT_ROWS = 25
 
@@ -85,10 +86,16 @@ def print_width(table: Table) -> int:
     return width
 
 
+def is_wide(table: Table) -> bool:
+    """Too wide for a portrait page: printed (HTML, Word) on landscape pages."""
+    return table.inline and not table.excel_only and (
+        len(table.header) >= _WIDE_COLUMNS or print_width(table) > _WIDE_ABOVE)
+
+
 def table_classes(table: Table) -> str:
     """``table`` plus ``wide`` (printed on a landscape page) and ``short`` (never split)."""
     classes = ["table"]
-    if print_width(table) > _WIDE_ABOVE:
+    if is_wide(table):
         classes.append("wide")
     if len(table.rows) <= _SHORT_ROWS:
         classes.append("short")
@@ -99,7 +106,7 @@ def starts_wide(section: Section) -> bool:
     """True when the section opens with a wide table: its heading goes to that landscape
     page too, not alone at the foot of the portrait page before it."""
     shown = [block for _kind, block in _blocks(section)]
-    return bool(shown) and isinstance(shown[0], Table) and "wide" in table_classes(shown[0])
+    return bool(shown) and isinstance(shown[0], Table) and is_wide(shown[0])
 
 
 def _template_text(name: str) -> str:

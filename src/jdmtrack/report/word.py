@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+from .html import is_wide, starts_wide
 from .model import Document, FigureOut, Flow, Paragraph, Table
 
 if TYPE_CHECKING:
@@ -71,17 +72,25 @@ def write_docx(document: Document, path: Path, *, generated: object = None) -> N
         run.font.color.rgb = RGBColor(0xA6, 0x3C, 0x00)
     doc.add_paragraph(document.subtitle)
     doc.add_paragraph("  ·  ".join(f"{k}: {v}" for k, v in document.facts))
+    landscape = False
     for number, sec in enumerate(document.sections, start=1):
+        if starts_wide(sec) != landscape:  # the heading goes with the section's first page
+            landscape = _turn(doc, not landscape)
         doc.add_heading(f"{number}. {sec.title}", level=1)
         for block in sec.blocks:
+            if isinstance(block, Table) and block.excel_only:
+                continue  # only in tables.xlsx
+            wide = isinstance(block, Table) and is_wide(block)
+            if wide != landscape:
+                landscape = _turn(doc, wide)
             if isinstance(block, Paragraph):
                 p = doc.add_paragraph(block.text)
                 if block.kind != "text":
                     _style(p, _NOTE_STYLE)
             elif isinstance(block, Flow):
                 _flow(doc, block)
-            elif isinstance(block, Table) and not block.excel_only:
-                _table(doc, block)
+            elif isinstance(block, Table):
+                _table(doc, block, _LANDSCAPE_TWIPS if landscape else _TEXT_WIDTH_TWIPS)
             elif isinstance(block, FigureOut):
                 _figure(doc, block, Cm(_FIGURE_WIDTH_CM))
     doc.save(str(path))
@@ -121,7 +130,21 @@ def _append(doc: DocxDocument, element: Any) -> None:
         body.append(element)
 
 
-def _table(doc: DocxDocument, table: Table) -> None:
+def _turn(doc: DocxDocument, landscape: bool) -> bool:
+    """Start a new section (on a new page), A4 landscape or portrait: tables too wide for a
+    portrait page are printed across a landscape one, as in the HTML's print layout."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Cm
+
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long_side, short_side = Cm(29.7), Cm(21.0)
+    section.page_width, section.page_height = ((long_side, short_side) if landscape
+                                               else (short_side, long_side))
+    return landscape
+
+
+def _table(doc: DocxDocument, table: Table, text_width: int) -> None:
     _caption(doc, "Table", table.number, table.title, keep_with_next=True)
     if not table.inline:
         doc.add_paragraph(f"{len(table.rows)} rows: too many to print here. The full table is "
@@ -129,7 +152,7 @@ def _table(doc: DocxDocument, table: Table) -> None:
     else:
         _append_table(doc, [[(h, True, 0) for h in table.header]]
                       + [[(c.text, False, c.level) for c in row] for row in table.rows],
-                      header=True)
+                      header=True, text_width=text_width)
     for note in table.notes:
         if note:
             _style(doc.add_paragraph(note), _NOTE_STYLE)
@@ -142,6 +165,7 @@ def _style(paragraph: Any, style: tuple[str, str]) -> None:
 
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _TEXT_WIDTH_TWIPS = 9638  # 17 cm between 2 cm margins on A4
+_LANDSCAPE_TWIPS = 14570  # 25.7 cm between 2 cm margins on A4 landscape
 
 
 def _cell_xml(text: str, bold: bool, level: int, width: int) -> str:
@@ -153,7 +177,7 @@ def _cell_xml(text: str, bold: bool, level: int, width: int) -> str:
 
 
 def _append_table(doc: DocxDocument, rows: list[list[tuple[str, bool, int]]], *,
-                  header: bool) -> None:
+                  header: bool, text_width: int = _TEXT_WIDTH_TWIPS) -> None:
     """Append a table written as WordprocessingML in one piece.
 
     Building it through python-docx's object model costs several element look-ups per
@@ -166,7 +190,7 @@ def _append_table(doc: DocxDocument, rows: list[list[tuple[str, bool, int]]], *,
     longest = [4 + max(5, min(40, max((len(r[j][0]) for r in rows[:200] if j < len(r)),
                                       default=0)))
                for j in range(columns)]
-    widths = [_TEXT_WIDTH_TWIPS * n // sum(longest) for n in longest]
+    widths = [text_width * n // sum(longest) for n in longest]
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     body = []
     for i, row in enumerate(rows):
