@@ -15,9 +15,13 @@ from __future__ import annotations
 
 from .model import Field, Kind, Table
 
-__all__ = ["FIELDS", "LIST_SEPARATOR", "TABLES"]
+__all__ = ["EARLIEST_DATE", "FIELDS", "LIST_SEPARATOR", "TABLES"]
 
 LIST_SEPARATOR = ";"
+
+# plausibility: no date of this cohort (births of people alive and treated with a JAK
+# inhibitor, the first approved in 2012) falls before this; dates after today are refused too.
+EARLIEST_DATE = "1900-01-01"
 
 TABLES: tuple[Table, ...] = (
     Table("patients", True, ("patient_id",), "One row per patient: baseline characteristics."),

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem
-from ..fields import LIST_SEPARATOR, Field
+from ..fields import EARLIEST_DATE, LIST_SEPARATOR, Field
 from ..io.raw import RawTable, show_value
 
 __all__ = ["parse_column"]
@@ -98,10 +98,15 @@ def _numbers_from_objects(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         if _is_empty(value):
             continue
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            numbers[i] = float(value)
+            try:
+                numbers[i] = float(value)
+            except OverflowError:  # an integer too large for a float (Excel cell)
+                bad[i] = True
+                continue
             bad[i] = not np.isfinite(numbers[i])
         elif isinstance(value, str) and _NUMBER.match(value):
-            numbers[i] = float(value)
+            numbers[i] = float(value)  # a float: 1e400 and 400 digits become inf, not an error
+            bad[i] = not np.isfinite(numbers[i])
         elif isinstance(value, str) and not value.strip():
             continue
         else:
@@ -112,8 +117,13 @@ def _numbers_from_objects(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def _number_expected(spec: Field, value: object) -> str:
     if isinstance(value, str) and _COMMA_DECIMAL.match(value):
         return f"{spec.expected()} (use a decimal point, not a comma)"
-    if isinstance(value, str) and value.strip().lower() in ("na", "n/a", "nan", "null", "none", "-", "."):
+    word = value.strip().lower() if isinstance(value, str) else ""
+    if word in ("na", "n/a", "nan", "null", "none", "-", "."):
         return f"{spec.expected()} (leave the cell empty when the value is missing)"
+    if word.lstrip("+-") in ("inf", "infinity"):
+        return f"{spec.expected()} (infinity is not a measurement; type the value recorded)"
+    if (isinstance(value, int) and not isinstance(value, bool)) or _NUMBER.match(word):
+        return f"{spec.expected()} (this number is beyond the range of any measurement)"
     return spec.expected()
 
 
@@ -251,11 +261,15 @@ def _bools(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
 
 
 def _dates(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    earliest, today = _date_limits()
     if _all_text(values):
         text = values.astype(object).where(values.notna(), "").str.strip()
         parsed = pd.to_datetime(text.where(text.str.fullmatch(r"\d{4}-\d{2}-\d{2}"), None),
                                 format="%Y-%m-%d", errors="coerce")
-        bad = ((text != "") & parsed.isna()).to_numpy()
+        # Dates pandas cannot hold (before 1677) come out missing here and are looked at
+        # one by one below, as are dates outside the plausible range.
+        bad = (((text != "") & parsed.isna()) | (parsed < pd.Timestamp(earliest))
+               | (parsed > pd.Timestamp(today))).to_numpy()
         if not bad.any():
             return pd.Series(parsed.to_numpy(dtype="datetime64[ns]"), index=values.index,
                              name=spec.name), []
@@ -266,19 +280,34 @@ def _dates(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
         if _is_empty(value):
             continue
         row = int(values.index[i])
+        day: dt.date | None = None
         if isinstance(value, dt.datetime):
             if value.time() != dt.time(0):
                 problems.append(raw.problem(row, spec.name, value, "a date without a time of day"))
                 continue
-            out[i] = np.datetime64(value.date(), "ns")
+            day = value.date()
         elif isinstance(value, dt.date):
-            out[i] = np.datetime64(value, "ns")
+            day = value
         elif isinstance(value, str) and _ISO_DATE.match(value.strip()):
             try:
-                out[i] = np.datetime64(dt.date.fromisoformat(value.strip()), "ns")
+                day = dt.date.fromisoformat(value.strip())
             except ValueError:
                 problems.append(raw.problem(row, spec.name, value,
                                             "a date YYYY-MM-DD that exists on the calendar"))
+                continue
+        if day is not None:
+            # Checked before the conversion: nanosecond timestamps hold 1677-2262 only,
+            # and numpy wraps a date outside that range instead of failing.
+            if day < earliest:
+                problems.append(raw.problem(row, spec.name, value,
+                                            f"a date on or after {earliest.isoformat()} (an "
+                                            "earlier date is not plausible; check the year)"))
+            elif day > today:
+                problems.append(raw.problem(row, spec.name, value,
+                                            f"a date not after today ({today.isoformat()}); "
+                                            "check the year"))
+            else:
+                out[i] = np.datetime64(day, "ns")
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             problems.append(raw.problem(row, spec.name, value,
                                         "a date YYYY-MM-DD (this cell holds a number; format it "
@@ -288,6 +317,11 @@ def _dates(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
         else:
             problems.append(raw.problem(row, spec.name, value, spec.expected()))
     return pd.Series(out, index=values.index, name=spec.name), problems
+
+
+def _date_limits() -> tuple[dt.date, dt.date]:
+    """The earliest plausible date (field dictionary) and today, by this computer's clock."""
+    return dt.date.fromisoformat(EARLIEST_DATE), dt.date.today()
 
 
 _Parser = Callable[[RawTable, Field, pd.Series], tuple[pd.Series, list[Problem]]]
