@@ -25,6 +25,8 @@ from .cohort_v1 import (
     MMT8_GROUPS,
     MSA_CODES,
     TABLES,
+    VISIT_DATE_TOLERANCE_FRACTION,
+    VISIT_DATE_TOLERANCE_WEEKS,
 )
 from .derived import DERIVED_FIELDS
 from .model import Field, Kind, Table
@@ -44,6 +46,8 @@ __all__ = [
     "MMT8_GROUPS",
     "MSA_CODES",
     "TABLES",
+    "VISIT_DATE_TOLERANCE_FRACTION",
+    "VISIT_DATE_TOLERANCE_WEEKS",
     "Field",
     "Kind",
     "Table",

@@ -14,6 +14,7 @@ Two kinds of cell would otherwise be read silently wrong and are reported instea
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import re
@@ -90,7 +91,8 @@ def read_workbook(path: Path, cohort: RawCohort) -> None:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except damaged as err:
         cohort.problems.append(_problem(
-            shown, f"an .xlsx workbook that Excel can open ({_why(err)}); if Excel opens it, "
+            shown, f"an .xlsx workbook that Excel can open ({_why(err)}): the file is damaged, "
+            "cut short or not a workbook; export or download it again, or "
             f"{_RESAVE}"))
         return
     formulas = _formula_book(data) if _has_formulas(data) else None
@@ -122,10 +124,8 @@ def read_workbook(path: Path, cohort: RawCohort) -> None:
     finally:
         for opened in (book, formulas):
             if opened is not None:
-                try:
+                with contextlib.suppress(*damaged):  # a damaged archive: nothing more to say
                     opened.close()
-                except damaged:  # closing a damaged archive: nothing more to report
-                    pass
 
 
 def _why(err: BaseException) -> str:
@@ -143,9 +143,10 @@ def _has_formulas(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for info in archive.infolist():
-                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    if _FORMULA_TAG.search(archive.read(info)):
-                        return True
+                name = info.filename
+                if (name.startswith("xl/worksheets/") and name.endswith(".xml")
+                        and _FORMULA_TAG.search(archive.read(info))):
+                    return True
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError):
         return False  # openpyxl has read the sheets; a part that fails here is not a formula
     return False
@@ -245,7 +246,8 @@ def _excel_column(values: list[object]) -> np.ndarray:
     """A numeric column when every cell is a number, else the cells as objects."""
     if all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values):
         try:
-            return np.array([np.nan if v is None else float(v) for v in values], dtype="float64")
+            return np.array([np.nan if v is None else float(v)  # type: ignore[arg-type]
+                             for v in values], dtype="float64")
         except OverflowError:
             pass  # an integer too large for a float: validation reports it, as typed
     column = np.empty(len(values), dtype=object)
