@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["FIELD_LIMIT", "lifted_field_limit", "records", "text_lines"]
+__all__ = ["CONTROL_CHARACTER", "FIELD_LIMIT", "lifted_field_limit", "records", "text_lines"]
+
+# C0 control characters and DEL: never part of an identifier a person typed (a NUL or an
+# escape in an ID comes from a damaged file or a bad export, and cannot be shown or searched).
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 # The largest limit the csv module accepts on every platform (a C long may be 32 bits).
 FIELD_LIMIT = 2**31 - 1

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..errors import Problem
 from ..fields import EARLIEST_DATE, LIST_SEPARATOR, Field
+from ..io.csvtext import CONTROL_CHARACTER
 from ..io.raw import RawTable, show_value
 
 __all__ = ["parse_column"]
@@ -34,6 +35,9 @@ _JOIN = "\x1f"  # ASCII unit separator: never typed in a cell
 _EDGE_SPACE = re.compile(r"\x1f[\s\x1f]|\s\x1f")  # no anchors: they make the scan slow
 # The ASCII characters str.isspace() and the regex \s both count as space (_JOIN is one).
 _ASCII_SPACE = " \t\n\x0b\x0c\r\x1c\x1d\x1e"
+# CONTROL_CHARACTER but for _JOIN, to scan cells joined by it (each cell is checked in full
+# once the scan finds one).
+_ID_CONTROL = re.compile(r"[\x00-\x1e\x7f]")
 
 
 def parse_column(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
@@ -146,6 +150,8 @@ def _texts(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
         # One C-level scan of all cells joined: blanks and spaces at a cell's edge are
         # rare, so the per-cell work below runs only when the scan finds one.
         joined = _JOIN + _JOIN.join(cells[present]) + _JOIN
+        if spec.kind == "id" and _ID_CONTROL.search(joined):
+            cells, problems = _control_characters(raw, spec, values, cells)
         if len(joined) > 2 and not _edge_space(joined):
             cells[~present] = None
             return pd.Series(cells, index=values.index, name=spec.name, dtype=object), problems
@@ -154,7 +160,8 @@ def _texts(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
         blank = (stripped == "").to_numpy()
         cells[blank] = None
         if spec.kind == "id":
-            spaced = (~blank) & (stripped != text).to_numpy()
+            reported = [p.row for p in problems if p.row is not None]
+            spaced = (~blank) & (stripped != text).to_numpy() & ~np.isin(values.index, reported)
             for i in np.flatnonzero(spaced).tolist():
                 problems.append(raw.problem(int(values.index[i]), spec.name, cells[i],
                                             "an identifier without leading or trailing spaces"))
@@ -167,6 +174,11 @@ def _texts(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
             out[i] = None
             continue
         shown = _as_text(value)
+        if spec.kind == "id" and CONTROL_CHARACTER.search(shown):
+            problems += _control_characters(raw, spec, values.iloc[i:i + 1],
+                                            np.array([shown], dtype=object))[1]
+            out[i] = None
+            continue
         if spec.kind == "id" and shown != shown.strip():
             problems.append(raw.problem(int(values.index[i]), spec.name, shown,
                                         "an identifier without leading or trailing spaces"))
@@ -174,6 +186,20 @@ def _texts(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
             continue
         out[i] = shown
     return pd.Series(out, index=values.index, name=spec.name, dtype=object), problems
+
+
+def _control_characters(raw: RawTable, spec: Field, values: pd.Series,
+                        cells: np.ndarray) -> tuple[np.ndarray, list[Problem]]:
+    """Identifiers holding a control character: reported, and left out (set to None)."""
+    problems = []
+    for i, value in enumerate(cells.tolist()):
+        found = CONTROL_CHARACTER.search(value) if isinstance(value, str) else None
+        if found:
+            problems.append(raw.problem(int(values.index[i]), spec.name, value,
+                                        "an identifier without control characters (it holds "
+                                        f"U+{ord(found.group()):04X}; retype it)"))
+            cells[i] = None
+    return cells, problems
 
 
 def _edge_space(joined: str) -> bool:
