@@ -4,7 +4,8 @@ Two layers:
 
 - ``reported()`` around a command's library calls: a ``JdmtrackError`` (bad input, a
   setting that cannot be used) becomes its message and exit code 1;
-- ``GuardedGroup``, the ``jdmtrack`` group itself: anything else a command raises is a
+- ``GuardedGroup``, the ``jdmtrack`` group itself: an ``OSError`` (an output path that
+  is a folder, a full disk) is named as such; anything else a command raises is a
   defect of jdmtrack, printed as one line that says so and asks for a report (exit 1).
   ``JDMTRACK_DEBUG=1`` shows the traceback instead. The fuzz tests fail if this guard is
   ever reached: every bad input must be a located ``InputError`` long before it.
@@ -23,7 +24,7 @@ import click
 
 from ..errors import JdmtrackError
 
-__all__ = ["INTERNAL_ERROR", "GuardedGroup", "reported"]
+__all__ = ["INTERNAL_ERROR", "GuardedGroup", "file_error_message", "reported"]
 
 T = TypeVar("T")
 
@@ -65,6 +66,12 @@ class GuardedGroup(click.Group):
             # nothing is wrong, and nothing more can be shown.
             _silence_stdout()
             raise click.exceptions.Exit(1) from None
+        except OSError as err:
+            # A file that cannot be written or read (an output path that is a folder, a
+            # full disk, no permission): the user's to fix, and named.
+            if os.environ.get("JDMTRACK_DEBUG"):
+                raise
+            raise ReportedError(file_error_message(err)) from err
         except Exception as err:
             if os.environ.get("JDMTRACK_DEBUG"):
                 raise
@@ -78,6 +85,17 @@ def _silence_stdout() -> None:
         os.dup2(null, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
         pass  # not a real file (a test runner's buffer): nothing to flush
+
+
+def file_error_message(err: OSError) -> str:
+    """An operating-system error on a file, as one line naming the file.
+
+    >>> file_error_message(IsADirectoryError(21, "Is a directory", "out.csv"))
+    'out.csv: cannot be written or read (Is a directory); check the path and try again'
+    """
+    where = err.filename if err.filename is not None else "a file"
+    why = err.strerror or str(err)
+    return f"{where}: cannot be written or read ({why}); check the path and try again"
 
 
 def internal_error_message(err: BaseException) -> str:

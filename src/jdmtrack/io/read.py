@@ -38,6 +38,14 @@ def read_raw(path: str | Path) -> RawCohort:
     """Read every table found at ``path``; problems are collected, never raised."""
     path = Path(path)
     cohort = RawCohort(path)
+    try:
+        path.stat()
+    except FileNotFoundError:
+        pass  # reported below, as nothing being there
+    except (OSError, ValueError) as err:  # a name too long, a loop of links, a NUL byte
+        cohort.problems.append(_file_problem(str(path), f"{_HINT} (this path cannot be "
+                                             f"opened: {getattr(err, 'strerror', None) or err})"))
+        return cohort
     if not path.exists():
         cohort.problems.append(_file_problem(str(path), f"{_HINT} (nothing exists at this path)"))
     elif path.is_dir():
