@@ -25,6 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "fuzz"))
 
 _SHOWN = 5
+_PROGRESS = 500
 
 
 def run(examples: int, seed_value: int) -> tuple[Counter[str], list[str]]:
@@ -50,6 +51,10 @@ def run(examples: int, seed_value: int) -> tuple[Counter[str], list[str]]:
                 failures.append(f"{form} {mutations!r}:\n{err}")
                 return
         counts[f"{form} {'valid' if outcome.valid else 'located problems'}"] += 1
+        done = sum(counts.values())
+        if done % _PROGRESS == 0:
+            print(f"seed {seed_value}: {done}/{examples} inputs, "
+                  f"{len(failures)} unhandled", file=sys.stderr, flush=True)
 
     one()
     return counts, failures
