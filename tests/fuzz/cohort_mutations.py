@@ -27,6 +27,7 @@ import io
 import os
 import re
 import shutil
+import tempfile
 import traceback
 import zipfile
 from collections.abc import Callable
@@ -241,10 +242,10 @@ def build_input(form: str, mutations: list[tuple[Any, ...]], root: Path) -> Path
 
 
 def _whole_file_mutation(path: Path, action: str) -> None:
-    if path.is_symlink() or path.is_file():
-        path.unlink()
-    elif path.is_dir():
+    if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
+    elif os.path.lexists(path):  # a file, a link (dangling or not), a FIFO
+        path.unlink()
     if action == "empty":
         path.write_bytes(b"")
     elif action == "folder":
@@ -344,6 +345,14 @@ def _mutate_part(data: bytes, part: str, change: Callable[[bytes], bytes]) -> by
 
 
 # --- the check --------------------------------------------------------------------------
+
+
+def scratch_folder() -> tempfile.TemporaryDirectory[str]:
+    """A temporary folder, in memory where the system has one (the inputs are small and
+    many: a disk would be the bottleneck)."""
+    shm = Path("/dev/shm")
+    return tempfile.TemporaryDirectory(dir=shm if shm.is_dir() and os.access(shm, os.W_OK)
+                                       else None)
 
 
 def check_input(form: str, path: Path, out: Path, *, cli: bool = True) -> Outcome:

@@ -7,13 +7,12 @@ figures are in docs/fuzzing.md.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from cohort_mutations import Unhandled, build_input, cases, check_input
+from cohort_mutations import Unhandled, build_input, cases, check_input, scratch_folder
 from hypothesis import HealthCheck, given, seed, settings
 
 from jdmtrack.cli import main
@@ -29,7 +28,7 @@ def test_mutated_inputs_succeed_or_give_located_problems(form: str) -> None:
     @seed(12)
     @given(cases(form))
     def run(case: tuple[str, list[tuple[Any, ...]]]) -> None:
-        with tempfile.TemporaryDirectory() as scratch:
+        with scratch_folder() as scratch:
             path = build_input(case[0], case[1], Path(scratch) / "in")
             check_input(case[0], path, Path(scratch) / "out")
 

@@ -30,6 +30,9 @@ __all__ = ["column_letter", "header_ok", "read_raw"]
 
 _NUMERIC_KINDS = ("integer", "number")
 _WORKBOOK_SUFFIXES = (".xlsx",)
+# The first bytes of a zip archive (.xlsx) and of an OLE2 file (.xls, an encrypted .xlsx).
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 _HINT = "a folder holding patients.csv and visits.csv, or an .xlsx workbook"
 
@@ -66,6 +69,15 @@ def _file_problem(file: str, expected: str, sheet: str | None = None) -> Problem
     return Problem(file, None, None, None, expected, sheet=sheet)
 
 
+def _case_hint(folder: Path, name: str) -> str:
+    """'; rename X to name' when the folder holds ``name`` in another letter case."""
+    try:
+        near = [p.name for p in folder.iterdir() if p.name.lower() == name.lower()]
+    except OSError:
+        return ""
+    return f"; rename {near[0]!r} to {name!r} (names are case-sensitive)" if near else ""
+
+
 def _not_a_file(path: Path) -> str:
     """What is at ``path`` instead of a regular file, in a user's words."""
     if path.is_symlink() and not path.exists():
@@ -92,7 +104,8 @@ def _read_folder(folder: Path, cohort: RawCohort) -> None:
                 str(file), f"a CSV file ({t.filename}); {_not_a_file(file)}"))
         elif t.required:
             what = t.description.lower().rstrip(".")
-            cohort.problems.append(_file_problem(str(file), f"a file {t.filename} ({what})"))
+            cohort.problems.append(_file_problem(str(file), f"a file {t.filename} ({what})"
+                                                 + _case_hint(folder, t.filename)))
     try:
         others = sorted(folder.iterdir())
     except OSError as err:
@@ -120,6 +133,12 @@ def _read_csv(file: Path, name: str, cohort: RawCohort) -> RawTable | None:
             shown, f"a file jdmtrack can read ({err.strerror or err}); check its permissions"))
         return None
     sha = hashlib.sha256(data).hexdigest()
+    if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
+        cohort.problems.append(_problem_at(
+            shown, 1, "CSV text (this looks like a binary file: an Excel workbook with a .csv "
+            "name; give jdmtrack the workbook under its .xlsx name, or save each sheet as "
+            "'CSV UTF-8')"))
+        return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:

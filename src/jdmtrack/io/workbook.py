@@ -40,6 +40,7 @@ __all__ = ["EXCEL_ERRORS", "read_workbook"]
 # The error values a cell can hold (ECMA-376 Part 1, 18.17.7 "Error values").
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
                           "#GETTING_DATA"})
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE2: .xls, or an encrypted .xlsx
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _RESAVE = "open the workbook in Excel (or LibreOffice) and save it again"
 
@@ -85,6 +86,11 @@ def read_workbook(path: Path, cohort: RawCohort) -> None:
         cohort.problems.append(_problem(shown, f"a file jdmtrack can read ({err.strerror or err})"))
         return
     sha = hashlib.sha256(data).hexdigest()
+    if data.startswith(_OLE_MAGIC):
+        cohort.problems.append(_problem(
+            shown, "an .xlsx workbook; this is a password-protected workbook or an old .xls "
+            "file: remove the password, or save it as 'Excel Workbook (.xlsx)'"))
+        return
     damaged = _damage_errors()
     try:
         with _quiet():
@@ -102,9 +108,12 @@ def read_workbook(path: Path, cohort: RawCohort) -> None:
             if t.name not in names:
                 if t.required:
                     what = t.description.lower().rstrip(".")
+                    near = [s for s in names if s.strip().lower() == t.name]
+                    hint = (f"; rename the sheet {near[0]!r} to {t.name!r} (names are "
+                            "case-sensitive)" if near else "")
                     cohort.problems.append(_problem(
                         shown, f"a sheet named {t.name!r} ({what}); the workbook has "
-                        + ", ".join(repr(s) for s in names)))
+                        + ", ".join(repr(s) for s in names) + hint))
                 continue
             try:
                 with _quiet():
