@@ -89,7 +89,7 @@ def _warning(raw: RawTable, typed: pd.DataFrame, i: int, column: str, code: str,
     return DataWarning(code, f"{where}: {text}",
                        patient_id=None if pid is None or pd.isna(pid) else str(pid),
                        week=None if week is None or pd.isna(week) else float(week),
-                       column=column)
+                       column=column, table=raw.name)
 
 
 def _day(value: object) -> str:
