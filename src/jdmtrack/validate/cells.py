@@ -25,6 +25,7 @@ from ..errors import Problem
 from ..fields import EARLIEST_DATE, LIST_SEPARATOR, Field
 from ..io.csvtext import CONTROL_CHARACTER
 from ..io.raw import RawTable, show_value
+from ..io.workbook import EXCEL_ERRORS
 
 __all__ = ["parse_column"]
 
@@ -122,6 +123,9 @@ def _number_expected(spec: Field, value: object) -> str:
     if isinstance(value, str) and _COMMA_DECIMAL.match(value):
         return f"{spec.expected()} (use a decimal point, not a comma)"
     word = value.strip().lower() if isinstance(value, str) else ""
+    if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
+        return (f"{spec.expected()} (an Excel error value: the formula that made it failed; "
+                "fix it in the workbook and save or export again)")
     if word in ("na", "n/a", "nan", "null", "none", "-", "."):
         return f"{spec.expected()} (leave the cell empty when the value is missing)"
     if word.lstrip("+-") in ("inf", "infinity"):
