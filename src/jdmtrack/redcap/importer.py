@@ -273,7 +273,10 @@ class _Importer:
         self._check_problems()
         self._rows(header, body, columns)
         self._check_duplicate_visits()
-        self._check_problems()
+        # Cells that could not be decoded are left empty and validation runs anyway, so
+        # that one run lists every problem; validation's view of a cell already reported
+        # is dropped.
+        decoding = list(self.problems)
         tables, provenance = self._tables()
         raw = RawCohort(Path(self.source))
         for name, frame in tables.items():
@@ -283,8 +286,11 @@ class _Importer:
         try:
             cohort = validate_cohort(raw)
         except InputError as err:
-            raise InputError(sorted_problems([self._relocate(p, provenance)
-                                              for p in err.problems])) from None
+            seen = {p.location() for p in decoding}
+            found = [self._relocate(p, provenance) for p in err.problems]
+            raise InputError(sorted_problems(
+                decoding + [p for p in found if p.location() not in seen])) from None
+        self._check_problems()
         text_tables = {name: frame.astype(object).where(frame.notna(), "")
                        for name, frame in tables.items()}
         return RedcapImport(text_tables, cohort, self.warnings, self.source)
