@@ -19,6 +19,7 @@ from . import (
     commands_dictionary,
     commands_plan,
     commands_redcap,
+    commands_registry,
 )
 from .errors import GuardedGroup
 
@@ -36,7 +37,7 @@ def main() -> None:
 
 
 for _module in (commands_data, commands_analysis, commands_dictionary, commands_demo,
-                commands_redcap, commands_plan):
+                commands_redcap, commands_plan, commands_registry):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 

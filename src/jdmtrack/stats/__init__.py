@@ -14,6 +14,15 @@ Modules: ``quantiles`` (Hyndman-Fan types 1-9, default 6), ``descriptive``, ``wi
 random-intercept model), ``proportions`` (Clopper-Pearson, exact binomial, exact McNemar),
 ``survival`` (Kaplan-Meier), ``safety`` (events per 100 patient-years).
 
+Group comparisons and multi-site data (each result has ``n``, ``not_run`` when the test
+cannot run, and ``as_dict()``): ``mann_whitney`` (exact Wilcoxon-Mann-Whitney with ties,
+Hodges-Lehmann shift), ``fisher`` (r x c exact / Monte Carlo, 2 x 2 odds ratio), ``kruskal``
+(Kruskal-Wallis, exact / Monte Carlo), ``logrank`` (k groups, exact / Monte Carlo
+permutation p), ``stratified`` (van Elteren, site-stratified signed rank), ``site_friedman``
+(Friedman blocked within site, heterogeneity), ``pairwise`` (weeks after Friedman with Holm /
+Bonferroni, SPSS asymptotic Wilcoxon, paired t), ``nested_mixed`` (random intercepts for
+site and patient within site). Their R references: tests/reference/groupstats/README.md.
+
 The R calls each function is checked against are listed in tests/reference/stats/README.md.
 """
 
@@ -31,6 +40,11 @@ from jdmtrack.stats.descriptive import (
     describe,
     describe_categorical,
 )
+from jdmtrack.stats.fisher import (
+    FisherResult,
+    fisher_exact,
+    fisher_exact_from_labels,
+)
 from jdmtrack.stats.friedman import (
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
@@ -38,20 +52,49 @@ from jdmtrack.stats.friedman import (
     friedman_permutation_p,
     friedman_test,
 )
+from jdmtrack.stats.kruskal import (
+    KruskalResult,
+    kruskal_wallis,
+    kruskal_wallis_from_labels,
+)
 from jdmtrack.stats.layout import (
     WideTable,
     wide_from_long,
+)
+from jdmtrack.stats.logrank import (
+    LogrankResult,
+    logrank_scores,
+    logrank_test,
+)
+from jdmtrack.stats.mann_whitney import (
+    MannWhitneyResult,
+    ShiftEstimate,
+    hodges_lehmann_shift,
+    mann_whitney,
 )
 from jdmtrack.stats.mixed import (
     MixedModelResult,
     WeekEffect,
     mixed_model,
 )
+from jdmtrack.stats.nested_mixed import (
+    NestedMixedResult,
+    nested_mixed_model,
+)
 from jdmtrack.stats.paired import (
     PairedTResult,
     VsBaselineResult,
     compare_with_baseline,
     paired_t,
+)
+from jdmtrack.stats.pairwise import (
+    PairComparison,
+    PairwiseResult,
+    SpssPairedResult,
+    SpssWilcoxonResult,
+    pairwise_signed_rank,
+    spss_paired_tests,
+    spss_signed_rank,
 )
 from jdmtrack.stats.proportions import (
     BinomialTestResult,
@@ -75,9 +118,18 @@ from jdmtrack.stats.safety import (
     event_rate_by_patient,
     patient_years,
 )
+from jdmtrack.stats.site_friedman import (
+    SiteFriedmanResult,
+    friedman_by_site,
+)
 from jdmtrack.stats.skillings_mack import (
     SkillingsMackResult,
     skillings_mack_test,
+)
+from jdmtrack.stats.stratified import (
+    StratifiedResult,
+    stratified_signed_rank,
+    stratified_wilcoxon,
 )
 from jdmtrack.stats.survival import (
     KaplanMeierResult,
@@ -104,15 +156,27 @@ __all__ = [
     "CategoricalResult",
     "DescriptiveResult",
     "EventRateResult",
+    "FisherResult",
     "FriedmanResult",
     "HodgesLehmannResult",
     "KaplanMeierResult",
+    "KruskalResult",
+    "LogrankResult",
+    "MannWhitneyResult",
     "McNemarResult",
     "MixedModelResult",
+    "NestedMixedResult",
     "PAdjustResult",
+    "PairComparison",
     "PairedTResult",
+    "PairwiseResult",
     "ProportionResult",
+    "ShiftEstimate",
+    "SiteFriedmanResult",
     "SkillingsMackResult",
+    "SpssPairedResult",
+    "SpssWilcoxonResult",
+    "StratifiedResult",
     "VsBaselineResult",
     "WeekEffect",
     "WideTable",
@@ -124,19 +188,34 @@ __all__ = [
     "describe_categorical",
     "event_rate",
     "event_rate_by_patient",
+    "fisher_exact",
+    "fisher_exact_from_labels",
+    "friedman_by_site",
     "friedman_permutation_p",
     "friedman_test",
     "hodges_lehmann",
+    "hodges_lehmann_shift",
     "kaplan_meier",
+    "kruskal_wallis",
+    "kruskal_wallis_from_labels",
+    "logrank_scores",
+    "logrank_test",
+    "mann_whitney",
     "mcnemar_exact",
     "mcnemar_exact_from_pairs",
     "mixed_model",
+    "nested_mixed_model",
     "p_adjust",
     "paired_t",
+    "pairwise_signed_rank",
     "patient_years",
     "quantile",
     "sample_quantiles",
     "skillings_mack_test",
+    "spss_paired_tests",
+    "spss_signed_rank",
+    "stratified_signed_rank",
+    "stratified_wilcoxon",
     "wide_from_long",
     "wilcoxon_min_attainable_p",
     "wilcoxon_signed_rank",
