@@ -17,14 +17,15 @@ from click.testing import CliRunner
 
 from jdmtrack.cli import main
 from jdmtrack.io.csvtext import lifted_field_limit
+from jdmtrack.io.formula import original_text
 from jdmtrack.pipeline import example_path, load_cohort
 
 EXTRAS = [
     "007", "  spaced  ", "naïve – 血液 🧪", 'say "hi", twice', "line\nbreak",
     "0.10", "1e3", "TRUE", "n" * 200_000, "", "'quoted'", "0",
 ]
-# Text a spreadsheet would run as a formula; kept apart because the CSV writer may come to
-# prefix it (OWASP CSV injection), which changes the bytes the user gave.
+# Text a spreadsheet would run as a formula; kept apart because the CSV writer prefixes it
+# (OWASP CSV injection, io/formula.py), which changes the bytes the user gave.
 FORMULA_LIKE = ["=1+1", "-", "+44 20", "@home", "-3.5", "=HYPERLINK(\"x\")"]
 
 
@@ -63,13 +64,18 @@ def test_extra_columns_reach_the_score_output_unchanged(tmp_path: Path) -> None:
     assert written["x_code"][:3] == ["0000", "0001", "0002"]
 
 
-def test_formula_like_extras_reach_the_score_output_byte_for_byte(tmp_path: Path) -> None:
+def test_formula_like_extras_change_only_by_the_documented_csv_prefix(tmp_path: Path) -> None:
+    """Issue 12 item 3 (io/formula.py, docs/output.md) writes text a spreadsheet would run
+    with a leading quote in CSV output: the one change to an x_ value, and undone exactly by
+    ``original_text``. Plain numbers such as -3.5 are left as they are."""
     _cohort_with_extras(tmp_path / "cohort", FORMULA_LIKE)
     out = tmp_path / "scored.csv"
     result = CliRunner().invoke(main, ["score", str(tmp_path / "cohort"), "-o", str(out)])
     assert result.exit_code == 0, result.output
     written = _columns(out.read_text(encoding="utf-8"), ["x_note"])["x_note"]
-    assert written == [FORMULA_LIKE[i % len(FORMULA_LIKE)] for i in range(len(written))]
+    given = [FORMULA_LIKE[i % len(FORMULA_LIKE)] for i in range(len(written))]
+    assert written == ["'" + g if g not in ("-3.5",) else g for g in given]
+    assert [original_text(w) for w in written] == given
 
 
 def test_the_library_carries_extra_columns_as_the_text_read(tmp_path: Path) -> None:
