@@ -16,6 +16,7 @@ from .cohort_v1 import (
     AE_CATEGORIES,
     AGENT_CODES,
     CMAS_ITEMS,
+    EARLIEST_DATE,
     ENZYMES,
     EVENT_CODES,
     FIELDS,
@@ -24,6 +25,8 @@ from .cohort_v1 import (
     MMT8_GROUPS,
     MSA_CODES,
     TABLES,
+    VISIT_DATE_TOLERANCE_FRACTION,
+    VISIT_DATE_TOLERANCE_WEEKS,
 )
 from .derived import DERIVED_FIELDS
 from .labels import CODE_LABELS, code_label
@@ -35,6 +38,7 @@ __all__ = [
     "CMAS_ITEMS",
     "CODE_LABELS",
     "DERIVED_FIELDS",
+    "EARLIEST_DATE",
     "ENZYMES",
     "EVENT_CODES",
     "EXTRA_PREFIX",
@@ -44,6 +48,8 @@ __all__ = [
     "MMT8_GROUPS",
     "MSA_CODES",
     "TABLES",
+    "VISIT_DATE_TOLERANCE_FRACTION",
+    "VISIT_DATE_TOLERANCE_WEEKS",
     "Field",
     "Kind",
     "Table",
