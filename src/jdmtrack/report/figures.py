@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, cast
 from . import format as f
 from .cells import dig
 from .context import Context
+from .labels import response_label, tis_category_labels
 from .model import FigureOut
 from .png import rgb_png
-from .tables_outcomes import response_label, tis_category_labels
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..fields import code_label
 from . import format as f
 from .cells import blank, count, dig, pval, text
 from .context import Context, ordered_measures
+from .labels import RESPONSES, TIS_CATEGORIES, response_label, tis_category_labels
 from .model import Cell, Table
 
 __all__ = [
@@ -15,17 +15,13 @@ __all__ = [
     "criteria_table",
     "outcome_table",
     "outcomes_summary_table",
-    "response_label",
     "response_table",
     "taper_table",
     "time_to_event_table",
-    "tis_category_labels",
     "tis_table",
 ]
 
 CRITERIA = ("printo_cid", "skin_inactive", "rash_improved")
-RESPONSES = ("CR", "PR", "NR")
-TIS_CATEGORIES = ("none", "minimal", "moderate", "major")
 HL_NOTE = ("Change from week 0: Hodges–Lehmann estimate of the median paired difference "
            "(follow-up − week 0) with its 95% CI; pairs = patients with both values "
            "(in brackets: non-zero differences, the ones the Wilcoxon test uses).")
@@ -280,11 +276,6 @@ def _not_met(s: dict[str, Any]) -> int | None:
     return int(n - k) if f.is_number(n) and f.is_number(k) else None
 
 
-def response_label(code: str) -> str:
-    """A response category's label with its abbreviation: ``Complete response (CR)``."""
-    return f"{code_label(code)} ({code})"
-
-
 def response_table(ctx: Context) -> Table | None:
     """CR / PR / NR per week with n evaluable and 95% CIs."""
     response = ctx.section("response")
@@ -334,20 +325,6 @@ def tis_table(ctx: Context) -> Table | None:
                  ["Week", "n", "TIS, median (Q1, Q3)", *tis_category_labels(ctx)], rows,
                  [ctx.quartiles, "Improvement categories as n (% of patients with a TIS).",
                   f.rounding_note(measures=True, pct_decimals=ctx.pct_decimals)])
-
-
-def tis_category_labels(ctx: Context) -> list[str]:
-    """Each TIS improvement category with its score range, by the thresholds the analysis
-    used (tables and figure legends alike)."""
-    from ..criteria.tis import TIS_THRESHOLDS
-
-    population = dig(ctx.results, "settings", "tis_population")
-    cuts = TIS_THRESHOLDS.get(str(population))
-    if cuts is None:
-        return [code_label(k) for k in TIS_CATEGORIES]
-    low, mid, high = (f"{c:g}" for c in cuts)
-    ranges = (f"< {low}", f"{low} to < {mid}", f"{mid} to < {high}", f"≥ {high}")
-    return [f"{code_label(k)} ({r})" for k, r in zip(TIS_CATEGORIES, ranges, strict=True)]
 
 
 def taper_table(ctx: Context, measure: str = "cs_mg_kg_day") -> Table | None:
