@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from typing import Any
 
 from .._version import __version__
@@ -19,9 +20,10 @@ from .followup import summarise_dosing, summarise_safety, summarise_time_to_even
 from .methods import methods_text
 from .outcomes import outcome_measures, summarise_outcomes
 from .patients import per_patient
+from .population import Population, keep_warnings, population_mask, restrict
 from .settings import AnalysisSettings, load_settings
 
-__all__ = ["SCHEMA_VERSION", "AnalysisSettings", "analyze", "load_settings"]
+__all__ = ["SCHEMA_VERSION", "AnalysisSettings", "analyze", "load_settings", "restrict_scored"]
 
 SCHEMA_VERSION = 1
 
@@ -36,6 +38,7 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
     identifying keys (schema version, software, input, settings) are always present.
     """
     settings = settings or AnalysisSettings()
+    scored, population = restrict_scored(scored, settings.where)
     cohort = scored.cohort
     visits, patients, events = scored.visits, scored.patients, scored.events
     adverse = cohort.adverse_events
@@ -54,7 +57,7 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
         "safety": lambda: summarise_safety(patients, visits, events, adverse),
         "dosing": lambda: summarise_dosing(patients, visits, settings, reference_name),
         "patients": lambda: per_patient(patients, visits, adverse, settings),
-        "methods": lambda: methods_text(settings, scored.methods),
+        "methods": lambda: _with_population(methods_text(settings, scored.methods), population),
         "warnings": lambda: [w.as_dict() for w in scored.warnings],
     }
     identity = {
@@ -62,7 +65,7 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
         "software": {"name": "jdmtrack", "version": __version__},
         "generated": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "input": {"sha256": digest, "files": sources},
-        "settings": settings.as_dict(),
+        "settings": settings.as_dict() | {"population": population.as_dict()},
     }
     if sections is not None:
         unknown = set(sections) - set(parts) - set(identity)
@@ -70,3 +73,29 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
             raise ValueError(f"unknown results sections: {', '.join(sorted(unknown))}")
     return identity | {key: compute() for key, compute in parts.items()
                        if sections is None or key in sections}
+
+
+def restrict_scored(scored: ScoredCohort, where: Collection[str]) -> tuple[ScoredCohort, Population]:
+    """The scored cohort limited to the analysis population (every table, and the warnings).
+
+    Scores and classifications are per patient, so restricting after scoring gives what
+    scoring the restricted cohort would, and conditions may name derived patient columns.
+    """
+    keep, population = population_mask(scored.patients, list(where))
+    if not population.conditions:
+        return scored, population
+    ids = set(scored.patients.loc[keep, "patient_id"])
+    cohort = scored.cohort
+    cohort = replace(cohort, patients=restrict(cohort.patients, ids),
+                     visits=restrict(cohort.visits, ids), events=restrict(cohort.events, ids),
+                     adverse_events=restrict(cohort.adverse_events, ids),
+                     warnings=keep_warnings(cohort.warnings, ids))
+    return replace(scored, cohort=cohort, visits=restrict(scored.visits, ids),
+                   patients=scored.patients[keep], events=restrict(scored.events, ids),
+                   warnings=keep_warnings(scored.warnings, ids)), population
+
+
+def _with_population(paragraphs: list[str], population: Population) -> list[str]:
+    """The methods text, opened by the sentence stating the analysis population."""
+    sentence = population.sentence()
+    return [sentence, *paragraphs] if sentence else paragraphs

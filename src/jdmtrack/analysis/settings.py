@@ -13,6 +13,7 @@ from typing import Any
 
 from ..criteria import CriteriaSettings
 from ..errors import SettingsError
+from .population import parse_conditions
 
 __all__ = ["AnalysisSettings", "load_settings"]
 
@@ -38,6 +39,8 @@ class AnalysisSettings:
     resamples: int = 100_000  # Monte Carlo permutations when exact enumeration is too large
     seed: int = 20240521
     criteria: CriteriaSettings = field(default_factory=CriteriaSettings)
+    # The analysis population: --where conditions joined by AND (analysis/population.py).
+    where: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not (isinstance(self.quantile_method, int) and 1 <= self.quantile_method <= 9):
@@ -53,6 +56,9 @@ class AnalysisSettings:
         if self.p_adjust not in _P_ADJUST:
             raise SettingsError(f"p_adjust is {self.p_adjust!r}; expected one of "
                                 + ", ".join(_P_ADJUST))
+        if isinstance(self.where, str):
+            object.__setattr__(self, "where", (self.where,))
+        object.__setattr__(self, "where", tuple(c.text for c in parse_conditions(self.where)))
         if self.resamples < 1000:
             raise SettingsError(f"resamples is {self.resamples}; expected at least 1000")
 
@@ -66,10 +72,12 @@ class AnalysisSettings:
                                   else str(self.criteria.dose_reference))
         return {"quantile_method": self.quantile_method, "alpha": self.alpha,
                 "weeks": list(self.weeks), "p_adjust": self.p_adjust,
-                "resamples": self.resamples, "seed": self.seed, **crit}
+                "resamples": self.resamples, "seed": self.seed, **crit,
+                "where": list(self.where)}
 
 
 _TOP = {f.name for f in fields(AnalysisSettings)} - {"criteria"}
+_TUPLES = ("weeks", "where")
 _CRITERIA = {f.name for f in fields(CriteriaSettings)}
 
 
@@ -86,8 +94,9 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> AnalysisS
     try:
         criteria = replace(CriteriaSettings(), **{k: v for k, v in values.items() if k in _CRITERIA})
         top = {k: v for k, v in values.items() if k in _TOP}
-        if "weeks" in top:
-            top["weeks"] = tuple(top["weeks"])
+        for name in _TUPLES:
+            if name in top and not isinstance(top[name], str):
+                top[name] = tuple(top[name])
         return AnalysisSettings(criteria=criteria, **top)
     except TypeError as err:
         raise SettingsError(f"settings: {err}") from err

@@ -57,6 +57,15 @@ def settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def population_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--where (and --by): who is analysed, and how they are split (analysis/population.py)."""
+    return click.option(
+        "--where", "where", multiple=True, metavar="CONDITION",
+        help="Analyse only the patients meeting CONDITION on a patients field (repeatable, "
+             "AND): FIELD=V, FIELD!=V, 'FIELD in A;B', FIELD<V, <=, >, >=. Replaces the "
+             "settings file's where.")(command)
+
+
 def _progress() -> Callable[[str], None]:
     """Stage names on a terminal; nothing when stderr is piped or redirected."""
     start = time.perf_counter()
@@ -71,6 +80,7 @@ def _run(data: Path, options: dict[str, Any],
     from ..pipeline import load_cohort, score_cohort
 
     settings_file = options.pop("settings_file", None)
+    options["where"] = tuple(options.get("where") or ()) or None
     settings = load_settings(settings_file, **options)
     progress(f"reading and validating {data}")
     cohort = load_cohort(data)
@@ -85,13 +95,18 @@ def _run(data: Path, options: dict[str, Any],
 @click.option("--json", "json_path", required=True, type=click.Path(path_type=Path),
               help="The results file to write (JSON, full precision).")
 @settings_options
+@population_options
 def analyze(data: Path, json_path: Path, **options: Any) -> None:
     """Analyse DATA and write the results file (version 1)."""
     with reported():
         results, _, _ = _run(data, options, _progress())
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(results, indent=1, allow_nan=False), encoding="utf-8")
-    click.echo(f"Wrote {json_path}: {results['cohort']['n_patients']} patients, "
+    population = results["settings"]["population"]
+    who = ("" if not population["where"] else
+           f" (population {population['definition']}: {population['n_patients']} of "
+           f"{population['n_source_patients']})")
+    click.echo(f"Wrote {json_path}: {results['cohort']['n_patients']} patients{who}, "
                f"{len(results['outcomes'])} outcome measures, {len(results['warnings'])} "
                "warning(s).")
 
@@ -102,6 +117,7 @@ def analyze(data: Path, json_path: Path, **options: Any) -> None:
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the report into.")
 @settings_options
+@population_options
 def report(data: Path | None, demo: str | None, output: Path, **options: Any) -> None:
     """Write the full report on DATA (or --demo NAME): HTML, Word, Excel, figures, results."""
     if (data is None) == (demo is None):
@@ -117,7 +133,7 @@ def report(data: Path | None, demo: str | None, output: Path, **options: Any) ->
             from ..analysis.published import attach_published
 
             progress("comparing with the published figures")
-            attach_published(results, demo, scored.cohort, settings)
+            attach_published(results, demo, scored, settings)
         from ..report import render_report
 
         files = render_report(results, scored.visits, output, progress=progress)
