@@ -19,7 +19,7 @@ _DAYS_PER_MONTH = 365.25 / 12
 
 _CATEGORICAL = ("sex", "bohan_peter", "refractory_type", "jaki_drug")
 _FEATURES = ("ild", "calcinosis", "skin_ulceration", "mas", "gi_involvement",
-             "cardiac_involvement", "dysphagia", "icu_admission")
+             "cardiac_involvement", "dysphagia", "icu_admission", "muscle_involvement")
 _AT_BASELINE = (("weight_kg", "Weight at JAKi start"),
                 ("jaki_mg_day", "JAKi dose at start, mg/day"),
                 ("jaki_mg_kg_day", "JAKi dose at start, mg/kg/day"),
