@@ -41,6 +41,8 @@ class AnalysisSettings:
     criteria: CriteriaSettings = field(default_factory=CriteriaSettings)
     # The analysis population: --where conditions joined by AND (analysis/population.py).
     where: tuple[str, ...] = ()
+    # --by: a patients field whose groups are described side by side and compared.
+    by: str | None = None
 
     def __post_init__(self) -> None:
         if not (isinstance(self.quantile_method, int) and 1 <= self.quantile_method <= 9):
@@ -59,6 +61,8 @@ class AnalysisSettings:
         if isinstance(self.where, str):
             object.__setattr__(self, "where", (self.where,))
         object.__setattr__(self, "where", tuple(c.text for c in parse_conditions(self.where)))
+        if self.by is not None and not (isinstance(self.by, str) and self.by.isidentifier()):
+            raise SettingsError(f"by is {self.by!r}; expected the name of a patients field")
         if self.resamples < 1000:
             raise SettingsError(f"resamples is {self.resamples}; expected at least 1000")
 
@@ -73,7 +77,7 @@ class AnalysisSettings:
         return {"quantile_method": self.quantile_method, "alpha": self.alpha,
                 "weeks": list(self.weeks), "p_adjust": self.p_adjust,
                 "resamples": self.resamples, "seed": self.seed, **crit,
-                "where": list(self.where)}
+                "where": list(self.where), "by": self.by}
 
 
 _TOP = {f.name for f in fields(AnalysisSettings)} - {"criteria"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Callable
@@ -74,20 +73,13 @@ def _progress() -> Callable[[str], None]:
     return lambda stage: click.echo(f"[{time.perf_counter() - start:5.1f} s] {stage}", err=True)
 
 
-def _run(data: Path, options: dict[str, Any],
-         progress: Callable[[str], None]) -> tuple[Any, Any, Any]:
-    from ..analysis import analyze, load_settings
-    from ..pipeline import load_cohort, score_cohort
+def _run(data: Path, options: dict[str, Any], progress: Callable[[str], None]) -> Any:
+    """The analysis through the Python API (jdmtrack.api.analyze): a typed Results."""
+    from ..api import analyze
 
     settings_file = options.pop("settings_file", None)
-    options["where"] = tuple(options.get("where") or ()) or None
-    settings = load_settings(settings_file, **options)
-    progress(f"reading and validating {data}")
-    cohort = load_cohort(data)
-    progress(f"scoring and classifying {len(cohort.visits)} visits")
-    scored = score_cohort(cohort, settings.criteria)
-    progress("analysing")
-    return analyze(scored, settings), scored, settings
+    where = tuple(options.pop("where", None) or ()) or None
+    return analyze(data, where=where, settings=settings_file, progress=progress, **options)
 
 
 @click.command()
@@ -99,9 +91,9 @@ def _run(data: Path, options: dict[str, Any],
 def analyze(data: Path, json_path: Path, **options: Any) -> None:
     """Analyse DATA and write the results file (version 1)."""
     with reported():
-        results, _, _ = _run(data, options, _progress())
-    json_path.parent.mkdir(parents=True, exist_ok=True)
-    json_path.write_text(json.dumps(results, indent=1, allow_nan=False), encoding="utf-8")
+        typed = _run(data, options, _progress())
+        typed.to_json(json_path)
+    results = typed.data
     population = results["settings"]["population"]
     who = ("" if not population["where"] else
            f" (population {population['definition']}: {population['n_patients']} of "
@@ -128,15 +120,16 @@ def report(data: Path | None, demo: str | None, output: Path, **options: Any) ->
             from ..demo import path as demo_path
 
             data = Path(str(demo_path(demo)))
-        results, scored, settings = _run(Path(str(data)), options, progress)
+        typed = _run(Path(str(data)), options, progress)
+        results = typed.to_dict()
         if demo is not None:
             from ..analysis.published import attach_published
 
             progress("comparing with the published figures")
-            attach_published(results, demo, scored, settings)
-        from ..report import render_report
+            attach_published(results, demo, typed.scored, typed.settings)
+        from ..api import report as write_report
 
-        files = render_report(results, scored.visits, output, progress=progress)
+        files = write_report(results, output, visits=typed.visits, progress=progress)
     click.echo(f"Wrote the report to {output}/ ({', '.join(_names(files))}).")
     click.echo(f"Open {output / 'report.html'} in a browser.")
 
