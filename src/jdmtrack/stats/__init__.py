@@ -31,6 +31,11 @@ from jdmtrack.stats.descriptive import (
     describe,
     describe_categorical,
 )
+from jdmtrack.stats.fisher import (
+    FisherResult,
+    fisher_exact,
+    fisher_exact_from_labels,
+)
 from jdmtrack.stats.friedman import (
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
@@ -41,6 +46,12 @@ from jdmtrack.stats.friedman import (
 from jdmtrack.stats.layout import (
     WideTable,
     wide_from_long,
+)
+from jdmtrack.stats.mann_whitney import (
+    MannWhitneyResult,
+    ShiftEstimate,
+    hodges_lehmann_shift,
+    mann_whitney,
 )
 from jdmtrack.stats.mixed import (
     MixedModelResult,
@@ -104,14 +115,17 @@ __all__ = [
     "CategoricalResult",
     "DescriptiveResult",
     "EventRateResult",
+    "FisherResult",
     "FriedmanResult",
     "HodgesLehmannResult",
     "KaplanMeierResult",
+    "MannWhitneyResult",
     "McNemarResult",
     "MixedModelResult",
     "PAdjustResult",
     "PairedTResult",
     "ProportionResult",
+    "ShiftEstimate",
     "SkillingsMackResult",
     "VsBaselineResult",
     "WeekEffect",
@@ -124,10 +138,14 @@ __all__ = [
     "describe_categorical",
     "event_rate",
     "event_rate_by_patient",
+    "fisher_exact",
+    "fisher_exact_from_labels",
     "friedman_permutation_p",
     "friedman_test",
     "hodges_lehmann",
+    "hodges_lehmann_shift",
     "kaplan_meier",
+    "mann_whitney",
     "mcnemar_exact",
     "mcnemar_exact_from_pairs",
     "mixed_model",
