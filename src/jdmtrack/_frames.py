@@ -112,3 +112,7 @@ def section_rows(section: str, data: Any) -> Iterator[dict[str, Any]]:
         yield from (flatten(e) for e in data.get("events") or [])
     elif section in ("patients", "warnings") and isinstance(data, list):
         yield from (flatten(e) for e in data if isinstance(e, Mapping))
+    elif section in ("by", "by_tests") and isinstance(data, Mapping):
+        from .analysis.groups import by_rows
+
+        yield from by_rows(data, tests=section == "by_tests")

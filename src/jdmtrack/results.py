@@ -30,7 +30,8 @@ SECTIONS: Mapping[str, str] = MappingProxyType({
     "vs_baseline": "outcomes", "friedman": "outcomes", "skillings_mack": "outcomes",
     "mixed_model": "outcomes", "criteria": "criteria", "response": "response",
     "time_to_event": "time_to_event", "safety": "safety", "adverse_events": "safety",
-    "dosing": "dosing", "patients": "patients", "warnings": "warnings",
+    "dosing": "dosing", "patients": "patients", "warnings": "warnings", "by": "by",
+    "by_tests": "by",
 })
 
 
@@ -179,7 +180,7 @@ class Results:
         """One table of the results as a DataFrame (full precision). ``section`` is one of
         ``SECTIONS``: cohort, baseline, by_week, vs_baseline, friedman, skillings_mack,
         mixed_model, criteria, response, time_to_event, safety, adverse_events, dosing,
-        patients, warnings."""
+        patients, warnings, by (per-group descriptives), by_tests (between-group tests)."""
         import pandas as pd
 
         from ._frames import section_rows

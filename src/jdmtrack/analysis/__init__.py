@@ -17,6 +17,7 @@ from ..pipeline import ScoredCohort
 from .baseline import summarise_baseline, summarise_cohort
 from .classified import summarise_criteria, summarise_response
 from .followup import summarise_dosing, summarise_safety, summarise_time_to_event
+from .groups import by_methods, summarise_by
 from .methods import methods_text
 from .outcomes import outcome_measures, summarise_outcomes
 from .patients import per_patient
@@ -57,9 +58,22 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
         "safety": lambda: summarise_safety(patients, visits, events, adverse),
         "dosing": lambda: summarise_dosing(patients, visits, settings, reference_name),
         "patients": lambda: per_patient(patients, visits, adverse, settings),
-        "methods": lambda: _with_population(methods_text(settings, scored.methods), population),
+        "methods": lambda: _with_population(methods_text(settings, scored.methods), population,
+                                            by_section()),
         "warnings": lambda: [w.as_dict() for w in scored.warnings],
     }
+    by_cache: dict[str, Any] = {}
+
+    def by_section() -> dict[str, Any] | None:
+        if settings.by is None:
+            return None
+        if "by" not in by_cache:
+            by_cache["by"] = summarise_by(patients, visits, events, settings, settings.by)
+        section: dict[str, Any] = by_cache["by"]
+        return section
+
+    if settings.by is not None:
+        parts["by"] = by_section
     identity = {
         "schema_version": SCHEMA_VERSION,
         "software": {"name": "jdmtrack", "version": __version__},
@@ -95,7 +109,12 @@ def restrict_scored(scored: ScoredCohort, where: Collection[str]) -> tuple[Score
                    warnings=keep_warnings(scored.warnings, ids)), population
 
 
-def _with_population(paragraphs: list[str], population: Population) -> list[str]:
-    """The methods text, opened by the sentence stating the analysis population."""
+def _with_population(paragraphs: list[str], population: Population,
+                     by: dict[str, Any] | None) -> list[str]:
+    """The methods text, opened by the sentence stating the analysis population, with the
+    by-group comparison after the statistics paragraph (before the software note)."""
     sentence = population.sentence()
-    return [sentence, *paragraphs] if sentence else paragraphs
+    out = [sentence, *paragraphs] if sentence else list(paragraphs)
+    if by is not None:
+        out.insert(len(out) - 1, by_methods(by))
+    return out

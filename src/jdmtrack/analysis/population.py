@@ -33,7 +33,7 @@ from ..errors import DataWarning, SettingsError
 from ..fields import EXTRA_PREFIX, LIST_SEPARATOR, Field, fields_of
 
 __all__ = ["Condition", "Population", "keep_warnings", "parse_condition", "parse_conditions",
-           "population_mask", "restrict", "select"]
+           "patient_field", "population_mask", "restrict", "select"]
 
 _NUMERIC_OPS = ("<", "<=", ">", ">=")
 _SYNTAX = re.compile(r"^\s*(?P<field>[A-Za-z_][A-Za-z0-9_]*)\s*"
@@ -117,7 +117,9 @@ class Population:
                 f"(n = {self.n_patients} of {self.n_source_patients}{tail}).")
 
 
-def _patient_field(name: str, patients: pd.DataFrame) -> Field | None:
+def patient_field(name: str, patients: pd.DataFrame, option: str = "--where") -> Field | None:
+    """The dictionary field ``name`` of the patients table; None for a user ``x_`` column of
+    the data; SettingsError (naming ``option``) listing the fields when it is neither."""
     known = {f.name: f for f in fields_of("patients")}
     if name in known:
         return known[name]
@@ -125,7 +127,7 @@ def _patient_field(name: str, patients: pd.DataFrame) -> Field | None:
         return None
     extras = sorted(c for c in patients.columns if str(c).startswith(EXTRA_PREFIX))
     raise SettingsError(
-        f"--where: no patient field {name!r}; expected one of the patients fields "
+        f"{option}: no patient field {name!r}; expected one of the patients fields "
         f"({', '.join(known)})" + (f" or a user column of this cohort ({', '.join(extras)})"
                                      if extras else ""))
 
@@ -229,7 +231,7 @@ def population_mask(patients: pd.DataFrame, conditions: Sequence[Condition | str
     alone, missing, problems = [], {}, []
     for c in parsed:
         try:
-            spec = _patient_field(c.field, patients)
+            spec = patient_field(c.field, patients)
             series = (patients[c.field] if c.field in patients.columns
                       else pd.Series([None] * n_source, index=patients.index, dtype=object))
             hit, known = _mask(c, spec, series)

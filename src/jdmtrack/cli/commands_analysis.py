@@ -58,6 +58,10 @@ def settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def population_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--where (and --by): who is analysed, and how they are split (analysis/population.py)."""
+    command = click.option(
+        "--by", "by", metavar="FIELD",
+        help="Describe the groups of a patients field side by side and compare them "
+             "(e.g. jaki_drug, sex, site, muscle_involvement).")(command)
     return click.option(
         "--where", "where", multiple=True, metavar="CONDITION",
         help="Analyse only the patients meeting CONDITION on a patients field (repeatable, "
