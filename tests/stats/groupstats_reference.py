@@ -21,9 +21,19 @@ REL = 1e-12
 MONTE_CARLO_ABS = 0.006
 
 
+def _decode(value: Any) -> Any:
+    """R's NA, Inf and -Inf are written as strings; read them as None, inf and -inf."""
+    if isinstance(value, dict):
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return {"NA": None, "NaN": None, "Inf": math.inf, "-Inf": -math.inf}.get(value, value) \
+        if isinstance(value, str) else value
+
+
 @cache
 def expected() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((REFERENCE / "expected.json").read_text("utf-8"))
+    data: dict[str, Any] = _decode(json.loads((REFERENCE / "expected.json").read_text("utf-8")))
     return data
 
 

@@ -43,9 +43,19 @@ from jdmtrack.stats.friedman import (
     friedman_permutation_p,
     friedman_test,
 )
+from jdmtrack.stats.kruskal import (
+    KruskalResult,
+    kruskal_wallis,
+    kruskal_wallis_from_labels,
+)
 from jdmtrack.stats.layout import (
     WideTable,
     wide_from_long,
+)
+from jdmtrack.stats.logrank import (
+    LogrankResult,
+    logrank_scores,
+    logrank_test,
 )
 from jdmtrack.stats.mann_whitney import (
     MannWhitneyResult,
@@ -86,9 +96,18 @@ from jdmtrack.stats.safety import (
     event_rate_by_patient,
     patient_years,
 )
+from jdmtrack.stats.site_friedman import (
+    SiteFriedmanResult,
+    friedman_by_site,
+)
 from jdmtrack.stats.skillings_mack import (
     SkillingsMackResult,
     skillings_mack_test,
+)
+from jdmtrack.stats.stratified import (
+    StratifiedResult,
+    stratified_signed_rank,
+    stratified_wilcoxon,
 )
 from jdmtrack.stats.survival import (
     KaplanMeierResult,
@@ -119,6 +138,8 @@ __all__ = [
     "FriedmanResult",
     "HodgesLehmannResult",
     "KaplanMeierResult",
+    "KruskalResult",
+    "LogrankResult",
     "MannWhitneyResult",
     "McNemarResult",
     "MixedModelResult",
@@ -126,7 +147,9 @@ __all__ = [
     "PairedTResult",
     "ProportionResult",
     "ShiftEstimate",
+    "SiteFriedmanResult",
     "SkillingsMackResult",
+    "StratifiedResult",
     "VsBaselineResult",
     "WeekEffect",
     "WideTable",
@@ -140,11 +163,16 @@ __all__ = [
     "event_rate_by_patient",
     "fisher_exact",
     "fisher_exact_from_labels",
+    "friedman_by_site",
     "friedman_permutation_p",
     "friedman_test",
     "hodges_lehmann",
     "hodges_lehmann_shift",
     "kaplan_meier",
+    "kruskal_wallis",
+    "kruskal_wallis_from_labels",
+    "logrank_scores",
+    "logrank_test",
     "mann_whitney",
     "mcnemar_exact",
     "mcnemar_exact_from_pairs",
@@ -155,6 +183,8 @@ __all__ = [
     "quantile",
     "sample_quantiles",
     "skillings_mack_test",
+    "stratified_signed_rank",
+    "stratified_wilcoxon",
     "wide_from_long",
     "wilcoxon_min_attainable_p",
     "wilcoxon_signed_rank",

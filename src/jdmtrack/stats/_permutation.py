@@ -39,12 +39,17 @@ from jdmtrack.stats._common import FloatArray, IntArray
 __all__ = [
     "EXACT_MAX_WORK",
     "IntegerDistribution",
+    "RealDistribution",
     "check_resamples",
     "convolve",
+    "convolve_real",
     "monte_carlo_group_sums",
     "monte_carlo_p",
+    "sign_sum_distribution",
     "subset_sum_distribution",
+    "subset_sum_real",
     "subset_sum_work",
+    "two_sided_real",
 ]
 
 #: Largest exact subset-sum computation, in cell updates (N x m x S): about a second.
@@ -119,6 +124,80 @@ def convolve(first: IntegerDistribution, second: IntegerDistribution) -> Integer
         return out
 
     return IntegerDistribution(offset, step, np.convolve(spread(first), spread(second)))
+
+
+def sign_sum_distribution(units: IntArray) -> IntegerDistribution:
+    """Distribution of the sum of the positive entries of ``units`` under random signs
+    (each + or - with probability 1/2): the signed-rank null distribution, ties allowed.
+
+    >>> sign_sum_distribution(np.array([1, 2])).prob.tolist()     # 0, 1, 2, 3
+    [0.25, 0.25, 0.25, 0.25]
+    """
+    step = int(np.gcd.reduce(units)) if units.size else 0
+    if step == 0:
+        return IntegerDistribution(0, 1, np.ones(1))
+    reduced = (units // step).tolist()
+    prob = np.zeros(sum(reduced) + 1)
+    prob[0] = 1.0
+    top = 0
+    for a in reduced:
+        prob[a : top + a + 1] += prob[: top + 1]  # overlapping views act as if copied first
+        prob *= 0.5
+        top += a
+    return IntegerDistribution(0, step, prob)
+
+
+#: A distribution on real values: (ascending distinct values, probabilities).
+RealDistribution = tuple[FloatArray, FloatArray]
+# Real sums equal to this many decimals are one value (scores are O(1), sums O(N)).
+_SUM_DECIMALS = 9
+
+
+def _merge(values: FloatArray, probs: FloatArray) -> RealDistribution:
+    _, first, inverse = np.unique(np.round(values, _SUM_DECIMALS), return_index=True,
+                                  return_inverse=True)
+    return values[first], np.bincount(inverse, weights=probs).astype(np.float64)
+
+
+def subset_sum_real(scores: FloatArray, m: int, max_states: float) -> RealDistribution | None:
+    """Distribution of the sum of a random ``m``-subset of real ``scores`` (sums equal to
+    1e-9 merged), by the recurrence of ``subset_sum_distribution``; ``None`` once more than
+    ``max_states`` (subset size, sum) pairs would be kept."""
+    levels: list[RealDistribution] = [(np.zeros(1), np.ones(1))]
+    for i, a in enumerate(scores.tolist(), start=1):
+        new: list[RealDistribution] = []
+        for j in range(min(i, m) + 1):
+            parts_v, parts_p = [], []
+            if j < len(levels) and j < i:  # the i-th score is not in the j-subset
+                parts_v.append(levels[j][0])
+                parts_p.append(levels[j][1] * ((i - j) / i))
+            if j >= 1:  # it is
+                parts_v.append(levels[j - 1][0] + a)
+                parts_p.append(levels[j - 1][1] * (j / i))
+            new.append(_merge(np.concatenate(parts_v), np.concatenate(parts_p)))
+        levels = new
+        if sum(level[0].size for level in levels) > max_states:
+            return None
+    return levels[m]
+
+
+def convolve_real(first: RealDistribution, second: RealDistribution,
+                  max_states: float) -> RealDistribution | None:
+    """Distribution of the sum of two independent real-valued variables (``None`` past
+    ``max_states`` support points before merging)."""
+    if first[0].size * second[0].size > max_states:
+        return None
+    values = np.add.outer(first[0], second[0]).ravel()
+    probs = np.multiply.outer(first[1], second[1]).ravel()
+    return _merge(values, probs)
+
+
+def two_sided_real(dist: RealDistribution, centre: float, observed: float) -> float:
+    """P(|S - centre| >= |observed - centre|), with the 1e-9 tolerance of the merging."""
+    distance = abs(observed - centre)
+    tolerance = 10.0 ** -_SUM_DECIMALS * max(1.0, distance)
+    extreme = np.abs(dist[0] - centre) >= distance - tolerance
+    return min(1.0, math.fsum(dist[1][extreme].tolist()))
 
 
 def check_resamples(resamples: int, seed: int) -> None:

@@ -3,10 +3,13 @@
 # kruskal, logrank, stratified, pairwise), computed with R, coin, survival, exactRankTests
 # and lme4.
 #
-#   Rscript tests/reference/groupstats/groupstats.R      (from the repository root)
+#   Rscript tests/reference/groupstats/groupstats.R [section ...]   (from the repository root)
 #
 # Writes expected.json next to this script: for every case its input data and R's values
-# (17 significant digits). The pytest tests read expected.json only: CI has no R.
+# (jsonlite prints 15 significant digits). Naming sections (mann_whitney, fisher, kruskal,
+# logrank, stratified, pairwise, nested) recomputes only those and keeps the others from the
+# existing file (the whole run takes several minutes: brute-force enumerations in R). The
+# pytest tests read expected.json only: CI has no R.
 
 suppressPackageStartupMessages({
   library(coin)
@@ -16,14 +19,19 @@ suppressPackageStartupMessages({
 })
 args <- commandArgs(trailingOnly = FALSE)
 here <- dirname(normalizePath(sub("^--file=", "", args[grep("^--file=", args)])))
-out <- list()
+sections <- commandArgs(trailingOnly = TRUE)
+want <- function(section) length(sections) == 0 || section %in% sections
+target <- file.path(here, "expected.json")
+out <- if (length(sections) > 0 && file.exists(target)) fromJSON(target, simplifyVector = FALSE) else list()
+started <- character(0)
 add <- function(section, name, value) {
-  if (is.null(out[[section]])) out[[section]] <<- list()
+  if (!(section %in% started)) { out[[section]] <<- list(); started <<- c(started, section) }
   out[[section]][[name]] <<- value
 }
 num <- function(x) if (is.null(x) || length(x) == 0) NA else unname(as.numeric(x))
 
 # ---- 1. Wilcoxon-Mann-Whitney ------------------------------------------------------------
+if (want("mann_whitney")) {
 # R wilcox.test's exact-branch interval code, applied whatever the ties (what jdmtrack does).
 hl_shift_exact <- function(x, y, conf.level = 0.95) {
   alpha <- 1 - conf.level
@@ -62,8 +70,10 @@ for (name in names(wmw_cases)) {
   }
   add("mann_whitney", name, res)
 }
+}
 
 # ---- 2. Fisher's exact test ----------------------------------------------------------------
+if (want("fisher")) {
 # fisher.test's conditional MLE and CI with its own equations but solved to 1e-15 (fisher.test
 # calls uniroot with its default tolerance, about 1e-4).
 or_precise <- function(x, conf.level = 0.95) {
@@ -124,6 +134,179 @@ for (name in names(fisher_cases)) {
     res$p_simulated_1e5 <- num(fisher.test(tab, simulate.p.value = TRUE, B = 1e5)$p.value)
   add("fisher", name, res)
 }
+}
+
+# ---- 3. Kruskal-Wallis -------------------------------------------------------------------
+if (want("kruskal")) {
+# Exact permutation p by brute force: every assignment of the values to groups of the observed
+# sizes (coin has no exact k-sample distribution). P(H* >= H) with a 1e-9 relative tolerance.
+kw_stat <- function(r, g) sum(tapply(r, g, sum)^2 / tapply(r, g, length))
+assignments <- function(n, sizes) {
+  if (length(sizes) == 1) return(matrix(rep(1L, n), nrow = 1))
+  out <- list()
+  for (idx in combn(n, sizes[1], simplify = FALSE)) {
+    rest <- assignments(n - sizes[1], sizes[-1])
+    block <- matrix(0L, nrow(rest), n)
+    block[, idx] <- 1L
+    block[, -idx] <- rest + 1L
+    out[[length(out) + 1]] <- block
+  }
+  do.call(rbind, out)
+}
+kw_brute <- function(y, g) {
+  r <- rank(y); sizes <- as.vector(table(g))
+  obs <- kw_stat(r, g)
+  a <- assignments(length(y), sizes)
+  s <- apply(a, 1, function(lab) kw_stat(r, lab))
+  mean(s >= obs * (1 - 1e-9))
+}
+set.seed(20240607)
+kw_cases <- list(
+  untied_3_3_3 = list(y = c(1, 2, 3, 4, 5, 6, 7, 8, 9), g = rep(1:3, each = 3)),
+  ties_4_3_5 = list(y = c(2, 3, 3, 5, 1, 3, 4, 5, 5, 6, 7, 7), g = rep(1:3, c(4, 3, 5))),
+  cmas_5_4_4 = list(y = c(52, 50, 52, 47, 40, 45, 52, 38, 44, 30, 35, 52, 41), g = rep(1:3, c(5, 4, 4))),
+  four_groups_3 = list(y = c(10.5, 12.1, 9.8, 14.2, 15.0, 13.3, 9.1, 8.7, 10.5, 16.4, 12.1, 17.8), g = rep(1:4, each = 3)),
+  minimal_2_2_2 = list(y = c(1, 2, 3, 4, 5, 6), g = rep(1:3, each = 2)),
+  two_groups_7_10 = list(y = c(52, 52, 48, 50, 52, 45, 51, 38, 52, 44, 40, 52, 47, 30, 45, 50, 41), g = rep(1:2, c(7, 10))),
+  large_12_15_10 = list(y = round(c(rnorm(12, 40, 8), rnorm(15, 44, 8), rnorm(10, 36, 8))), g = rep(1:3, c(12, 15, 10)))
+)
+for (name in names(kw_cases)) {
+  y <- kw_cases[[name]]$y; g <- kw_cases[[name]]$g
+  kt <- kruskal.test(y, factor(g))
+  d <- data.frame(y = y, g = factor(g))
+  res <- list(y = y, g = g, statistic = num(kt$statistic), df = num(kt$parameter), p = num(kt$p.value),
+              coin_p_approx_1e6 = num(pvalue(kruskal_test(y ~ g, data = d, distribution = approximate(nresample = 1e6)))))
+  if (length(unique(g)) == 2) res$coin_p_exact <- num(pvalue(kruskal_test(y ~ g, data = d, distribution = "exact")))
+  else if (length(y) <= 13) res$brute_p_exact <- kw_brute(y, g)
+  add("kruskal", name, res)
+}
+}
+
+# ---- 4. Log-rank -----------------------------------------------------------------------------
+if (want("logrank")) {
+set.seed(20240607)
+lr_cases <- list(
+  uncensored_3_3 = list(time = c(1, 2, 3, 4, 5, 6), event = rep(1, 6), g = rep(1:2, each = 3)),
+  ties_censored_6_6 = list(time = c(2, 4, 4, 8, 12, 12, 4, 8, 12, 16, 24, 24),
+                           event = c(1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 0, 0), g = rep(1:2, each = 6)),
+  rash_weeks_9_11 = list(time = c(4, 4, 8, 8, 8, 12, 16, 24, 24, 8, 12, 12, 16, 16, 24, 24, 24, 24, 24, 24),
+                         event = c(1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0),
+                         g = rep(1:2, c(9, 11))),
+  heavy_censoring_10_10 = list(time = round(rexp(20, 1 / 20), 1), event = rbinom(20, 1, 0.4), g = rep(1:2, each = 10)),
+  three_groups_5_6_5 = list(time = c(3, 5, 8, 8, 12, 4, 6, 10, 14, 20, 24, 2, 2, 5, 7, 9),
+                            event = c(1, 1, 1, 0, 1, 1, 0, 1, 1, 0, 0, 1, 1, 1, 1, 0), g = rep(1:3, c(5, 6, 5))),
+  one_group_no_events_4_5 = list(time = c(5, 8, 12, 24, 3, 6, 6, 9, 15), event = c(0, 0, 0, 0, 1, 1, 0, 1, 1),
+                                 g = rep(1:2, c(4, 5)))
+)
+for (name in names(lr_cases)) {
+  cs <- lr_cases[[name]]
+  d <- data.frame(time = cs$time, event = cs$event, g = factor(cs$g))
+  sd <- survdiff(Surv(time, event) ~ g, data = d)
+  df <- sum(sd$exp > 0) - 1
+  res <- c(cs, list(chisq = num(sd$chisq), observed = num(sd$obs), expected = num(sd$exp), df = df,
+                    p = pchisq(sd$chisq, df, lower.tail = FALSE),
+                    scores = num(logrank_trafo(Surv(d$time, d$event))),
+                    coin_p_approx_1e6 = num(pvalue(logrank_test(Surv(time, event) ~ g, data = d,
+                                                   distribution = approximate(nresample = 1e6))))))
+  if (nlevels(d$g) == 2)
+    res$coin_p_exact <- num(pvalue(logrank_test(Surv(time, event) ~ g, data = d, distribution = "exact")))
+  add("logrank", name, res)
+}
+}
+
+# ---- 5. Site-stratified tests --------------------------------------------------------------
+if (want("stratified")) {
+# Exact stratified two-sample p by brute force: every within-site choice of group-1 members.
+strat_brute <- function(a, g1, s) {
+  sites <- unique(s)
+  per_site <- lapply(sites, function(k) {
+    idx <- which(s == k); m <- sum(g1[idx])
+    if (m == 0 || m == length(idx)) return(sum(a[idx][g1[idx] == 1]))  # fixed
+    combn(length(idx), m, function(ch) sum(a[idx][ch]))
+  })
+  total <- Reduce(function(x, y) as.vector(outer(x, y, `+`)), per_site)
+  centre <- sum(sapply(sites, function(k) { idx <- which(s == k); sum(g1[idx]) * mean(a[idx]) }))
+  obs <- sum(a[g1 == 1])
+  mean(abs(total - centre) >= abs(obs - centre) - 1e-9)
+}
+within_ranks <- function(y, s) { r <- numeric(length(y)); for (k in unique(s)) r[s == k] <- rank(y[s == k]); r }
+set.seed(20240607)
+sw_cases <- list(
+  three_sites_15 = list(y = c(3, 5, 2, 6, 8, 4, 1, 4, 2, 7, 5, 9, 3, 6, 8), g = c(1, 1, 1, 2, 2, 2, 1, 1, 2, 2, 2, 1, 1, 2, 2),
+                        s = rep(1:3, c(6, 5, 4))),
+  cmas_ties_3_sites = list(y = c(52, 48, 52, 45, 50, 40, 52, 44, 47, 52, 30, 38, 45, 41, 52, 50, 49),
+                           g = c(1, 1, 1, 2, 2, 2, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2), s = rep(1:3, c(6, 5, 6))),
+  site_with_one_group = list(y = c(2.5, 3.1, 4.0, 5.2, 1.0, 1.5, 2.2, 3.3, 4.4, 5.5), g = c(1, 1, 2, 2, 1, 1, 1, 2, 2, 2),
+                             s = c(1, 1, 1, 1, 2, 2, 3, 3, 3, 3)),
+  four_sites_24 = list(y = round(rnorm(24, 40, 6)), g = rep(c(1, 2, 1, 2, 1, 2, 1, 2), 3), s = rep(1:4, each = 6))
+)
+for (name in names(sw_cases)) {
+  cs <- sw_cases[[name]]
+  d <- data.frame(y = cs$y, g = factor(cs$g), s = factor(cs$s))
+  wt <- wilcox_test(y ~ g | s, data = d)
+  ve <- function(data) trafo(data, numeric_trafo = function(y) rank_trafo(y) / (length(y) + 1), block = d$s)
+  it <- independence_test(y ~ g | s, data = d, ytrafo = ve)
+  g1 <- as.integer(cs$g == 1)
+  res <- c(cs, list(
+    pooled_statistic = num(statistic(wt, "linear")), pooled_expectation = num(expectation(wt)),
+    pooled_variance = num(variance(wt)), pooled_p_asymptotic = num(pvalue(wt)),
+    pooled_coin_p_exact = num(pvalue(wilcox_test(y ~ g | s, data = d, distribution = "exact"))),
+    pooled_brute_p_exact = strat_brute(rank(cs$y), g1, cs$s),
+    ve_statistic = num(statistic(it, "linear")), ve_expectation = num(expectation(it)),
+    ve_variance = num(variance(it)), ve_p_asymptotic = num(pvalue(it)),
+    ve_brute_p_exact = strat_brute(within_ranks(cs$y, cs$s) / (ave(cs$y, cs$s, FUN = length) + 1), g1, cs$s),
+    ve_coin_p_approx_1e6 = num(pvalue(independence_test(y ~ g | s, data = d, ytrafo = ve,
+                                                        distribution = approximate(nresample = 1e6))))))
+  add("stratified_wilcoxon", name, res)
+}
+# Stratified signed rank: all 2^n sign patterns of the non-zero differences.
+signrank_strat <- function(d, s) {
+  keep <- d != 0; d <- d[keep]; s <- s[keep]
+  r <- within_ranks(abs(d), s)
+  obs <- sum(r[d > 0]); centre <- sum(r) / 2
+  n <- length(d)
+  signs <- as.matrix(expand.grid(rep(list(c(0, 1)), n)))
+  v <- signs %*% r
+  c(obs, centre, sum(r^2) / 4, mean(abs(v - centre) >= abs(obs - centre) - 1e-9))
+}
+sr_cases <- list(
+  two_sites_hand = list(d = c(1, 2, 3, 5, 6, 7), s = c(1, 1, 1, 2, 2, 2)),
+  three_sites_ties_zeros = list(d = c(4, -1, 4, 0, 6, 2, -2, 3, 3, 0, 5, -1, 2, 2, 7), s = rep(1:3, each = 5)),
+  cmas_changes_4_sites = list(d = c(6, 3, -2, 8, 1, 4, 4, -1, 0, 9, 2, 5, -3, 7, 2, 2), s = rep(1:4, each = 4))
+)
+for (name in names(sr_cases)) {
+  cs <- sr_cases[[name]]
+  add("stratified_signed_rank", name, c(cs, list(brute = signrank_strat(cs$d, cs$s))))
+}
+}
+
+# ---- 5b. Friedman blocked within site ----------------------------------------------------------
+if (want("site_friedman")) {
+set.seed(20240607)
+sf_cases <- list(
+  three_sites_k3 = list(y = c(40, 44, 47, 35, 41, 40, 50, 50, 52, 38, 45, 49, 42, 42, 46,
+                              30, 36, 41, 44, 43, 48, 39, 46, 45, 47, 49, 52, 33, 33, 40),
+                        site = rep(c("A", "B", "C"), c(4, 3, 3)), k = 3),
+  two_sites_k4_ties = list(y = c(2, 3, 3, 5, 1, 2, 4, 4, 3, 3, 3, 3, 2, 4, 5, 6, 1, 1, 2, 3,
+                                 4, 3, 2, 1, 2, 2, 3, 5),
+                           site = rep(c("north", "south"), c(4, 3)), k = 4)
+)
+for (name in names(sf_cases)) {
+  cs <- sf_cases[[name]]
+  m <- matrix(cs$y, ncol = cs$k, byrow = TRUE)
+  pooled <- friedman.test(m)
+  long <- data.frame(y = as.vector(t(m)), week = factor(rep(seq_len(cs$k), nrow(m))),
+                     patient = factor(paste(rep(cs$site, each = cs$k), rep(seq_len(nrow(m)), each = cs$k))))
+  per_site <- sapply(unique(cs$site), function(s) num(friedman.test(m[cs$site == s, , drop = FALSE])$statistic))
+  q_het <- sum(per_site) - num(pooled$statistic)
+  df_het <- (length(per_site) - 1) * (cs$k - 1)
+  add("site_friedman", name, c(cs, list(
+    pooled_statistic = num(pooled$statistic), pooled_p = num(pooled$p.value),
+    coin_pooled_p = num(pvalue(friedman_test(y ~ week | patient, data = long))),
+    per_site = per_site, q_het = q_het, df_het = df_het,
+    p_het = pchisq(q_het, df_het, lower.tail = FALSE))))
+}
+}
 
 # ---- write -----------------------------------------------------------------------------------
 out$versions <- list(
@@ -132,5 +315,5 @@ out$versions <- list(
   exactRankTests = as.character(packageVersion("exactRankTests")),
   lme4 = if (requireNamespace("lme4", quietly = TRUE)) as.character(packageVersion("lme4")) else NA,
   command = "Rscript tests/reference/groupstats/groupstats.R")
-writeLines(toJSON(out, auto_unbox = TRUE, digits = I(17), na = "null", pretty = TRUE),
-           file.path(here, "expected.json"))
+writeLines(toJSON(out, auto_unbox = TRUE, digits = I(17), na = "string", pretty = TRUE),
+           target)
