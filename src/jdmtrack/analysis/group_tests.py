@@ -4,15 +4,16 @@
   mid-ranks (as coin::wilcox_test distribution="exact"; Monte Carlo with the stated seed
   when enumeration is too large), with the Hodges-Lehmann shift (first group minus
   second) and its 95% CI (``jdmtrack.stats.mann_whitney``).
-- More than two groups: Kruskal-Wallis, chi-square with tie correction (as R
-  kruskal.test).
+- More than two groups: Kruskal-Wallis, permutation p given the mid-ranks (exact or
+  Monte Carlo with the seed; ``jdmtrack.stats.kruskal``) and the chi-square p with tie
+  correction (as R kruskal.test).
 - Counts (a categorical variable, a criterion met or not, a response class): Fisher's
   exact test on the groups x levels table (network algorithm, Monte Carlo with the seed
   when too large; ``jdmtrack.stats.fisher``).
 - With more than ``EXACT_MAX_N`` patients in the comparison (the limit the Friedman
   permutation p uses too), the permutation distributions give way to their large-sample
-  forms, which are then accurate and cheap: the normal approximation of the
-  Mann-Whitney statistic with tie and continuity correction (as wilcox.test exact=FALSE)
+  forms, which are then accurate and cheap: the chi-square Kruskal-Wallis p, the normal
+  approximation of the Mann-Whitney statistic with tie and continuity correction (as wilcox.test exact=FALSE)
   and Pearson's chi-square test (as chisq.test correct=FALSE). The Hodges-Lehmann shift
   is given while the groups have at most ``SHIFT_MAX_PAIRS`` pairs of patients.
 """
@@ -56,13 +57,20 @@ def compare_values(groups: dict[str, np.ndarray], settings: AnalysisSettings) ->
     if len(present) == 2:
         first, second = present.items()
         return _two_groups(first, second, settings)
-    from scipy import stats
+    from ..stats.kruskal import kruskal_wallis
 
-    h, p = stats.kruskal(*present.values())
-    return {"test": "kruskal_wallis", "groups": list(present), "n": n, "statistic": _finite(h),
-            "df": len(present) - 1, "p_value": _finite(p),
-            "p_value_method": "chi-square approximation with tie correction (as kruskal.test)",
-            "not_run": None}
+    small = n <= EXACT_MAX_N
+    # No chi-square-only mode: above EXACT_MAX_N the permutation p comes from the fewest
+    # resamples kruskal_wallis takes and is not reported (the chi-square p is).
+    r = kruskal_wallis(list(present.values()), alpha=settings.alpha,
+                       permutation="auto" if small else "monte_carlo",
+                       resamples=settings.resamples if small else 1000, seed=settings.seed)
+    exact = small and r.p_value_exact is not None
+    return {"test": "kruskal_wallis", "groups": list(present), "n": n, "statistic": r.statistic,
+            "df": r.df, "p_value": r.p_value_exact if exact else r.p_value,
+            "p_value_method": (r.p_value_exact_method if exact else
+                               "chi-square approximation with tie correction (as kruskal.test)"),
+            "p_value_asymptotic": r.p_value, "not_run": r.not_run, "note": r.note}
 
 
 def _two_groups(first: tuple[str, np.ndarray], second: tuple[str, np.ndarray],
