@@ -23,6 +23,7 @@ from .outcomes import outcome_measures, summarise_outcomes
 from .patients import per_patient
 from .population import Population, keep_warnings, population_mask, restrict
 from .settings import AnalysisSettings, load_settings
+from .sites import site_labels, sites_methods, stratified_by_group, summarise_sites
 
 __all__ = ["SCHEMA_VERSION", "AnalysisSettings", "analyze", "load_settings", "restrict_scored"]
 
@@ -59,7 +60,7 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
         "dosing": lambda: summarise_dosing(patients, visits, settings, reference_name),
         "patients": lambda: per_patient(patients, visits, adverse, settings),
         "methods": lambda: _with_population(methods_text(settings, scored.methods), population,
-                                            by_section()),
+                                            by_section(), sites_section()),
         "warnings": lambda: [w.as_dict() for w in scored.warnings],
     }
     by_cache: dict[str, Any] = {}
@@ -69,11 +70,22 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
             return None
         if "by" not in by_cache:
             by_cache["by"] = summarise_by(patients, visits, events, settings, settings.by)
+            stratified = stratified_by_group(by_cache["by"], patients, visits, settings)
+            if stratified is not None:
+                by_cache["by"]["stratified"] = stratified
         section: dict[str, Any] = by_cache["by"]
+        return section
+
+    def sites_section() -> dict[str, Any] | None:
+        if "sites" not in by_cache:
+            by_cache["sites"] = summarise_sites(patients, visits, events, settings)
+        section: dict[str, Any] | None = by_cache["sites"]
         return section
 
     if settings.by is not None:
         parts["by"] = by_section
+    if site_labels(patients) is not None:
+        parts["sites"] = sites_section
     identity = {
         "schema_version": SCHEMA_VERSION,
         "software": {"name": "jdmtrack", "version": __version__},
@@ -110,11 +122,13 @@ def restrict_scored(scored: ScoredCohort, where: Collection[str]) -> tuple[Score
 
 
 def _with_population(paragraphs: list[str], population: Population,
-                     by: dict[str, Any] | None) -> list[str]:
+                     by: dict[str, Any] | None, sites: dict[str, Any] | None) -> list[str]:
     """The methods text, opened by the sentence stating the analysis population, with the
-    by-group comparison after the statistics paragraph (before the software note)."""
+    by-group and multi-site paragraphs after the statistics (before the software note)."""
     sentence = population.sentence()
     out = [sentence, *paragraphs] if sentence else list(paragraphs)
     if by is not None:
         out.insert(len(out) - 1, by_methods(by))
+    if sites is not None:
+        out.insert(len(out) - 1, sites_methods(sites, by is not None and "stratified" in by))
     return out

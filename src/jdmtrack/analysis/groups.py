@@ -35,10 +35,10 @@ from .outcomes import outcome_measures
 from .population import patient_field
 from .settings import AnalysisSettings
 
-__all__ = ["by_methods", "by_rows", "group_labels", "summarise_by"]
+__all__ = ["NOT_TESTED", "by_methods", "by_rows", "group_labels", "summarise_by", "wide_table"]
 
 # Covariates: described, not tested (design.md, outcomes).
-_NOT_TESTED = {"weight_kg", "height_cm", "egfr", "creatinine_umol_l", "jaki_mg_day",
+NOT_TESTED = {"weight_kg", "height_cm", "egfr", "creatinine_umol_l", "jaki_mg_day",
                "jaki_mg_kg_day"}
 
 
@@ -146,7 +146,7 @@ def _baseline_test(var: str, kind: str, patients: pd.DataFrame, ages: dict[str, 
     return compare_counts(labels, outcome, settings, levels)
 
 
-def _wide(visits: pd.DataFrame, measures: list[str], weeks: tuple[float, ...]) -> pd.DataFrame:
+def wide_table(visits: pd.DataFrame, measures: list[str], weeks: tuple[float, ...]) -> pd.DataFrame:
     at = visits.loc[visits["week"].isin(weeks), ["patient_id", "week", *measures]]
     wide = at.drop_duplicates(["patient_id", "week"]).set_index(["patient_id", "week"])
     return pd.DataFrame(wide.unstack("week"))
@@ -156,12 +156,12 @@ def _outcomes(visits: pd.DataFrame, level_of: pd.Series, levels: list[str],
               settings: AnalysisSettings) -> dict[str, Any]:
     specs = outcome_measures(visits)
     weeks, q = settings.weeks, settings.quantile_method
-    wide = _wide(visits, [m for m, _, _ in specs], weeks)
+    wide = wide_table(visits, [m for m, _, _ in specs], weeks)
     group = np.array([level_of.get(p) for p in wide.index], dtype=object)
     masks = {lv: group == lv for lv in levels}
     out: dict[str, Any] = {}
     for measure, label, _unit in specs:
-        tested = measure not in _NOT_TESTED
+        tested = measure not in NOT_TESTED
         entry: dict[str, Any] = {"label": label, "tested": tested, "by_week": {}, "change": {},
                                  "tests": {}}
         base = (wide[(measure, weeks[0])].to_numpy(dtype="float64")
