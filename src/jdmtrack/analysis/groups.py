@@ -31,7 +31,7 @@ from .classified import summarise_criteria, summarise_response
 from .common import describe_dict, end_of_followup, week_key
 from .followup import summarise_time_to_event
 from .group_tests import EXACT_MAX_N, compare_counts, compare_values
-from .outcomes import outcome_measures
+from .measures import covariate_measures, outcome_measures
 from .population import patient_field
 from .settings import AnalysisSettings
 
@@ -76,13 +76,21 @@ def _frames_of(level_of: pd.Series, frame: pd.DataFrame) -> dict[str, pd.DataFra
 
 
 def summarise_by(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFrame,
-                 settings: AnalysisSettings, name: str) -> dict[str, Any]:
-    """The ``by`` section for the patients field ``name``."""
+                 settings: AnalysisSettings, name: str,
+                 at_weeks: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The ``by`` section for the patients field ``name``.
+
+    ``at_weeks`` are the visits used at each analysis week (visit windows applied, as the
+    whole-cohort outcomes use them; default: the visits recorded at those weeks);
+    ``visits`` the recorded visits (baseline, follow-up, events)."""
+    if at_weeks is None:
+        at_weeks = visits[visits["week"].isin(settings.weeks)]
     levels, labels, label = group_labels(patients, name)
     level_of = pd.Series(labels, index=patients["patient_id"].to_numpy(), dtype=object)
     empty_visits, empty_events = visits.iloc[:0], events.iloc[:0]
     pats = {lv: patients[np.array([v == lv for v in labels], dtype=bool)] for lv in levels}
     vis = _frames_of(level_of, visits)
+    used = _frames_of(level_of, at_weeks)
     evs = _frames_of(level_of, events)
     out: dict[str, Any] = {"field": name, "label": label, "levels": levels,
                            "n": {lv: len(pats[lv]) for lv in levels},
@@ -90,11 +98,11 @@ def summarise_by(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFr
     per_group = {lv: summarise_baseline(pats[lv], vis.get(lv, empty_visits), settings)
                  for lv in levels}
     out["baseline"] = _baseline(patients, visits, labels, levels, per_group, settings, name)
-    out["outcomes"] = _outcomes(visits, level_of, levels, settings)
-    crit = {lv: summarise_criteria(vis.get(lv, empty_visits), settings) for lv in levels}
-    resp = {lv: summarise_response(vis.get(lv, empty_visits), settings) for lv in levels}
-    out["criteria"] = _classified(visits, level_of, levels, crit, settings)
-    out["response"] = _response(visits, level_of, levels, resp, settings)
+    out["outcomes"] = _outcomes(at_weeks, level_of, levels, settings)
+    crit = {lv: summarise_criteria(used.get(lv, empty_visits), settings) for lv in levels}
+    resp = {lv: summarise_response(used.get(lv, empty_visits), settings) for lv in levels}
+    out["criteria"] = _classified(at_weeks, level_of, levels, crit, settings)
+    out["response"] = _response(at_weeks, level_of, levels, resp, settings)
     tte = {lv: summarise_time_to_event(pats[lv], vis.get(lv, empty_visits),
                                        evs.get(lv, empty_events), settings) for lv in levels}
     events_seen = list(dict.fromkeys(e for lv in levels for e in tte[lv]))
@@ -102,7 +110,8 @@ def summarise_by(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFr
                                 "test": _logrank(e, patients, visits, events, level_of,
                                                  settings)}
                             for e in events_seen}
-    out["completeness"] = _completeness(patients, visits, events, level_of, levels, settings)
+    out["completeness"] = _completeness(patients, visits, events, at_weeks, level_of, levels,
+                                        settings)
     return out
 
 
@@ -154,7 +163,8 @@ def wide_table(visits: pd.DataFrame, measures: list[str], weeks: tuple[float, ..
 
 def _outcomes(visits: pd.DataFrame, level_of: pd.Series, levels: list[str],
               settings: AnalysisSettings) -> dict[str, Any]:
-    specs = outcome_measures(visits)
+    specs = [*outcome_measures(visits, settings.measures),
+             *covariate_measures(visits, settings.measures)]
     weeks, q = settings.weeks, settings.quantile_method
     wide = wide_table(visits, [m for m, _, _ in specs], weeks)
     group = np.array([level_of.get(p) for p in wide.index], dtype=object)
@@ -259,14 +269,15 @@ def _logrank(event: str, patients: pd.DataFrame, visits: pd.DataFrame, events: p
 
 
 def _completeness(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFrame,
-                  level_of: pd.Series, levels: list[str],
+                  at_weeks: pd.DataFrame, level_of: pd.Series, levels: list[str],
                   settings: AnalysisSettings) -> dict[str, Any]:
-    """Per group and analysis week: patients still followed, and those with a visit."""
+    """Per group and analysis week: patients still followed, and those with a visit used
+    at that week."""
     end = end_of_followup(patients, visits, events)
     group = np.array([level_of.get(p) for p in end.index], dtype=object)
     out: dict[str, Any] = {lv: {} for lv in levels}
     for week in settings.weeks:
-        seen = set(visits.loc[visits["week"] == week, "patient_id"])
+        seen = set(at_weeks.loc[at_weeks["week"] == week, "patient_id"])
         followed = end.to_numpy() >= week
         has_visit = np.array([p in seen for p in end.index], dtype=bool)
         for lv in levels:

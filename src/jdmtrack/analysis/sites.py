@@ -23,7 +23,7 @@ import pandas as pd
 from .common import week_key
 from .group_tests import EXACT_MAX_N
 from .groups import NOT_TESTED, group_labels, summarise_by, wide_table
-from .outcomes import outcome_measures
+from .measures import outcome_measures
 from .settings import AnalysisSettings
 
 __all__ = ["VAN_ELTEREN_MAX_STATES", "site_labels", "sites_methods", "stratified_by_group",
@@ -59,22 +59,25 @@ def site_labels(patients: pd.DataFrame) -> list[str | None] | None:
 
 
 def _measures(visits: pd.DataFrame, settings: AnalysisSettings) -> tuple[list[str], pd.DataFrame]:
-    names = [m for m, _, _ in outcome_measures(visits) if m not in NOT_TESTED]
+    names = [m for m, _, _ in outcome_measures(visits, settings.measures)
+             if m not in NOT_TESTED]
     return names, wide_table(visits, names, settings.weeks)
 
 
 def summarise_sites(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFrame,
-                    settings: AnalysisSettings) -> dict[str, Any] | None:
-    """The ``sites`` section, or None with fewer than two sites."""
+                    settings: AnalysisSettings,
+                    at_weeks: pd.DataFrame | None = None) -> dict[str, Any] | None:
+    """The ``sites`` section, or None with fewer than two sites (``at_weeks``: see
+    ``summarise_by``)."""
     labels = site_labels(patients)
     if labels is None:
         return None
     from ..stats.site_friedman import friedman_by_site
     from ..stats.stratified import stratified_signed_rank
 
-    out = summarise_by(patients, visits, events, settings, "site")
+    out = summarise_by(patients, visits, events, settings, "site", at_weeks)
     site_of = pd.Series(labels, index=patients["patient_id"].to_numpy(), dtype=object)
-    names, wide = _measures(visits, settings)
+    names, wide = _measures(visits if at_weeks is None else at_weeks, settings)
     site = np.array([site_of.get(p) for p in wide.index], dtype=object)
     weeks = settings.weeks
     stratified: dict[str, Any] = {}

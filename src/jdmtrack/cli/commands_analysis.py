@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from .errors import reported
+from .warnings_output import echo_warnings, warnings_file_option
 
 __all__ = ["COMMANDS"]
 
@@ -22,6 +23,32 @@ def _weeks(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
         return tuple(float(w) for w in value.split(","))
     except ValueError:
         raise click.BadParameter(f"{value!r}: expected weeks separated by commas, e.g. 0,4,12,24") from None
+
+
+def _measures(ctx: click.Context, param: click.Parameter,
+              value: str | None) -> tuple[str, ...] | None:
+    """Outcome measures as given; the settings check names the valid ones."""
+    if value is None:
+        return None
+    return tuple(name.strip() for name in value.split(",") if name.strip())
+
+
+def _visit_window(ctx: click.Context, param: click.Parameter,
+                  value: str | None) -> float | dict[str, str] | None:
+    """``2`` (every follow-up week) or ``4:2,12:4,24:6`` (week: half-width)."""
+    if value is None:
+        return None
+    if ":" not in value:
+        try:
+            return float(value)
+        except ValueError:
+            raise click.BadParameter(f"{value!r}: expected a number of weeks (e.g. 2) or "
+                                     "week:half-width pairs (e.g. 4:2,12:4,24:4)") from None
+    pairs = [item.split(":") for item in value.split(",")]
+    if any(len(pair) != 2 for pair in pairs):
+        raise click.BadParameter(f"{value!r}: expected week:half-width pairs separated by "
+                                 "commas, e.g. 4:2,12:4,24:4")
+    return {week.strip(): half.strip() for week, half in pairs}
 
 
 def settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -41,13 +68,35 @@ def settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--resamples", type=click.IntRange(1000),
                      help="Monte Carlo permutations for Friedman [default: 100000]."),
         click.option("--seed", type=int, help="Seed of the Monte Carlo permutations."),
-        click.option("--tis-core-set", type=click.Choice(["imacs", "printo"]),
-                     help="Total Improvement Score core set [default: imacs]."),
+        click.option("--tis-core-set",
+                     type=click.Choice(["imacs", "printo_published", "printo_variant", "printo"]),
+                     help="Total Improvement Score core set: imacs; printo_published (CMAS, "
+                          "CHQ-PhS, DAS); printo_variant (CMAS, enzyme, DAS); printo is the "
+                          "deprecated name of printo_variant [default: imacs]."),
+        click.option("--tis-enzyme-rule", type=click.Choice(["relative", "uln_range"]),
+                     help="TIS enzyme percent change (unverified): relative to week 0, or "
+                          "divided by a multiple of the ULN [default: relative]."),
+        click.option("--tis-enzyme-uln-multiples", metavar="ENZYME=K,...",
+                     help="For --tis-enzyme-rule uln_range: the multiple of the ULN of each "
+                          "enzyme, e.g. ck=15,ldh=3 (no default)."),
+        click.option("--printo-cid-variant",
+                     type=click.Choice(["lazarevic_2013", "almeida_2015"]),
+                     help="PRINTO inactive disease: 3 of 4 (lazarevic_2013), or with physician "
+                          "global <= 0.2 cm mandatory (almeida_2015) [default: lazarevic_2013]."),
         click.option("--tis-population", type=click.Choice(["jdm", "adult"]),
                      help="TIS thresholds: jdm 30/45/70, adult 20/40/60 [default: jdm]."),
         click.option("--refractory-definition",
                      type=click.Choice(["refractory_type", "failed_agents"]),
                      help="How refractory JDM is decided [default: refractory_type]."),
+        click.option("--measures", callback=_measures,
+                     help="Outcome measures to test, comma-separated (e.g. cmas_total,"
+                          "phga_cm) [default: the disease-activity and treatment-burden "
+                          "measures present; weight, height, creatinine, eGFR and JAKi dose "
+                          "are described only]."),
+        click.option("--visit-window", callback=_visit_window,
+                     help="Visit window half-width in weeks: one number for every follow-up "
+                          "week, or week:half-width pairs (e.g. 4:2,12:4,24:4) [default: half "
+                          "the gap to the nearest analysis week, at most 4]."),
         click.option("--dose-reference", type=click.Path(exists=True, dir_okay=False),
                      help="A JAKi dose reference table (CSV) to replace the bundled one."),
     ]
@@ -90,9 +139,10 @@ def _run(data: Path, options: dict[str, Any], progress: Callable[[str], None]) -
 @click.argument("data", type=click.Path(path_type=Path))
 @click.option("--json", "json_path", required=True, type=click.Path(path_type=Path),
               help="The results file to write (JSON, full precision).")
+@warnings_file_option
 @settings_options
 @population_options
-def analyze(data: Path, json_path: Path, **options: Any) -> None:
+def analyze(data: Path, json_path: Path, warnings_file: Path | None, **options: Any) -> None:
     """Analyse DATA and write the results file (version 1)."""
     with reported():
         typed = _run(data, options, _progress())
@@ -103,8 +153,8 @@ def analyze(data: Path, json_path: Path, **options: Any) -> None:
            f" (population {population['definition']}: {population['n_patients']} of "
            f"{population['n_source_patients']})")
     click.echo(f"Wrote {json_path}: {results['cohort']['n_patients']} patients{who}, "
-               f"{len(results['outcomes'])} outcome measures, {len(results['warnings'])} "
-               "warning(s).")
+               f"{len(results['outcomes'])} outcome measures.")
+    echo_warnings(typed.scored.warnings, warnings_file)
 
 
 @click.command()
@@ -112,9 +162,11 @@ def analyze(data: Path, json_path: Path, **options: Any) -> None:
 @click.option("--demo", "demo", help="Report on a bundled demo cohort instead of DATA.")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the report into.")
+@warnings_file_option
 @settings_options
 @population_options
-def report(data: Path | None, demo: str | None, output: Path, **options: Any) -> None:
+def report(data: Path | None, demo: str | None, output: Path, warnings_file: Path | None,
+           **options: Any) -> None:
     """Write the full report on DATA (or --demo NAME): HTML, Word, Excel, figures, results."""
     if (data is None) == (demo is None):
         raise click.UsageError("give either DATA or --demo NAME")
@@ -136,6 +188,7 @@ def report(data: Path | None, demo: str | None, output: Path, **options: Any) ->
         files = write_report(results, output, visits=typed.visits, progress=progress)
     click.echo(f"Wrote the report to {output}/ ({', '.join(_names(files))}).")
     click.echo(f"Open {output / 'report.html'} in a browser.")
+    echo_warnings(typed.scored.warnings, warnings_file)
 
 
 def _names(files: Any) -> list[str]:
