@@ -138,6 +138,11 @@ def test_large_groups_use_the_asymptotic_forms():
     rng = np.random.default_rng(3)
     r = compare_values({"a": rng.normal(size=150), "b": rng.normal(size=150) + 1}, settings)
     assert r["p_value_method"].startswith("normal approximation") and r["p_value"] < 1e-6
+    three = {k: rng.normal(size=100) + i for i, k in enumerate("abc")}
+    r = compare_values(three, settings)
+    assert r["test"] == "kruskal_wallis" and r["p_value_method"].startswith("chi-square")
+    many = {f"s{i}": rng.integers(0, 52, 80).astype(float) for i in range(24)}  # 24 sites
+    assert compare_values(many, settings)["df"] == 23
     groups = ["a"] * 200 + ["b"] * 200
     outcome = ["x"] * 60 + ["y"] * 140 + ["x"] * 90 + ["y"] * 110
     r = compare_counts(groups, outcome, settings, ["a", "b"])
