@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import date
-from typing import Any
 
 from ..analysis.baseline import _DAYS_PER_MONTH, _DAYS_PER_YEAR
 from ..fields import EXTRA_PREFIX, fields_of

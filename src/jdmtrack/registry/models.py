@@ -19,8 +19,8 @@ from simple_history.models import HistoricalRecords
 
 from .errors import ReasonRequired, RecordLocked, RegistryError, StaleWrite
 from .fieldgen import generated_fields
-from .tables import text_value
 from .policy import ROLES
+from .tables import text_value
 
 __all__ = ["STATES", "AdverseEvent", "AuditEvent", "Consent", "Event", "Membership", "Patient",
            "Query", "QueryMessage", "RowModel", "Signature", "Site", "Visit", "data_models"]
@@ -56,7 +56,7 @@ class Membership(models.Model):
                                                name="one_membership_per_role_site")]
 
 
-class RowQuerySet(models.QuerySet):  # type: ignore[type-arg]
+class RowQuerySet(models.QuerySet):
     """Bulk writes that would pass by ``save``: refused on locked rows."""
 
     def update(self, **kwargs: Any) -> int:

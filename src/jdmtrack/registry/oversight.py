@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import audit
-from .errors import NotAllowed, RegistryError
+from .errors import RegistryError
 from .queries import open_count, require
 from .tables import row_text
 
@@ -136,7 +136,7 @@ def sign_patient(user: Any, patient: Any, password: str, printed_name: str) -> A
     if not password or not user.check_password(password):
         audit.record(user, "sign_failed", table="patients", row=str(patient.pk),
                      site=patient.site.code, reason="password did not match")
-        raise NotAllowed("the password did not match: the data were not signed")
+        raise RegistryError("the password did not match: the data were not signed")
     if signature_status(patient)[0] == "signed":
         raise RegistryError(f"patient {patient.patient_id}'s data are signed already")
     with transaction.atomic():

@@ -54,7 +54,7 @@ class Query(models.Model):
         """The row as a person names it: 'patient' or 'visit week 4'."""
         row = self.row()
         if self.table == "patients" or row is None:
-            return self.table.rstrip("s").replace("_", " ")
+            return str(self.table.rstrip("s").replace("_", " "))
         from .tables import text_value
 
         return f"{self.table.rstrip('s').replace('_', ' ')} week {text_value(row.week)}"

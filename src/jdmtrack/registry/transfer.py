@@ -123,11 +123,11 @@ def _save(row: Any, values: dict[str, Any], extras: list[list[str]], user: Any, 
             return row
         row._change_reason = reason
     adding = row.pk is None
+    for name, value in values.items():
+        setattr(row, name, value)
     if (row.state if isinstance(row, Patient) else row.patient.state) == "locked":
         counts.locked.append(f"{row.describe()}: " + ("a new row" if adding else "changed"))
         return row
-    for name, value in values.items():
-        setattr(row, name, value)
     row.extras = extras
     row.full_clean(validate_unique=False, validate_constraints=False)
     row.save()
