@@ -162,5 +162,5 @@ def test_an_identifying_field_without_a_rule_stops_the_export(monkeypatch):
 
     monkeypatch.setattr(deidentify, "fields_of", lambda table: [
         Field("patients", "initials", "text", "Initials", identifying=True)])
-    with pytest.raises(RegistryError, match="patients.initials is marked identifying"):
+    with pytest.raises(RegistryError, match=r"patients\.initials is marked identifying"):
         deidentify.deidentify_row("patients", {"initials": "AB"}, "S", None, SECRET, False)

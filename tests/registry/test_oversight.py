@@ -161,8 +161,7 @@ def test_signing_needs_the_password_and_a_change_voids_it(client, users, loaded)
 
 
 def test_a_state_change_does_not_void_a_signature(users, loaded):
-    from jdmtrack.registry.oversight import (lock_patient, sign_patient, signature_status,
-                                             verify_visit)
+    from jdmtrack.registry.oversight import lock_patient, sign_patient, signature_status, verify_visit
 
     patient = _patient()
     sign_patient(users["site_pi"], patient, PASSWORD, "Dr P. I.")

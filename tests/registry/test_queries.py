@@ -22,7 +22,7 @@ def test_the_query_workflow_is_audited_step_by_step(users, loaded):
     query = raise_query(users["monitor"], patient, "visits", visit.pk, "phga_cm",
                         "Source says 2.5?")
     assert (query.status, query.where()) == ("open", "visit week 4")
-    with pytest.raises(RegistryError, match="can be closed|the text is required"):
+    with pytest.raises(RegistryError, match="the text is required"):
         answer_query(users["data_entry"], query, "  ")
     answer_query(users["data_entry"], query, "Checked: 2.0 is right")
     assert query.status == "answered"
@@ -49,7 +49,7 @@ def test_a_query_names_a_real_field_of_a_row_of_that_patient(users, loaded):
     visit = other.visits.first()
     with pytest.raises(RegistryError, match="is not a row of patient SYN-001"):
         raise_query(users["monitor"], patient, "visits", visit.pk, "phga_cm", "?")
-    with pytest.raises(RegistryError, match="'phga' : not a field|not a field of visits"):
+    with pytest.raises(RegistryError, match="not a field of visits"):
         raise_query(users["monitor"], patient, "visits", patient.visits.first().pk, "phga", "?")
     with pytest.raises(RegistryError, match="needs its question"):
         raise_query(users["monitor"], patient, "patients", patient.pk, "sex", " ")
