@@ -59,15 +59,19 @@ def _open_patient(page: Any, pid: str) -> None:
     expect(page.locator("h1")).to_contain_text(f"Patient {pid}")
 
 
+def _raise(page: Any, row: str, field: str, text: str) -> None:
+    page.select_option("#id_query_row", label=row)
+    page.select_option("#id_query_field", field)
+    page.fill("#id_query_text", text)
+    page.click("#raise")
+
+
 def test_query_raised_answered_closed(server, browser):
     from playwright.sync_api import expect
 
     monitor = _login(browser, server, "mo")
     _open_patient(monitor, "SYN-001")
-    monitor.select_option("#id_query_row", label="visit week 4")
-    monitor.select_option("#id_query_field", "phga_cm")
-    monitor.fill("#id_query_text", "Source note says 2.5 cm?")
-    monitor.click("#raise")
+    _raise(monitor, "visit week 4", "phga_cm", "Source note says 2.5 cm?")
     expect(monitor.locator("#messages")).to_contain_text("raised on visit week 4, phga_cm")
     expect(monitor.locator("#queries .status")).to_have_text(["open"])
     monitor.goto(server + "/patients/")
@@ -96,10 +100,7 @@ def test_lock_refused_with_an_open_query_then_locked_and_unlocked(server, browse
 
     monitor = _login(browser, server, "mo")
     _open_patient(monitor, "SYN-002")
-    monitor.select_option("#id_query_row", label="patient")
-    monitor.select_option("#id_query_field", "sex")
-    monitor.fill("#id_query_text", "Sex as on the source?")
-    monitor.click("#raise")
+    _raise(monitor, "patient", "sex", "Sex as on the source?")
     monitor.click("#lock")
     expect(monitor.locator("#messages")).to_contain_text("cannot be locked: 1 query is not closed")
     monitor.click("#queries a")

@@ -114,6 +114,7 @@ def test_import_names_every_locked_row_and_writes_nothing(tmp_path, users, loade
 
 
 def test_the_visit_page_of_a_locked_patient(client, users, loaded):
+    from jdmtrack.registry.models import AuditEvent
     from jdmtrack.registry.oversight import lock_patient
 
     patient = _patient()
@@ -125,6 +126,8 @@ def test_the_visit_page_of_a_locked_patient(client, users, loaded):
     posted = client.post(f"/visits/{visit.pk}/", {"week": "0", "phga_cm": "7", "reason": "x",
                                                   "version": visit.version})
     assert posted.status_code == 200 and "is locked" in posted.text
+    refusal = AuditEvent.objects.filter(action="refused", record=str(visit.pk)).get()
+    assert refusal.actor == "data_entry" and "locked" in refusal.reason
     visit.refresh_from_db()
     assert visit.phga_cm == Decimal("3.5")
 

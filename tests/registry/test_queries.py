@@ -91,6 +91,29 @@ def test_warnings_raise_queries_once(users, loaded):
     assert queries_from_warnings(users["monitor"], patient) == 0
 
 
+def test_queries_from_warnings_for_every_patient(users, loaded):
+    """The command's function: every patient the monitor sees; the site's users may not.
+    SYN-001 week 4 without cmas_04 and SYN-003 week 0 without cmas_02."""
+    from jdmtrack.registry.errors import NotAllowed
+    from jdmtrack.registry.queries import raise_all_from_warnings
+
+    for pid, week, item in (("SYN-001", 4, "cmas_04"), ("SYN-003", 0, "cmas_02")):
+        visit = _patient(pid).visits.get(week=week)
+        setattr(visit, item, None)
+        visit._change_reason = "test"
+        visit.save()
+    with pytest.raises(NotAllowed):
+        raise_all_from_warnings(users["site_pi"])
+    assert raise_all_from_warnings(users["monitor"], "SYNTHETIC") == {"SYN-001": 1, "SYN-002": 0}
+    # SYN-003's baseline CMAS item also leaves severe JDM undetermined (cmas_below_15), a
+    # patient-level warning on a derived column: its query is on the patient row.
+    assert raise_all_from_warnings(users["monitor"]) == {
+        "SYN-001": 0, "SYN-002": 0, "SYN-003": 2, "SYN-004": 0}
+    on = set(_patient("SYN-003").queries.values_list("table", "field", "origin"))
+    assert on == {("visits", "cmas_02", "warning:item_missing"),
+                  ("patients", "patient_id", "warning:severe_not_evaluable")}
+
+
 def test_open_query_counts_on_the_patient_list(client, users, loaded):
     import re
 

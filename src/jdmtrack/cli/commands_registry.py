@@ -184,6 +184,20 @@ def export(ctx: click.Context, out: Path, user_name: str, site_code: str | None,
     click.echo(f"Wrote {out}: " + ", ".join(f"{n} {t}" for t, n in counts.items()) + ".")
 
 
+@registry.command("queries-from-warnings")
+@click.option("--user", "user_name", required=True, metavar="NAME", help="The monitor raising them.")
+@click.option("--site", "site_code", default=None, metavar="CODE", help="This site only.")
+@click.pass_context
+def queries_from_warnings(ctx: click.Context, user_name: str, site_code: str | None) -> None:
+    """Raise a data query for each validation warning that has none yet (monitors)."""
+    with _django(ctx):
+        from ..registry.queries import raise_all_from_warnings
+
+        raised = raise_all_from_warnings(_user(user_name), site_code)
+    click.echo(f"Raised {sum(raised.values())} queries from warnings"
+               + "".join(f"; {pid}: {n}" for pid, n in raised.items() if n) + ".")
+
+
 @registry.command()
 @click.option("--record", default=None, metavar="ID", help="Only the events of this record.")
 @click.pass_context

@@ -18,8 +18,17 @@ from . import audit
 from .errors import NotAllowed, RegistryError
 from .policy import can
 
-__all__ = ["NEXT", "answer_query", "close_query", "open_count", "queries_from_warnings",
-           "raise_query", "reopen_query", "require"]
+__all__ = [
+    "NEXT",
+    "answer_query",
+    "close_query",
+    "open_count",
+    "queries_from_warnings",
+    "raise_all_from_warnings",
+    "raise_query",
+    "reopen_query",
+    "require",
+]
 
 # action -> (policy action, statuses it starts from, status it leads to)
 NEXT: dict[str, tuple[str, tuple[str, ...], str]] = {
@@ -159,3 +168,20 @@ def queries_from_warnings(user: Any, patient: Any) -> int:
                     f"Validation warning ({record['code']}): {record['message']}", origin)
         raised += 1
     return raised
+
+
+def raise_all_from_warnings(user: Any, site: str | None = None) -> dict[str, int]:
+    """``queries_from_warnings`` for every unlocked patient the user may raise queries on
+    (of one site, if given): patient id -> queries raised."""
+    from .models import Patient
+    from .policy import scoped
+
+    if not can(user, "raise_query"):
+        audit.record(user, "refused", reason="raise queries from warnings: not allowed")
+        raise NotAllowed(f"user {audit.actor_name(user)} may not raise queries")
+    patients = scoped(user, Patient.objects.select_related("site"), "raise_query")
+    if site is not None:
+        patients = patients.filter(site__code=site)
+    with transaction.atomic():
+        return {p.patient_id: queries_from_warnings(user, p)
+                for p in patients.exclude(state="locked")}

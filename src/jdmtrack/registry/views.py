@@ -103,6 +103,9 @@ def visit_form(request: HttpRequest, pk: int) -> HttpResponse:
                 context["stale"] = str(err)
             except RecordLocked as err:
                 context["locked_error"] = str(err)
+                audit.record(request.user, "refused", table="visits",
+                             row=str(visit.pk) if visit else "", site=patient.site.code,
+                             reason=f"write to locked data: {err}")
             else:
                 return redirect("visit", pk=saved.pk)
         context["evaluation"] = result

@@ -33,7 +33,7 @@ def _patient(request: HttpRequest, pk: int) -> Any:
     return scoped(request.user, Patient.objects.select_related("site")).filter(pk=pk).first()
 
 
-def _act(request: HttpRequest, patient: Any, action: Callable[[], str], back: str) -> HttpResponse:
+def _act(request: HttpRequest, action: Callable[[], str], back: str) -> HttpResponse:
     """Run ``action``: success and failure go back to ``back`` as a message; 403 if not allowed."""
     try:
         done = action()
@@ -50,36 +50,68 @@ def _text(request: HttpRequest, name: str) -> str:
     return str(request.POST.get(name, "")).strip()
 
 
-@login_required
-@require_POST
-def raise_query(request: HttpRequest, pk: int) -> HttpResponse:
+def _date_or_none(text: str, name: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as err:
+        raise RegistryError(f"{name}: got {text!r}, expected a date YYYY-MM-DD") from err
+
+
+def _on_patient(run: Callable[[HttpRequest, Any], str]) -> Any:
+    """A POST view doing ``run(request, patient)`` on a patient the user can see (else 404)."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        patient = _patient(request, pk)
+        return refused(request) if patient is None else _act(
+            request, lambda: run(request, patient), f"/patients/{patient.pk}/")
+
+    view.__doc__ = run.__doc__
+    return view
+
+
+def _raise_query(request: HttpRequest, patient: Any) -> str:
     """A monitor's query on a field of one of the patient's rows (``row`` = 'table:pk')."""
-    patient = _patient(request, pk)
-    if patient is None:
-        return refused(request)
     table, _, row = _text(request, "row").partition(":")
-
-    def act() -> str:
-        if not row.isdigit():
-            raise RegistryError("choose the row the query is about")
-        query = queries.raise_query(request.user, patient, table, int(row), _text(request, "field"),
-                                    _text(request, "text"))
-        return f"Query {query.pk} raised on {query.where()}, {query.field}."
-    return _act(request, patient, act, f"/patients/{patient.pk}/")
+    if not row.isdigit():
+        raise RegistryError("choose the row the query is about")
+    query = queries.raise_query(request.user, patient, table, int(row), _text(request, "field"),
+                                _text(request, "text"))
+    return f"Query {query.pk} raised on {query.where()}, {query.field}."
 
 
-@login_required
-@require_POST
-def warning_queries(request: HttpRequest, pk: int) -> HttpResponse:
+def _warning_queries(request: HttpRequest, patient: Any) -> str:
     """Open queries from the validation warnings of the patient's data."""
-    patient = _patient(request, pk)
-    if patient is None:
-        return refused(request)
+    n = queries.queries_from_warnings(request.user, patient)
+    return f"{n} quer{'y' if n == 1 else 'ies'} raised from validation warnings."
 
-    def act() -> str:
-        n = queries.queries_from_warnings(request.user, patient)
-        return f"{n} quer{'y' if n == 1 else 'ies'} raised from validation warnings."
-    return _act(request, patient, act, f"/patients/{patient.pk}/")
+
+def _lock(request: HttpRequest, patient: Any) -> str:
+    rows = oversight.lock_patient(request.user, patient, _text(request, "reason"))
+    return f"Patient {patient.patient_id} locked ({rows} rows)."
+
+
+def _unlock(request: HttpRequest, patient: Any) -> str:
+    rows = oversight.unlock_patient(request.user, patient, _text(request, "reason"))
+    return f"Patient {patient.patient_id} unlocked ({rows} rows)."
+
+
+def _sign(request: HttpRequest, patient: Any) -> str:
+    """The site PI's e-signature: the password is entered again on the page."""
+    signature = oversight.sign_patient(request.user, patient, str(request.POST.get("password", "")),
+                                       _text(request, "printed_name"))
+    return f"Signed by {signature.printed_name}."
+
+
+def _consent(request: HttpRequest, patient: Any) -> str:
+    oversight.record_consent(
+        request.user, patient, _date_or_none(_text(request, "consent_date"), "consent date"),
+        _text(request, "form_version"), request.POST.get("withdrawn") == "yes",
+        _date_or_none(_text(request, "withdrawn_date"), "withdrawal date"))
+    return "Consent recorded."
 
 
 @login_required
@@ -100,7 +132,7 @@ def query_page(request: HttpRequest, pk: int) -> HttpResponse:
         def act() -> str:
             moves[step](request.user, query, _text(request, "text"))
             return f"Query {query.pk} is {query.status}."
-        return _act(request, query.patient, act, f"/queries/{query.pk}/")
+        return _act(request, act, f"/queries/{query.pk}/")
     steps = [s for s, (action, starts, _) in queries.NEXT.items()
              if query.status in starts and can(request.user, action, query.patient)]
     return render(request, "registry/query.html", {
@@ -111,79 +143,20 @@ def query_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def verify_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Source data verification of one visit (a monitor)."""
     visit = scoped(request.user, Visit.objects.select_related("patient", "patient__site")
                    ).filter(pk=pk).first()
-    if visit is None:
-        return refused(request)
 
     def act() -> str:
         oversight.verify_visit(request.user, visit)
         return f"{visit.describe()}: source data verified."
-    return _act(request, visit.patient, act, f"/patients/{visit.patient.pk}/")
+    return refused(request) if visit is None else _act(request, act,
+                                                       f"/patients/{visit.patient.pk}/")
 
 
-@login_required
-@require_POST
-def lock(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient(request, pk)
-    if patient is None:
-        return refused(request)
-
-    def act() -> str:
-        rows = oversight.lock_patient(request.user, patient, _text(request, "reason"))
-        return f"Patient {patient.patient_id} locked ({rows} rows)."
-    return _act(request, patient, act, f"/patients/{patient.pk}/")
-
-
-@login_required
-@require_POST
-def unlock(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient(request, pk)
-    if patient is None:
-        return refused(request)
-
-    def act() -> str:
-        rows = oversight.unlock_patient(request.user, patient, _text(request, "reason"))
-        return f"Patient {patient.patient_id} unlocked ({rows} rows)."
-    return _act(request, patient, act, f"/patients/{patient.pk}/")
-
-
-@login_required
-@require_POST
-def sign(request: HttpRequest, pk: int) -> HttpResponse:
-    """The site PI's e-signature: the password is entered again on the page."""
-    patient = _patient(request, pk)
-    if patient is None:
-        return refused(request)
-
-    def act() -> str:
-        signature = oversight.sign_patient(request.user, patient,
-                                           str(request.POST.get("password", "")),
-                                           _text(request, "printed_name"))
-        return f"Signed by {signature.printed_name}."
-    return _act(request, patient, act, f"/patients/{patient.pk}/")
-
-
-def _date_or_none(text: str, name: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as err:
-        raise RegistryError(f"{name}: got {text!r}, expected a date YYYY-MM-DD") from err
-
-
-@login_required
-@require_POST
-def consent(request: HttpRequest, pk: int) -> HttpResponse:
-    patient = _patient(request, pk)
-    if patient is None:
-        return refused(request)
-
-    def act() -> str:
-        oversight.record_consent(
-            request.user, patient, _date_or_none(_text(request, "consent_date"), "consent date"),
-            _text(request, "form_version"), request.POST.get("withdrawn") == "yes",
-            _date_or_none(_text(request, "withdrawn_date"), "withdrawal date"))
-        return "Consent recorded."
-    return _act(request, patient, act, f"/patients/{patient.pk}/")
+raise_query = _on_patient(_raise_query)
+warning_queries = _on_patient(_warning_queries)
+lock = _on_patient(_lock)
+unlock = _on_patient(_unlock)
+sign = _on_patient(_sign)
+consent = _on_patient(_consent)
