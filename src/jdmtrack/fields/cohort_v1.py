@@ -15,9 +15,20 @@ from __future__ import annotations
 
 from .model import Field, Kind, Table
 
-__all__ = ["FIELDS", "LIST_SEPARATOR", "TABLES"]
+__all__ = [
+    "EARLIEST_DATE",
+    "FIELDS",
+    "LIST_SEPARATOR",
+    "TABLES",
+    "VISIT_DATE_TOLERANCE_FRACTION",
+    "VISIT_DATE_TOLERANCE_WEEKS",
+]
 
 LIST_SEPARATOR = ";"
+
+# plausibility: no date of this cohort (births of people alive and treated with a JAK
+# inhibitor, the first approved in 2012) falls before this; dates after today are refused too.
+EARLIEST_DATE = "1900-01-01"
 
 TABLES: tuple[Table, ...] = (
     Table("patients", True, ("patient_id",), "One row per patient: baseline characteristics."),
@@ -27,6 +38,17 @@ TABLES: tuple[Table, ...] = (
 )
 
 _PLAUS = "plausibility"
+_PULSE = ("an IV methylprednisolone pulse (10-30 mg/kg, at most 1 g) is not a daily dose: give "
+          "the oral daily dose here and record pulses in a column of your own, e.g. x_ivmp_mg_kg")
+_CS_HINT = ("the daily oral dose is at most 2 mg/kg/day in JDM; is this mg/day typed as "
+            f"mg/kg/day (mg/day go in cs_mg_day)? Or {_PULSE}")
+_CS_MG_HINT = f"the daily oral dose is at most 60 mg/day in JDM; {_PULSE}"
+
+# plausibility: a visit whose visit_date lies further from jaki_start_date + week than
+# this many weeks, or this fraction of the week if larger, is warned about (the date or the
+# week is likely mistyped). Two weeks is half the usual four-weekly visit interval.
+VISIT_DATE_TOLERANCE_WEEKS = 2.0
+VISIT_DATE_TOLERANCE_FRACTION = 0.25
 
 # CMAS items in form order with their maxima; item maxima sum to 52.
 # Items 1-7: Lovell et al. score sheet and Huber et al. 2004 (Arthritis Rheum 50:1595);
@@ -129,6 +151,12 @@ def _patients() -> list[Field]:
            source="design (Ding 2021 split)"),
         *[_f(p, name, "bool", label, group="severe_features", source="design; SHARE 2017")
           for name, label in yes_no],
+        # Muscle involvement at JAKi start, as the clinician recorded it: study B (Wang 2022)
+        # reports CMAS and MMT-8 for its 7 patients with muscle involvement, study A (Ding
+        # 2021) counts 10 of 25 with decreased muscle strength. A recorded judgement, not
+        # derived from CMAS/MMT-8 (the response rule's own muscle criterion is in criteria/).
+        _f(p, "muscle_involvement", "bool", "Muscle involvement (weakness) at JAKi start",
+           source="design; Wang 2022, Ding 2021"),
         _f(p, "msa", "list", "Myositis-specific/associated autoantibodies (positive)",
            choices=MSA_CODES, source="design"),
         _f(p, "baseline_agents", "list", "Immunosuppressants at JAKi start",
@@ -213,10 +241,16 @@ def _visits() -> list[Field]:
         _f(v, "skin_ulceration_active", "bool", "Active skin ulceration", group="skin",
            source="design"),
         _f(v, "erythema", "bool", "Erythema", group="skin", source="design"),
+        # Oral prednisolone for JDM is 1-2 mg/kg/day, at most 60 mg/day; IV methyl-
+        # prednisolone pulses are 10-30 mg/kg, at most 1 g (SHARE, Bellutti Enders 2017,
+        # Ann Rheum Dis 76:329). Above 2 mg/kg/day is more likely mg/day typed as mg/kg/day
+        # or a pulse entered as a daily dose: warned, not refused (plausibility).
         _f(v, "cs_mg_kg_day", "number", "Corticosteroid dose, prednisone equivalent",
-           unit="mg/kg/day", minimum=0, maximum=30, group="medication", source=_PLAUS),
+           unit="mg/kg/day", minimum=0, maximum=30, group="medication", source=_PLAUS,
+           plausible_maximum=2, plausible_hint=_CS_HINT),
         _f(v, "cs_mg_day", "number", "Corticosteroid dose, prednisone equivalent",
-           unit="mg/day", minimum=0, maximum=1000, group="medication", source=_PLAUS),
+           unit="mg/day", minimum=0, maximum=1000, group="medication", source=_PLAUS,
+           plausible_maximum=60, plausible_hint=_CS_MG_HINT),
         _f(v, "jaki_mg_per_dose", "number", "JAKi dose per administration", unit="mg",
            minimum=0, maximum=50, group="medication", source=_PLAUS),
         _f(v, "jaki_doses_per_day", "number", "JAKi administrations per day", minimum=0,
