@@ -13,13 +13,7 @@ from typing import Any
 
 from .._version import __version__
 from ..pipeline import ScoredCohort
-from .baseline import summarise_baseline, summarise_cohort
-from .classified import summarise_criteria, summarise_response
-from .followup import summarise_dosing, summarise_safety, summarise_time_to_event
 from .measures import covariate_measures, outcome_measures
-from .methods import methods_text
-from .outcomes import summarise_covariates, summarise_outcomes
-from .patients import per_patient
 from .settings import AnalysisSettings, load_settings
 
 __all__ = ["SCHEMA_VERSION", "AnalysisSettings", "analyze", "load_settings"]
@@ -36,6 +30,15 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
     published-figure comparison of a subgroup needs only the ones its entries name); the
     identifying keys (schema version, software, input, settings) are always present.
     """
+    # The sections (and the statistics, scipy) load here, not with the package: `score`
+    # needs only the settings, and imports nothing it does not use.
+    from .baseline import summarise_baseline, summarise_cohort
+    from .classified import summarise_criteria, summarise_response
+    from .followup import summarise_dosing, summarise_safety, summarise_time_to_event
+    from .methods import methods_text
+    from .outcomes import summarise_covariates, summarise_outcomes
+    from .patients import per_patient
+
     settings = settings or AnalysisSettings()
     cohort = scored.cohort
     visits, patients, events = scored.visits, scored.patients, scored.events
