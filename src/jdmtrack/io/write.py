@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import JdmtrackError
 from ..fields import LIST_SEPARATOR
-from .csv_text import csv_lines
+from .csv_columns import csv_lines
 from .formula import csv_safe_column
 
 __all__ = ["csv_frame", "format_for_output", "write_csv", "write_table"]

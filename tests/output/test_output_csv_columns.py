@@ -16,7 +16,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jdmtrack.io.csv_text import csv_lines
+from jdmtrack.io.csv_columns import csv_lines
 from jdmtrack.io.write import csv_frame, write_csv
 
 
