@@ -123,11 +123,22 @@ def test_mixed_model_not_computable_cases() -> None:
 
 def test_mixed_model_degenerate_perfect_fit_is_flagged() -> None:
     """Each patient exactly parallel to the week means: the REML criterion decreases without
-    bound as the patient variance grows, so the fit is flagged, not silently reported."""
+    bound as the patient variance grows (the residual variance is 0; lme4 gives sigma ~ 0), so
+    the model is reported as not estimable, with no estimates, instead of an unreliable fit."""
     ids = [f"p{i}" for i in range(5) for _ in range(3)]
     y = [10.0 * i + (0.0, 2.0, 5.0)[j] for i in range(5) for j in range(3)]
     r = mixed_model(ids, [0, 12, 24] * 5, y)
-    assert not r.converged and "did not converge" in (r.note or "")
+    assert r.estimates == () and not r.converged
+    assert "perfect fit" in (r.note or "")
+
+
+def test_mixed_model_zero_residual_does_not_raise() -> None:
+    """Two patients with identical trajectories 40, 42, 42 (all ties after baseline): the
+    residual sum of squares is 0, which made log(rss) raise "math domain error"."""
+    r = mixed_model(["a"] * 3 + ["b"] * 3, [0, 4, 12] * 2, [40, 42, 42] * 2)
+    assert r.estimates == () and "residual variance is zero" in (r.note or "")
+    one = mixed_model(["a"] * 3, [0, 4, 12], [40, 42, 45])
+    assert one.estimates == () and one.note == "no residual degrees of freedom"
 
 
 def test_mixed_model_as_dict_shape() -> None:

@@ -18,8 +18,9 @@ from .baseline import summarise_baseline, summarise_cohort
 from .classified import summarise_criteria, summarise_response
 from .followup import summarise_dosing, summarise_safety, summarise_time_to_event
 from .groups import by_methods, summarise_by
+from .measures import covariate_measures, outcome_measures
 from .methods import methods_text
-from .outcomes import outcome_measures, summarise_outcomes
+from .outcomes import summarise_covariates, summarise_outcomes
 from .patients import per_patient
 from .population import Population, keep_warnings, population_mask, restrict
 from .settings import AnalysisSettings, load_settings
@@ -43,23 +44,30 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
     cohort = scored.cohort
     visits, patients, events = scored.visits, scored.patients, scored.events
     adverse = cohort.adverse_events
-    measures = [name for name, _, _ in outcome_measures(visits)]
+    measures = [name for name, _, _ in outcome_measures(visits, settings.measures)]
+    covariates = [name for name, _, _ in covariate_measures(visits, settings.measures)]
+    # The visits used at each analysis week (visit windows); the recorded visits stay for
+    # follow-up time, events and safety.
+    at_weeks, window_counts = settings.windows.assign(visits)
     sources = [{"table": s.table, "path": s.path, "sheet": s.sheet, "sha256": s.sha256}
                for s in cohort.sources]
     digest = hashlib.sha256("\n".join(sorted(f"{s['table']}:{s['sha256']}"
                                              for s in sources)).encode()).hexdigest()
     parts: dict[str, Callable[[], Any]] = {
-        "cohort": lambda: summarise_cohort(patients, visits, events, measures, settings),
+        "cohort": lambda: summarise_cohort(patients, visits, events, measures, settings,
+                                           at_weeks) | {"visit_windows": window_counts},
         "baseline": lambda: summarise_baseline(patients, visits, settings),
-        "outcomes": lambda: summarise_outcomes(visits, settings),
-        "criteria": lambda: summarise_criteria(visits, settings),
-        "response": lambda: summarise_response(visits, settings),
+        "outcomes": lambda: summarise_outcomes(at_weeks, settings),
+        "covariates": lambda: summarise_covariates(at_weeks, settings),
+        "criteria": lambda: summarise_criteria(at_weeks, settings),
+        "response": lambda: summarise_response(at_weeks, settings),
         "time_to_event": lambda: summarise_time_to_event(patients, visits, events, settings),
         "safety": lambda: summarise_safety(patients, visits, events, adverse),
         "dosing": lambda: summarise_dosing(patients, visits, settings, reference_name),
         "patients": lambda: per_patient(patients, visits, adverse, settings),
-        "methods": lambda: _with_population(methods_text(settings, scored.methods), population,
-                                            by_section()),
+        "methods": lambda: _with_population(
+            methods_text(settings, scored.methods, measures, covariates), population,
+            by_section()),
         "warnings": lambda: [w.as_dict() for w in scored.warnings],
     }
     by_cache: dict[str, Any] = {}

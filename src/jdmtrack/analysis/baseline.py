@@ -113,9 +113,15 @@ def summarise_baseline(patients: pd.DataFrame, visits: pd.DataFrame,
 
 
 def summarise_cohort(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFrame,
-                     measures: list[str], settings: AnalysisSettings) -> dict[str, Any]:
-    """Cohort flow: patients, visits per week, follow-up, missing data per variable and week."""
+                     measures: list[str], settings: AnalysisSettings,
+                     at_weeks: pd.DataFrame | None = None) -> dict[str, Any]:
+    """Cohort flow: patients, visits per week, follow-up, missing data per variable and week.
+
+    ``visits`` are the recorded visits, ``at_weeks`` those used at each analysis week (the
+    visit windows; default: the recorded visits at exactly those weeks).
+    """
     end = end_of_followup(patients, visits, events)
+    used = visits if at_weeks is None else at_weeks
     weeks_observed = sorted(float(w) for w in visits["week"].unique())
     per_week = visits.groupby("week")["patient_id"].nunique()
     missing: dict[str, dict[str, int]] = {}
@@ -123,19 +129,24 @@ def summarise_cohort(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.Da
         missing[name] = {}
         for week in settings.weeks:
             in_followup = set(end.index[end.to_numpy() >= week])
-            have = set(visits.loc[(visits["week"] == week) & visits[name].notna(), "patient_id"])
+            have = (set(used.loc[(used["week"] == week) & used[name].notna(), "patient_id"])
+                    if name in used.columns else set())
             missing[name][week_key(week)] = len(in_followup - have)
     no_visit = {}
     for week in settings.weeks:
         in_followup = set(end.index[end.to_numpy() >= week])
-        seen = set(visits.loc[visits["week"] == week, "patient_id"])
+        seen = set(used.loc[used["week"] == week, "patient_id"])
         no_visit[week_key(week)] = len(in_followup - seen)
     return {
         "n_patients": len(patients),
         "n_visits": len(visits),
         "weeks_observed": weeks_observed,
-        "visits_per_week": {week_key(float(w)): int(n)  # type: ignore[arg-type]
-                            for w, n in per_week.items()},
+        # Patients with a visit used at each analysis week (after the visit windows), so
+        # every by-week n is at most this; the recorded weeks are in visits_per_recorded_week.
+        "visits_per_week": {week_key(w): int(used.loc[used["week"] == w, "patient_id"].nunique())
+                            for w in settings.weeks},
+        "visits_per_recorded_week": {week_key(float(w)): int(n)  # type: ignore[arg-type]
+                                     for w, n in per_week.items()},
         "in_followup_per_week": {week_key(w): int((end.to_numpy() >= w).sum())
                                  for w in settings.weeks},
         "no_visit_per_week": no_visit,

@@ -19,7 +19,8 @@ _RESPONSES = ("CR", "PR", "NR")
 def _proportion(met: int, evaluable: int) -> dict[str, Any]:
     r = clopper_pearson(met, evaluable)
     return {"n_evaluable": evaluable, "n_met": met, "proportion": r.proportion,
-            "ci95": None if r.ci_low is None else [r.ci_low, r.ci_high]}
+            "ci95": None if r.ci_low is None else [r.ci_low, r.ci_high],
+            "not_run": None if evaluable else {"reason": "no patient evaluable at this week"}}
 
 
 def summarise_criteria(visits: pd.DataFrame, settings: AnalysisSettings) -> dict[str, Any]:
@@ -46,6 +47,7 @@ def summarise_criteria(visits: pd.DataFrame, settings: AnalysisSettings) -> dict
                 "q3": summary["q3"],
                 **{level: int((categories == level).sum()) for level in _TIS_LEVELS},
                 "not_evaluable": int((categories == "not_evaluable").sum()),
+                "not_run": None if summary["n"] else {"reason": "no TIS at this week"},
             }
     return out
 
@@ -65,5 +67,7 @@ def summarise_response(visits: pd.DataFrame, settings: AnalysisSettings) -> dict
             "percent": {k: (100.0 * v / evaluable if evaluable else None)
                         for k, v in counts.items()},
             "ci95": {k: _proportion(v, evaluable)["ci95"] for k, v in counts.items()},
+            "not_run": None if evaluable else {"reason": "no visit with a decided response at "
+                                                         "this week"},
         }
     return out

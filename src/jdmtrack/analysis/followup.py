@@ -41,30 +41,71 @@ def _at_risk(event: str, patients: pd.DataFrame, visits: pd.DataFrame,
     return ids, "all patients"
 
 
+#: One definition of rash improvement for the per-week table and the time to improvement.
+RASH_IMPROVEMENT_DEFINITION = (
+    "rash improvement: a patient's time is the week of the recorded rash_improvement event "
+    "(events table); without a recorded event, or when a visit shows the criterion met "
+    "earlier, the week of the first visit whose rash_improved criterion is met (skin-DAS or "
+    "CAT-BM activity below week 0, or the week-0 rash gone: the criterion of the per-week "
+    "table). An improvement first seen at a visit happened between the previous visit and "
+    "that one (interval-censored); the visit week is used, so those times are upper bounds. "
+    "Patients without improvement are censored at the end of follow-up."
+)
+
+
+def _first_visit_met(visits: pd.DataFrame, column_name: str) -> pd.Series:
+    """Week of each patient's first visit whose nullable boolean ``column_name`` is true."""
+    if column_name not in visits.columns:
+        return pd.Series(dtype="float64")
+    met = visits[visits[column_name].fillna(False).astype(bool)]
+    return met.groupby("patient_id")["week"].min().astype("float64")
+
+
 def summarise_time_to_event(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFrame,
                             settings: AnalysisSettings) -> dict[str, Any]:
-    """KM per event type present in the events table, censored at end of follow-up."""
-    if not len(events):
-        return {}
+    """KM per event type present in the events table, censored at end of follow-up.
+
+    Rash improvement also counts the visits meeting the per-week criterion (one definition,
+    ``RASH_IMPROVEMENT_DEFINITION``), so it is estimated even without an events table.
+    """
     end = end_of_followup(patients, visits, events)
     out: dict[str, Any] = {}
-    present = [e for e in _EVENT_ORDER if e in set(events["event"])]
+    recorded = set(events["event"]) if len(events) else set()
+    from_visits = _first_visit_met(visits, "rash_improved")
+    present = [e for e in _EVENT_ORDER
+               if e in recorded or (e == "rash_improvement" and len(from_visits))]
     for event in present:
         ids, population = _at_risk(event, patients, visits, settings.baseline_week)
-        first = events[events["event"] == event].groupby("patient_id")["week"].min()
         ordered = sorted(ids)
+        first = (events[events["event"] == event].groupby("patient_id")["week"].min()
+                 if event in recorded else pd.Series(dtype="float64"))
+        extra: dict[str, Any] = {}
+        if event == "rash_improvement":
+            seen = from_visits.reindex(ordered)
+            logged = first.reindex(ordered)
+            combined = pd.concat([logged, seen], axis=1).min(axis=1).dropna()
+            n_visits = int((seen.notna() & (logged.isna() | (seen < logged))).sum())
+            extra = {"definition": RASH_IMPROVEMENT_DEFINITION,
+                     "events_from_events_table": int(combined.size) - n_visits,
+                     "events_from_visits": n_visits}
+            first = combined
         times = np.array([first.get(i, end.get(i, np.nan)) for i in ordered], dtype="float64")
         happened = np.array([i in first.index for i in ordered], dtype=bool)
         usable = ~np.isnan(times)
+        result: dict[str, Any]
         if usable.sum() == 0:
-            continue
-        fit = kaplan_meier(times[usable], happened[usable])
-        result = fit.as_dict()
-        result["population"] = population
-        result["curve"] = {"time": list(fit.time), "survival": list(fit.surv),
-                           "n_risk": list(fit.n_risk), "n_event": list(fit.n_event),
-                           "n_censor": list(fit.n_censor)}
-        out[event] = result
+            result = {"n": 0, "events": 0, "median_weeks": None, "ci95": None,
+                      "q1_weeks": None, "q3_weeks": None,
+                      "not_run": {"reason": f"no patient at risk ({population}) has a "
+                                            "follow-up time"}}
+        else:
+            fit = kaplan_meier(times[usable], happened[usable])
+            result = fit.as_dict()
+            result["curve"] = {"time": list(fit.time), "survival": list(fit.surv),
+                               "n_risk": list(fit.n_risk), "n_event": list(fit.n_event),
+                               "n_censor": list(fit.n_censor)}
+            result["not_run"] = None  # without events the median is "not reached", a result
+        out[event] = result | {"population": population} | extra
     return out
 
 
@@ -90,6 +131,8 @@ def summarise_safety(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.Da
         listing.append({k: _plain(item.get(k)) for k in
                         ("patient_id", "week", "term", "category", "ctcae_grade", "serious",
                          "hospitalised", "action", "outcome")})
+    rate["not_run"] = (None if rate.get("rate_per_100py") is not None else
+                       {"reason": rate.get("note") or "no exposure: the rate is not computable"})
     return {**rate, "by_category": by_category, "serious": n_serious,
             "serious_patients": int(adverse.loc[serious.fillna(False).astype(bool),
                                                 "patient_id"].nunique()) if n_events else 0,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from .._version import __version__
+from .followup import RASH_IMPROVEMENT_DEFINITION
+from .measures import known_measures
 from .outcomes import PERMUTATION_MAX_N
 from .settings import AnalysisSettings
 
@@ -22,7 +24,30 @@ def _weeks(weeks: tuple[float, ...]) -> str:
     return ", ".join(text[:-1]) + " and " + text[-1]
 
 
-def methods_text(settings: AnalysisSettings, criteria_methods: list[str]) -> list[str]:
+def _names(columns: list[str]) -> str:
+    labels = known_measures()
+    return "; ".join(labels[c][0].split(":")[0] if c in labels else c for c in columns) or "none"
+
+
+def _outcomes_text(settings: AnalysisSettings, measures: list[str],
+                   covariates: list[str]) -> str:
+    chosen = ("the measures chosen for this analysis" if settings.measures is not None else
+              "the disease-activity and treatment-burden measures recorded (the default set)")
+    return (f"Outcome measures tested were {chosen}: {_names(measures)}. Multiplicity "
+            "adjustment applies within each of these measures. "
+            + (f"Covariates were described per week but not tested: {_names(covariates)}. "
+               if covariates else "")
+            + settings.windows.describe()
+            + " A statistic that could not be computed on the data (no patient at a week, "
+            "fewer than two patients, no variation, every difference zero, a perfect model "
+            "fit) is reported as not run with the reason, and the other statistics were "
+            "computed. Time to rash improvement and the per-week rash-improvement table use "
+            "one definition: " + RASH_IMPROVEMENT_DEFINITION)
+
+
+def methods_text(settings: AnalysisSettings, criteria_methods: list[str],
+                 measures: list[str] | None = None,
+                 covariates: list[str] | None = None) -> list[str]:
     """Paragraphs for the report's methods section."""
     q = settings.quantile_method
     quartiles = _QUANTILE_NAMES.get(q, f"Hyndman-Fan type {q}")
@@ -65,4 +90,5 @@ def methods_text(settings: AnalysisSettings, criteria_methods: list[str]) -> lis
         f"Analyses were run with jdmtrack {__version__} (Python); its statistical methods are "
         "tested against R (coin, survival, lme4 and base stats) on reference data sets."
     )
-    return [scoring, *criteria_methods, stats, software]
+    outcomes = _outcomes_text(settings, measures or [], covariates or [])
+    return [scoring, *criteria_methods, stats, outcomes, software]

@@ -13,7 +13,10 @@ from typing import Any
 
 from ..criteria import CriteriaSettings
 from ..errors import SettingsError
+from .common import week_key
+from .measures import known_measures
 from .population import parse_conditions
+from .windows import VisitWindows
 
 __all__ = ["AnalysisSettings", "load_settings"]
 
@@ -43,6 +46,12 @@ class AnalysisSettings:
     where: tuple[str, ...] = ()
     # --by: a patients field whose groups are described side by side and compared.
     by: str | None = None
+    #: The outcome measures to test, in order (None: the default set, see analysis.measures).
+    measures: tuple[str, ...] | None = None
+    #: Half-width in weeks of each analysis week's visit window: a number for every
+    #: post-baseline week, a {week: half-width} table, or None for the default rule
+    #: (see analysis.windows).
+    visit_window: float | dict[float, float] | tuple[tuple[float, float], ...] | None = None
 
     def __post_init__(self) -> None:
         if not (isinstance(self.quantile_method, int) and 1 <= self.quantile_method <= 9):
@@ -65,6 +74,15 @@ class AnalysisSettings:
             raise SettingsError(f"by is {self.by!r}; expected the name of a patients field")
         if self.resamples < 1000:
             raise SettingsError(f"resamples is {self.resamples}; expected at least 1000")
+        if self.measures is not None:
+            object.__setattr__(self, "measures", _check_measures(self.measures))
+        object.__setattr__(self, "visit_window",
+                           VisitWindows.parse(self.visit_window, weeks).given)
+
+    @property
+    def windows(self) -> VisitWindows:
+        """The visit window of every analysis week."""
+        return VisitWindows.parse(self.visit_window, self.weeks)
 
     @property
     def baseline_week(self) -> float:
@@ -76,8 +94,10 @@ class AnalysisSettings:
                                   else str(self.criteria.dose_reference))
         return {"quantile_method": self.quantile_method, "alpha": self.alpha,
                 "weeks": list(self.weeks), "p_adjust": self.p_adjust,
-                "resamples": self.resamples, "seed": self.seed, **crit,
-                "where": list(self.where), "by": self.by}
+                "resamples": self.resamples, "seed": self.seed,
+                "measures": None if self.measures is None else list(self.measures),
+                "visit_window": {week_key(w): h for w, h in self.windows.half_widths.items()},
+                **crit, "where": list(self.where), "by": self.by}
 
 
 _TOP = {f.name for f in fields(AnalysisSettings)} - {"criteria"}
@@ -101,9 +121,30 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> AnalysisS
         for name in _TUPLES:
             if name in top and not isinstance(top[name], str):
                 top[name] = tuple(top[name])
+        if isinstance(top.get("measures"), (str, list)):
+            given = top["measures"]
+            top["measures"] = tuple(given.split(",") if isinstance(given, str) else given)
         return AnalysisSettings(criteria=criteria, **top)
     except TypeError as err:
         raise SettingsError(f"settings: {err}") from err
+
+
+def _check_measures(measures: object) -> tuple[str, ...]:
+    """The chosen outcome measures, each a known measure, no repeats, at least one."""
+    names = ([measures] if isinstance(measures, str) else list(measures)
+             if isinstance(measures, (list, tuple)) else None)
+    if not names or not all(isinstance(n, str) for n in names):
+        raise SettingsError(f"measures is {measures!r}; expected one or more measure names")
+    names = [n.strip() for n in names]
+    valid = known_measures()
+    unknown = [n for n in names if n not in valid]
+    if unknown:
+        raise SettingsError(f"measures: unknown measure(s) {', '.join(unknown)}; valid "
+                            "measures: " + ", ".join(valid))
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise SettingsError(f"measures: {', '.join(repeated)} named more than once")
+    return tuple(names)
 
 
 def _read(path: Path) -> dict[str, Any]:

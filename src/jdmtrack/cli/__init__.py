@@ -11,7 +11,14 @@ import gc
 import click
 
 from .._version import __version__
-from . import commands_analysis, commands_data, commands_demo, commands_dictionary, commands_redcap
+from . import (
+    commands_analysis,
+    commands_data,
+    commands_demo,
+    commands_dictionary,
+    commands_plan,
+    commands_redcap,
+)
 
 __all__ = ["main", "run"]
 
@@ -27,7 +34,7 @@ def main() -> None:
 
 
 for _module in (commands_data, commands_analysis, commands_dictionary, commands_demo,
-                commands_redcap):
+                commands_redcap, commands_plan):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 

@@ -24,6 +24,32 @@ def _weeks(ctx: click.Context, param: click.Parameter, value: str | None) -> tup
         raise click.BadParameter(f"{value!r}: expected weeks separated by commas, e.g. 0,4,12,24") from None
 
 
+def _measures(ctx: click.Context, param: click.Parameter,
+              value: str | None) -> tuple[str, ...] | None:
+    """Outcome measures as given; the settings check names the valid ones."""
+    if value is None:
+        return None
+    return tuple(name.strip() for name in value.split(",") if name.strip())
+
+
+def _visit_window(ctx: click.Context, param: click.Parameter,
+                  value: str | None) -> float | dict[str, str] | None:
+    """``2`` (every follow-up week) or ``4:2,12:4,24:6`` (week: half-width)."""
+    if value is None:
+        return None
+    if ":" not in value:
+        try:
+            return float(value)
+        except ValueError:
+            raise click.BadParameter(f"{value!r}: expected a number of weeks (e.g. 2) or "
+                                     "week:half-width pairs (e.g. 4:2,12:4,24:4)") from None
+    pairs = [item.split(":") for item in value.split(",")]
+    if any(len(pair) != 2 for pair in pairs):
+        raise click.BadParameter(f"{value!r}: expected week:half-width pairs separated by "
+                                 "commas, e.g. 4:2,12:4,24:4")
+    return {week.strip(): half.strip() for week, half in pairs}
+
+
 def settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The analysis settings, shared by analyze and report (they override --settings)."""
     options = [
@@ -48,6 +74,15 @@ def settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--refractory-definition",
                      type=click.Choice(["refractory_type", "failed_agents"]),
                      help="How refractory JDM is decided [default: refractory_type]."),
+        click.option("--measures", callback=_measures,
+                     help="Outcome measures to test, comma-separated (e.g. cmas_total,"
+                          "phga_cm) [default: the disease-activity and treatment-burden "
+                          "measures present; weight, height, creatinine, eGFR and JAKi dose "
+                          "are described only]."),
+        click.option("--visit-window", callback=_visit_window,
+                     help="Visit window half-width in weeks: one number for every follow-up "
+                          "week, or week:half-width pairs (e.g. 4:2,12:4,24:4) [default: half "
+                          "the gap to the nearest analysis week, at most 4]."),
         click.option("--dose-reference", type=click.Path(exists=True, dir_okay=False),
                      help="A JAKi dose reference table (CSV) to replace the bundled one."),
     ]

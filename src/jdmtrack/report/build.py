@@ -9,6 +9,7 @@ from . import figures
 from . import format as f
 from . import tables as t
 from . import tables_outcomes as to
+from . import tables_windows as tw
 from .cells import dig
 from .context import Context, ordered_measures
 from .model import Block, Document, FigureOut, Flow, Paragraph, Section
@@ -89,14 +90,15 @@ def _cohort(ctx: Context) -> Section:
     per_week = cohort.get("visits_per_week") or {}
     steps = [("Patients treated", f"n = {f.fmt_int(cohort.get('n_patients'))}")]
     steps += [(f.week_label(w), f"{f.fmt_int(per_week[w])} seen") for w in f.sorted_weeks(per_week)]
-    section.blocks.append(Flow(tuple(steps), "Patients seen at each scheduled week."))
+    section.blocks.append(Flow(tuple(steps),
+                               "Patients seen at each scheduled week (within its visit window)."))
     follow = cohort.get("followup_weeks") or {}
     section.blocks.append(Paragraph(
         f"{f.fmt_int(cohort.get('n_patients'))} patients had {f.fmt_int(cohort.get('n_visits'))} "
         f"visits. Follow-up: median {f.fmt_number(follow.get('median'), 1)} weeks "
         f"(Q1 {f.fmt_number(follow.get('q1'), 1)}, Q3 {f.fmt_number(follow.get('q3'), 1)}; "
         f"range {f.fmt_range(follow.get('min'), follow.get('max'), 1)})."))
-    section.blocks += _keep(t.visits_per_week_table(ctx))
+    section.blocks += _keep(t.visits_per_week_table(ctx), tw.visit_windows_table(ctx))
     return section
 
 
@@ -125,7 +127,7 @@ def _outcomes(ctx: Context, visits: pd.DataFrame) -> Section:
     section.blocks += _figure_with_notes(figure, notes)
     for measure in ordered_measures(ctx.section("outcomes")):
         section.blocks.append(to.outcome_table(ctx, measure))
-    section.blocks += _keep(to.comparisons_table(ctx))
+    section.blocks += _keep(tw.covariates_table(ctx), to.comparisons_table(ctx))
     return section
 
 
@@ -188,7 +190,8 @@ def _safety(ctx: Context) -> Section:
         f"{f.fmt_int(safety.get('serious'))} serious. Exposure "
         f"{f.fmt_number(safety.get('patient_years'), 1)} patient-years: "
         f"{f.fmt_number(safety.get('rate_per_100py'), 1)} events per 100 patient-years "
-        f"(95% CI {f.fmt_ci(safety.get('rate_ci95'), 1)})."))
+        f"(95% CI {f.fmt_ci(safety.get('rate_ci95'), 1)})."
+        + (f" Rate not run ({to.not_run_reason(safety)})." if to.not_run_reason(safety) else "")))
     section.blocks += _keep(t.adverse_event_table(ctx), t.grade_table(ctx), t.listing_table(ctx))
     return section
 

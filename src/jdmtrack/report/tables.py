@@ -331,6 +331,8 @@ def settings_table(ctx: Context) -> Table | None:
 def _setting(value: object) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(_setting(v) for v in value)
+    if isinstance(value, dict):  # e.g. visit_window: {week: half-width}
+        return ", ".join(f"{k}: {_setting(v)}" for k, v in value.items())
     if isinstance(value, bool):
         return "yes" if value else "no"
     if value is None:

@@ -28,6 +28,17 @@ HL_NOTE = ("Change from week 0: Hodges–Lehmann estimate of the median paired d
            "(in brackets: non-zero differences, the ones the Wilcoxon test uses).")
 
 
+def not_run_reason(entry: object) -> str | None:
+    """The reason a statistic was not run (``not_run: {reason}`` in the results), or None."""
+    reason = dig(entry, "not_run", "reason") if isinstance(entry, dict) else None
+    return reason if isinstance(reason, str) and reason else None
+
+
+def _not_run_note(what: str, entry: object) -> str | None:
+    reason = not_run_reason(entry)
+    return None if reason is None else f"{what}: not run ({reason})."
+
+
 def _n_note(n: object) -> str:
     return f"[{f.fmt_int(n)}]" if f.is_number(n) else ""
 
@@ -52,6 +63,7 @@ def outcomes_summary_table(ctx: Context) -> Table | None:
         return None
     weeks = f.sorted_weeks({w for m in measures for w in (dig(outcomes, m, "by_week") or {})})
     rows: list[list[Cell]] = []
+    not_run_notes: list[str] = []
     for m in measures:
         entry = outcomes[m]
         by_week = entry.get("by_week") or {}
@@ -67,11 +79,15 @@ def outcomes_summary_table(ctx: Context) -> Table | None:
         row.append(pval(p) if kind else text(None))
         row.append(text(kind or None))
         rows.append(row)
+        skipped = _not_run_note(f"{ctx.label(m)}, Friedman test", entry.get("friedman"))
+        if skipped:
+            not_run_notes.append(skipped)
     notes = [
         ctx.quartiles + " [n] = patients assessed at that week.",
         "Friedman test across weeks on patients with every visit (complete cases); the "
         "permutation p-value is shown where it was computed, else the chi-square p-value. "
         "Each measure's table below gives both, the method, and the tests against week 0.",
+        *not_run_notes,
         f.rounding_note(measures=True, doses=any(ctx.decimals(m) == 2 for m in measures),
                         p_values=True),
     ]
@@ -129,6 +145,9 @@ def outcome_table(ctx: Context, measure: str) -> Table:
 def _comparison_notes(ctx: Context, week: str, c: dict[str, Any]) -> list[str]:
     notes = []
     label = f.week_label(week)
+    skipped = _not_run_note(f"{label}, tests against week 0", c)
+    if skipped:
+        return [skipped]
     if isinstance(c.get("note"), str) and c["note"]:
         notes.append(f"{label}: {c['note']}.".replace("..", "."))
         return notes
@@ -143,7 +162,9 @@ def _comparison_notes(ctx: Context, week: str, c: dict[str, Any]) -> list[str]:
 def _test_notes(entry: dict[str, Any], mixed: dict[str, Any] | None) -> list[str]:
     notes = []
     fr = entry.get("friedman")
-    if isinstance(fr, dict):
+    if not_run_reason(fr):
+        notes.append(str(_not_run_note("Friedman test", fr)))
+    elif isinstance(fr, dict):
         parts = [f"Friedman test, {f.fmt_int(fr.get('n_complete'))} patients with every visit: "
                  f"χ²({f.fmt_int(fr.get('df'))}) = {f.fmt_number(fr.get('statistic'), 2)}, "
                  f"{f.p_clause(fr.get('p_value'), 'chi-square p')}"]
@@ -160,11 +181,15 @@ def _test_notes(entry: dict[str, Any], mixed: dict[str, Any] | None) -> list[str
     else:
         notes.append("Friedman test: not computed (fewer than two weeks with complete data).")
     sm = entry.get("skillings_mack")
-    if isinstance(sm, dict):
+    if not_run_reason(sm):
+        notes.append(str(_not_run_note("Skillings–Mack test", sm)))
+    elif isinstance(sm, dict):
         notes.append(f"Skillings–Mack test (all {f.fmt_int(sm.get('n'))} patients, missing visits "
                      f"allowed): statistic {f.fmt_number(sm.get('statistic'), 2)}, "
                      f"df {f.fmt_int(sm.get('df'))}, {f.p_clause(sm.get('p_value'))}.")
-    if mixed:
+    if not_run_reason(mixed):
+        notes.append(str(_not_run_note("Mixed model", mixed)))
+    elif mixed:
         notes.append(f"Mixed model on {f.fmt_int(mixed.get('n_observations'))} visits of "
                      f"{f.fmt_int(mixed.get('n_patients'))} patients (every visit used): estimated "
                      "difference from week 0.")
@@ -212,10 +237,14 @@ def criteria_table(ctx: Context) -> Table | None:
     """PRINTO inactive disease, inactive skin and rash improvement per week."""
     criteria = ctx.section("criteria")
     rows: list[list[Cell]] = []
+    skipped: list[str] = []
     for name in [c for c in CRITERIA if isinstance(criteria.get(c), dict)]:
         rows.append([text(f.measure_label(name)), blank(), blank(), blank(), blank()])
         for w in f.sorted_weeks(criteria[name]):
             s = criteria[name][w] or {}
+            note = _not_run_note(f"{f.measure_label(name)}, {f.week_label(w)}", s)
+            if note:
+                skipped.append(note)
             pct = (100 * s["proportion"]) if f.is_number(s.get("proportion")) else None
             rows.append([text(f.week_label(w), level=1), count(s.get("n_evaluable")),
                          text(f.count_pct(s.get("n_met"), pct, ctx.pct_decimals)),
@@ -226,7 +255,21 @@ def criteria_table(ctx: Context) -> Table | None:
     return Table("criteria", "Criteria met per week",
                  ["Criterion", "Evaluable", "Met, n (%)", "95% CI", "Not met"], rows,
                  ["Percent of the patients evaluable at that week; Clopper–Pearson 95% CI.",
-                  ctx.pct_note()])
+                  *_rash_definition(ctx, "criteria"), *skipped, ctx.pct_note()])
+
+
+def _rash_definition(ctx: Context, where: str) -> list[str]:
+    """The one definition of rash improvement, stated wherever rash improvement is shown."""
+    definition = dig(ctx.results, "time_to_event", "rash_improvement", "definition")
+    if not isinstance(definition, str):
+        return []
+    if where == "criteria":
+        return ["Rash improved: the visit's rash_improved criterion; the same criterion "
+                "dates the time to rash improvement (Time to event)."]
+    sources = dig(ctx.results, "time_to_event", "rash_improvement")
+    return [f"Rash improvement, {f.fmt_int(sources.get('events_from_events_table'))} "
+            f"event(s) from the events table and {f.fmt_int(sources.get('events_from_visits'))} "
+            f"from visits. Definition: {definition}"]
 
 
 def _not_met(s: dict[str, Any]) -> int | None:
@@ -240,6 +283,7 @@ def response_table(ctx: Context) -> Table | None:
     if not response:
         return None
     rows: list[list[Cell]] = []
+    skipped: list[str] = []
     for w in f.sorted_weeks(response):
         s = response[w] or {}
         row = [text(f.week_label(w)), count(s.get("n_evaluable"))]
@@ -249,13 +293,16 @@ def response_table(ctx: Context) -> Table | None:
             row.append(text(f.fmt_ci(dig(s, "ci95", k), ctx.pct_decimals, scale=100, suffix="%")))
         row.append(count(s.get("not_evaluable")))
         rows.append(row)
+        note = _not_run_note(f"{f.week_label(w)}, response", s)
+        if note:
+            skipped.append(note)
     return Table("response", "Response per week",
                  ["Week", "Evaluable", "CR, n (%)", "CR 95% CI", "PR, n (%)", "PR 95% CI",
                   "NR, n (%)", "NR 95% CI", "Not evaluable"], rows,
                  ["CR complete response, PR partial response, NR no response (definitions in "
                   "Methods). Percent of the patients evaluable at that week; Clopper–Pearson "
                   "95% CI. Not evaluable: a visit whose known inputs do not decide the response.",
-                  ctx.pct_note()])
+                  *skipped, ctx.pct_note()])
 
 
 def tis_table(ctx: Context) -> Table | None:
@@ -320,8 +367,12 @@ def time_to_event_table(ctx: Context) -> Table | None:
     if not tte:
         return None
     rows = []
+    skipped: list[str] = []
     for name, s in tte.items():
         s = s or {}
+        note = _not_run_note(f.measure_label(name), s)
+        if note:
+            skipped.append(note)
         median = f.fmt_number(s.get("median_weeks"), 1)
         if median == f.MISSING and f.is_number(s.get("events")):
             median = "not reached"
@@ -334,4 +385,5 @@ def time_to_event_table(ctx: Context) -> Table | None:
                  ["Event", "Patients", "Events", "Median", "Median 95% CI", "Q1, Q3"], rows,
                  ["Kaplan–Meier estimates; 95% CI of the median by the log-log method. "
                   "A dash is a median, quartile or CI limit that the data do not reach.",
+                  *_rash_definition(ctx, "time_to_event"), *skipped,
                   "Rounding: weeks to 1 decimal place."])

@@ -62,6 +62,27 @@ _THETA_GRID = np.concatenate(([0.0], np.logspace(-4.0, 4.0, 161)))
 _BOUNDARY_TOL = 1e-9
 # lme4::isSingular's default tolerance on theta.
 _SINGULAR_TOL = 1e-4
+# Residual sum of squares (fixed week effects plus one mean per patient) below this fraction
+# of the total is rounding noise: the residual variance is zero and the REML criterion has no
+# minimum (it falls without bound as theta grows).
+_PERFECT_FIT_TOL = 1e-20
+
+
+def _within_patient_rss(x: FloatArray, y: FloatArray, groups: np.ndarray[Any, Any]) -> float:
+    """Residual sum of squares with the week effects and a fixed mean per patient: the
+    limit of the model's residual variation as the patient variance grows. By Frisch-Waugh,
+    the regression of patient-centred values on patient-centred week indicators."""
+    _, index, sizes = np.unique(groups, return_inverse=True, return_counts=True)
+
+    def centred(v: FloatArray) -> FloatArray:
+        means = np.bincount(index, weights=v, minlength=sizes.size) / sizes
+        return np.asarray(v - means[index], dtype=np.float64)
+
+    yc = centred(y)
+    xc = np.column_stack([centred(x[:, j]) for j in range(1, x.shape[1])])
+    coef, *_ = np.linalg.lstsq(xc, yc, rcond=None)
+    resid = yc - xc @ coef
+    return float(resid @ resid)
 
 
 @dataclass(frozen=True)
@@ -166,6 +187,10 @@ class _Design:
         within = resid - means[self.index]
         rss = float(within @ within + np.sum(self.sizes * means**2 / (1.0 + self.sizes * t2)))
         dof = self.n - self.p
+        if not rss > 0.0:
+            # log(0): the fixed effects reproduce every value at this theta.
+            raise ComputationError("the residual sum of squares is zero: the model fits "
+                                   "every value exactly")
         _, logdet = np.linalg.slogdet(xtvx)
         criterion = (
             float(np.sum(np.log1p(self.sizes * t2)))
@@ -304,9 +329,18 @@ def mixed_model(
     x[:, 0] = 1.0
     for j, w in enumerate(others, start=1):
         x[:, j] = weeks == w
+    if _within_patient_rss(x, y, groups) <= _PERFECT_FIT_TOL * float(np.sum((y - y.mean()) ** 2)):
+        return not_computable(
+            "no residual variation: every patient changes by the same amount between the "
+            "weeks (a perfect fit), so the residual variance is zero and the model is not "
+            "estimable"
+        )
     design = _Design(x, y, groups)
-    theta, converged = _minimise(design)
-    fit = design.fit(theta)
+    try:
+        theta, converged = _minimise(design)
+        fit = design.fit(theta)
+    except ComputationError as err:
+        return not_computable(f"{err}: the model is not estimable")
     sigma2 = fit.rss / (n_obs - p)
     cov = sigma2 * np.linalg.inv(fit.xtvx)
     se = np.sqrt(np.diag(cov))

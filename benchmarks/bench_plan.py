@@ -1,0 +1,80 @@
+"""Benchmark jdmtrack plan: simulated power for the Wilcoxon endpoint.
+
+Run from the repository root::
+
+    python benchmarks/bench_plan.py
+
+Target (issue 20): 2,000 simulated studies per point, a grid of 10 sample sizes, in <= 30 s
+on two cores for the Wilcoxon endpoint. Four cases are timed (wall clock, one process, best
+of 2 runs):
+
+1. parametric normal change, n = 10, 15, ..., 55, no ties (table look-up path);
+2. the same with 8 sites (ICC 0.05) and 10 % dropout per visit over 3 visits;
+3. the bundled baricitinib pilot, cmas_change (integer scores with ties and a ceiling: the
+   exact conditional distribution runs for every tied study), 8 sites, ICC 0.05;
+4. the peer: the per-study path, calling ``jdmtrack.stats.wilcoxon_signed_rank`` once per
+   simulated study (what a loop over studies would do), on case 3's data at n = 30 only,
+   scaled to the 10-point grid.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from jdmtrack.plan import plan
+from jdmtrack.plan.models import Design
+from jdmtrack.plan.pilot import load_pilot
+from jdmtrack.stats import wilcoxon_signed_rank
+
+GRID = list(range(10, 60, 5))
+SIMS = 2000
+TARGET_S = 30.0
+DEMO = Path(str(resources.files("jdmtrack") / "data" / "demo" / "baricitinib"))
+
+
+def best_time(func: Callable[[], Any], repeats: int = 2) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def per_study_peer() -> float:
+    pilot = load_pilot(DEMO, "cmas_change")
+    traj = pilot.sample(np.random.default_rng(1), SIMS, 30, 3, Design(sites=8, icc=0.05))
+    d = traj[..., 3] - traj[..., 0]
+    start = time.perf_counter()
+    for row in d:
+        wilcoxon_signed_rank(row[np.isfinite(row)])
+    one_point = time.perf_counter() - start
+    return one_point * len(GRID)
+
+
+def main() -> None:
+    cases = {
+        "parametric, no ties": dict(test="wilcoxon", effect=0.5, sd=1.0),
+        "parametric, 8 sites, dropout": dict(test="wilcoxon", effect=0.5, sd=1.0, sites=8,
+                                             icc=0.05, dropout=0.1, visits=3),
+        "baricitinib pilot, cmas_change, 8 sites": dict(pilot=DEMO, endpoint="cmas_change",
+                                                        sites=8, icc=0.05),
+    }
+    print(f"jdmtrack plan: {SIMS} studies x {len(GRID)} sample sizes ({GRID[0]}-{GRID[-1]}); "
+          f"target <= {TARGET_S:.0f} s")
+    for name, kwargs in cases.items():
+        seconds = best_time(lambda kw=kwargs: plan(n=GRID, sims=SIMS, seed=1, progress=False, **kw))
+        verdict = "met" if seconds <= TARGET_S else "NOT met"
+        print(f"  {name:42s} {seconds:7.2f} s   target {verdict}")
+    peer = per_study_peer()
+    print(f"  {'peer: per-study stats.wilcoxon_signed_rank':42s} {peer:7.2f} s   (estimated from n = 30)")
+
+
+if __name__ == "__main__":
+    main()

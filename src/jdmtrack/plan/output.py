@@ -1,0 +1,109 @@
+"""What ``-o DIR`` writes: the power curve (PNG), the table (CSV) and a protocol paragraph.
+
+Only here are numbers rounded (power to 3 decimals in the paragraph and table text columns;
+the CSV keeps full precision). matplotlib is imported when the figure is drawn, not before.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from jdmtrack.plan.power import TWO_ARM, PowerResult
+
+__all__ = ["protocol_paragraph", "write_outputs"]
+
+_TEST_NAMES = {
+    "wilcoxon": "the two-sided Wilcoxon signed-rank test of the change from baseline (exact "
+                "conditional p-value, zeros dropped)",
+    "mann-whitney": "the two-sided Mann-Whitney (Wilcoxon rank-sum) test between arms (exact "
+                    "without ties, else normal approximation with tie and continuity correction)",
+    "fisher": "the two-sided Fisher exact test of the response proportions between arms",
+    "logrank": "the two-sided log-rank test between arms",
+    "friedman": "the Friedman test over visits (complete cases; exact permutation p-value "
+                "without ties, else chi-square with tie correction)",
+}
+
+
+def _target(result: PowerResult, target: float = 0.8) -> int | None:
+    return next((g.n for g in result.grid if g.power >= target), None)
+
+
+def protocol_paragraph(result: PowerResult) -> str:
+    """A sample-size paragraph a protocol can cite, naming every setting behind the numbers."""
+    per_arm = " per arm" if result.test in TWO_ARM else ""
+    points = "; ".join(f"n = {g.n}{per_arm}: {g.power:.3f}" for g in result.grid)
+    if result.exact:
+        how = "computed exactly by enumerating every pair of binomial outcomes"
+        error = "Powers are exact (no Monte Carlo error)."
+    else:
+        worst = max(g.mc_se for g in result.grid)
+        how = (f"estimated by simulating {result.sims:,} studies at each sample size "
+               f"(random seed {result.seed}; numpy PCG64 seeded with the seed and n)")
+        error = f"The Monte Carlo standard error of each power is at most {worst:.3f}."
+    target = _target(result)
+    conclusion = (f"The smallest sample size on the grid with at least 80% power is "
+                  f"{target}{per_arm}." if target is not None else
+                  "No sample size on the grid reaches 80% power.")
+    lines = [
+        f"Sample size. The primary endpoint will be analysed with {_TEST_NAMES[result.test]} "
+        f"at a two-sided significance level of {result.alpha:g}. Power was {how}. "
+        f"The effect was taken from {result.effect_source}. Power by number of patients "
+        f"enrolled: {points}. "
+        f"{error} {conclusion}",
+    ]
+    formula = [g for g in result.grid if g.formula_power is not None]
+    if formula:
+        lines.append(
+            "For comparison, the t-test formula (noncentral t, as R pwr.t.test) would give "
+            + "; ".join(f"n = {g.n}: {g.formula_power:.3f}" for g in formula)
+            + "; the simulation accounts for the rank test, dropout and sites that the "
+            "formula ignores."
+        )
+    lines.append(f"Computed with jdmtrack plan ({result.method}).")
+    return "\n\n".join(lines) + "\n"
+
+
+def _write_figure(result: PowerResult, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.0, 4.0), dpi=150)
+    ax = fig.add_subplot()
+    ns = [g.n for g in result.grid]
+    power = [g.power for g in result.grid]
+    se = [2 * g.mc_se for g in result.grid]
+    ax.errorbar(ns, power, yerr=se, marker="o", capsize=3, label=f"{result.test} (simulated ± 2 MC SE)"
+                if not result.exact else f"{result.test} (exact)")
+    formula = [(g.n, g.formula_power) for g in result.grid if g.formula_power is not None]
+    if formula:
+        ax.plot([f[0] for f in formula], [f[1] for f in formula], linestyle="--",
+                label="t-test formula")
+    ax.axhline(0.8, color="grey", linewidth=0.8, linestyle=":")
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("patients" + (" per arm" if result.test in TWO_ARM else ""))
+    ax.set_ylabel(f"power (alpha = {result.alpha:g})")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def write_outputs(result: PowerResult, folder: str | Path) -> list[Path]:
+    """Write power.png, power.csv and protocol.md into ``folder``; return their paths."""
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    table = out / "power.csv"
+    with table.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["n", "power", "mc_se", "formula_power", "test", "alpha", "sims", "seed"])
+        for g in result.grid:
+            writer.writerow([g.n, repr(g.power), repr(g.mc_se),
+                             "" if g.formula_power is None else repr(g.formula_power),
+                             result.test, repr(result.alpha), result.sims, result.seed])
+    paragraph = out / "protocol.md"
+    paragraph.write_text(protocol_paragraph(result), encoding="utf-8")
+    figure = out / "power.png"
+    _write_figure(result, figure)
+    return [figure, table, paragraph]
