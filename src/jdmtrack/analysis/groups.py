@@ -31,7 +31,7 @@ from .classified import summarise_criteria, summarise_response
 from .common import describe_dict, end_of_followup, week_key
 from .followup import summarise_time_to_event
 from .group_tests import EXACT_MAX_N, compare_counts, compare_values
-from .outcomes import outcome_measures
+from .measures import covariate_measures, outcome_measures
 from .population import patient_field
 from .settings import AnalysisSettings
 
@@ -152,7 +152,9 @@ def _wide(visits: pd.DataFrame, measures: list[str], weeks: tuple[float, ...]) -
 
 def _outcomes(visits: pd.DataFrame, level_of: pd.Series, levels: list[str],
               settings: AnalysisSettings) -> dict[str, Any]:
-    specs = outcome_measures(visits)
+    # Outcomes, then the covariates (described, not tested: _NOT_TESTED).
+    specs = (outcome_measures(visits, settings.measures)
+             + covariate_measures(visits, settings.measures))
     weeks, q = settings.weeks, settings.quantile_method
     wide = _wide(visits, [m for m, _, _ in specs], weeks)
     group = np.array([level_of.get(p) for p in wide.index], dtype=object)
