@@ -14,6 +14,15 @@ Modules: ``quantiles`` (Hyndman-Fan types 1-9, default 6), ``descriptive``, ``wi
 random-intercept model), ``proportions`` (Clopper-Pearson, exact binomial, exact McNemar),
 ``survival`` (Kaplan-Meier), ``safety`` (events per 100 patient-years).
 
+Group comparisons and multi-site data (each result has ``n``, ``not_run`` when the test
+cannot run, and ``as_dict()``): ``mann_whitney`` (exact Wilcoxon-Mann-Whitney with ties,
+Hodges-Lehmann shift), ``fisher`` (r x c exact / Monte Carlo, 2 x 2 odds ratio), ``kruskal``
+(Kruskal-Wallis, exact / Monte Carlo), ``logrank`` (k groups, exact / Monte Carlo
+permutation p), ``stratified`` (van Elteren, site-stratified signed rank), ``site_friedman``
+(Friedman blocked within site, heterogeneity), ``pairwise`` (weeks after Friedman with Holm /
+Bonferroni, SPSS asymptotic Wilcoxon, paired t), ``nested_mixed`` (random intercepts for
+site and patient within site). Their R references: tests/reference/groupstats/README.md.
+
 The R calls each function is checked against are listed in tests/reference/stats/README.md.
 """
 
@@ -68,11 +77,24 @@ from jdmtrack.stats.mixed import (
     WeekEffect,
     mixed_model,
 )
+from jdmtrack.stats.nested_mixed import (
+    NestedMixedResult,
+    nested_mixed_model,
+)
 from jdmtrack.stats.paired import (
     PairedTResult,
     VsBaselineResult,
     compare_with_baseline,
     paired_t,
+)
+from jdmtrack.stats.pairwise import (
+    PairComparison,
+    PairwiseResult,
+    SpssPairedResult,
+    SpssWilcoxonResult,
+    pairwise_signed_rank,
+    spss_paired_tests,
+    spss_signed_rank,
 )
 from jdmtrack.stats.proportions import (
     BinomialTestResult,
@@ -143,12 +165,17 @@ __all__ = [
     "MannWhitneyResult",
     "McNemarResult",
     "MixedModelResult",
+    "NestedMixedResult",
     "PAdjustResult",
+    "PairComparison",
     "PairedTResult",
+    "PairwiseResult",
     "ProportionResult",
     "ShiftEstimate",
     "SiteFriedmanResult",
     "SkillingsMackResult",
+    "SpssPairedResult",
+    "SpssWilcoxonResult",
     "StratifiedResult",
     "VsBaselineResult",
     "WeekEffect",
@@ -177,12 +204,16 @@ __all__ = [
     "mcnemar_exact",
     "mcnemar_exact_from_pairs",
     "mixed_model",
+    "nested_mixed_model",
     "p_adjust",
     "paired_t",
+    "pairwise_signed_rank",
     "patient_years",
     "quantile",
     "sample_quantiles",
     "skillings_mack_test",
+    "spss_paired_tests",
+    "spss_signed_rank",
     "stratified_signed_rank",
     "stratified_wilcoxon",
     "wide_from_long",

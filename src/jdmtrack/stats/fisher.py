@@ -42,6 +42,7 @@ from scipy import optimize, special
 
 from jdmtrack.errors import ComputationError
 from jdmtrack.stats._common import DEFAULT_CONF_LEVEL, FloatArray, check_conf_level, join_notes
+from jdmtrack.stats._json import AsDict
 from jdmtrack.stats._permutation import check_resamples, monte_carlo_p
 from jdmtrack.stats.friedman import DEFAULT_RESAMPLES, DEFAULT_SEED
 
@@ -62,7 +63,7 @@ PValueMode = Literal["auto", "exact", "monte_carlo"]
 
 
 @dataclass(frozen=True)
-class FisherResult:
+class FisherResult(AsDict):
     """Fisher's exact test of a table of counts (two-sided)."""
 
     n: int
@@ -308,6 +309,9 @@ def fisher_exact(
     odds = ci = None
     if counts.shape == (2, 2):
         odds, ci = _odds_ratio(counts, conf_level)
+        if math.isinf(odds) or math.isinf(ci[1]):
+            notes.append("a zero cell: the odds ratio or its upper limit is infinite (null in "
+                         "as_dict)")
     return FisherResult(n, original, p, p_method, used_resamples, used_seed, odds, ci,
                         conf_level, method, None, join_notes(notes))
 

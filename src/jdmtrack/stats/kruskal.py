@@ -40,6 +40,7 @@ from scipy import special
 
 from jdmtrack.errors import ComputationError
 from jdmtrack.stats._common import DEFAULT_ALPHA, IntArray, check_alpha, join_notes
+from jdmtrack.stats._json import AsDict
 from jdmtrack.stats._permutation import (
     EXACT_MAX_WORK,
     check_resamples,
@@ -61,7 +62,7 @@ PermutationMode = Literal["auto", "exact", "monte_carlo"]
 
 
 @dataclass(frozen=True)
-class KruskalResult:
+class KruskalResult(AsDict):
     """Kruskal-Wallis test over k groups."""
 
     n: int

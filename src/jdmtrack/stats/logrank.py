@@ -40,6 +40,7 @@ from scipy import special
 
 from jdmtrack.errors import ComputationError
 from jdmtrack.stats._common import FloatArray, as_float_vector, join_notes
+from jdmtrack.stats._json import AsDict
 from jdmtrack.stats._permutation import (
     check_resamples,
     monte_carlo_group_sums,
@@ -58,7 +59,7 @@ PermutationMode = Literal["auto", "exact", "monte_carlo"]
 
 
 @dataclass(frozen=True)
-class LogrankResult:
+class LogrankResult(AsDict):
     """Log-rank comparison of k groups' survival curves (two-sided)."""
 
     n: int

@@ -63,6 +63,7 @@ from jdmtrack.stats._common import (
     check_conf_level,
     join_notes,
 )
+from jdmtrack.stats._json import AsDict
 from jdmtrack.stats._permutation import (
     EXACT_MAX_WORK,
     check_resamples,
@@ -85,7 +86,7 @@ PermutationMode = Literal["auto", "exact", "monte_carlo"]
 
 
 @dataclass(frozen=True)
-class ShiftEstimate:
+class ShiftEstimate(AsDict):
     """Hodges-Lehmann shift (first group minus second) with its distribution-free CI."""
 
     n_x: int
@@ -101,7 +102,7 @@ class ShiftEstimate:
 
 
 @dataclass(frozen=True)
-class MannWhitneyResult:
+class MannWhitneyResult(AsDict):
     """Two-sided Wilcoxon-Mann-Whitney test of two independent groups."""
 
     n: int

@@ -31,6 +31,7 @@ import numpy as np
 from scipy import special
 
 from jdmtrack.errors import ComputationError
+from jdmtrack.stats._json import AsDict
 from jdmtrack.stats.friedman import (
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
@@ -44,7 +45,7 @@ __all__ = ["SiteFriedmanResult", "friedman_by_site"]
 
 
 @dataclass(frozen=True)
-class SiteFriedmanResult:
+class SiteFriedmanResult(AsDict):
     """Friedman test pooled over sites (patients as blocks nested in sites) and per site."""
 
     n: int

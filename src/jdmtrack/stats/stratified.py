@@ -41,6 +41,7 @@ from scipy import special
 
 from jdmtrack.errors import ComputationError
 from jdmtrack.stats._common import FloatArray, as_float_vector_with_missing, join_notes
+from jdmtrack.stats._json import AsDict
 from jdmtrack.stats._permutation import (
     RealDistribution,
     convolve,
@@ -65,7 +66,7 @@ Scores = Literal["van_elteren", "pooled"]
 
 
 @dataclass(frozen=True)
-class StratifiedResult:
+class StratifiedResult(AsDict):
     """A site-stratified rank test (two-sided)."""
 
     n: int

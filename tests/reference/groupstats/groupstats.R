@@ -308,11 +308,88 @@ for (name in names(sf_cases)) {
 }
 }
 
+# ---- 6. Pairwise after Friedman, SPSS-style tests ----------------------------------------------
+if (want("pairwise")) {
+set.seed(20240607)
+pw_cases <- list(
+  cmas_n8_k4 = list(y = c(30, 34, 38, 44, 40, 41, 45, 48, 22, 30, 30, 35, 45, 47, 50, 52, 35, 35, 42, 44,
+                          28, 33, NA, 41, 39, 44, 47, 47, 41, 40, 46, 51), k = 4, weeks = c(0, 4, 12, 24)),
+  ties_zeros_n12_k3 = list(y = c(3, 2, 1, 4, 4, 2, 5, 3, 3, 2, 2, 1, 6, 4, 2, 3, 1, 1, 4, 4, 3, 5, 2, 2,
+                                 3, 3, 1, 2, 1, 0, 5, 4, 4, 4, 3, 1), k = 3, weeks = c(0, 12, 24)),
+  ck_n15_k3 = list(y = round(c(rexp(15, 1 / 400), rexp(15, 1 / 250), rexp(15, 1 / 150))), k = 3, weeks = c(0, 4, 24))
+)
+for (name in names(pw_cases)) {
+  cs <- pw_cases[[name]]
+  m <- if (name == "ck_n15_k3") matrix(cs$y, ncol = cs$k) else matrix(cs$y, ncol = cs$k, byrow = TRUE)
+  pairs <- combn(cs$k, 2)
+  rows <- list()
+  for (j in seq_len(ncol(pairs))) {
+    a <- pairs[1, j]; b <- pairs[2, j]
+    ok <- !is.na(m[, a]) & !is.na(m[, b])
+    x <- m[ok, a]; y <- m[ok, b]
+    d <- y - x
+    w <- suppressWarnings(wilcox.test(y, x, paired = TRUE, exact = FALSE, correct = FALSE))
+    dd <- data.frame(y = y, x = x)
+    p_exact <- if (any(d != 0)) num(pvalue(wilcoxsign_test(y ~ x, data = dd, zero.method = "Wilcoxon", distribution = "exact"))) else NA
+    tt <- t.test(y, x, paired = TRUE)
+    rows[[j]] <- list(a = cs$weeks[a], b = cs$weeks[b], n = sum(ok), V = num(w$statistic),
+                      p_spss = num(w$p.value), p_exact = p_exact,
+                      t = num(tt$statistic), t_df = num(tt$parameter), t_p = num(tt$p.value),
+                      t_ci = num(tt$conf.int))
+  }
+  p_exact <- sapply(rows, function(r) r$p_exact); p_spss <- sapply(rows, function(r) r$p_spss)
+  add("pairwise", name, list(y = m, weeks = cs$weeks, comparisons = rows,
+                             holm_exact = p.adjust(p_exact, "holm"), bonferroni_exact = p.adjust(p_exact, "bonferroni"),
+                             holm_spss = p.adjust(p_spss, "holm"), bonferroni_spss = p.adjust(p_spss, "bonferroni")))
+}
+}
+
+# ---- 7. Nested mixed model ---------------------------------------------------------------------
+if (want("nested")) {
+suppressPackageStartupMessages(library(lme4))
+set.seed(20240607)
+make_nested <- function(n_per_site, weeks, site_sd, patient_sd, resid_sd, drop = 0) {
+  rows <- list()
+  for (s in seq_along(n_per_site)) {
+    us <- rnorm(1, 0, site_sd)
+    for (i in seq_len(n_per_site[s])) {
+      up <- rnorm(1, 0, patient_sd)
+      for (w in weeks) {
+        if (w > 0 && runif(1) < drop) next
+        rows[[length(rows) + 1]] <- data.frame(site = paste0("S", s), id = i, week = w,
+                                               value = round(35 + us + up + 0.3 * w + rnorm(1, 0, resid_sd), 1))
+      }
+    }
+  }
+  do.call(rbind, rows)
+}
+nested_cases <- list(
+  doc_3_sites = data.frame(site = rep(c("A", "B", "C"), each = 6), id = rep(rep(1:3, each = 2), 3),
+                           week = rep(c(0, 12), 9),
+                           value = c(40, 46, 30, 33, 45, 52, 38, 41, 35, 40, 36, 44, 42, 47, 44, 50, 39, 41)),
+  four_sites_missing = make_nested(c(3, 5, 4, 6), c(0, 4, 12, 24), 4, 6, 3, drop = 0.15),
+  six_sites_k3 = make_nested(c(4, 3, 5, 4, 6, 3), c(0, 12, 24), 2.5, 5, 4, drop = 0.1),
+  no_site_effect = make_nested(c(4, 4, 4), c(0, 12), 0, 5, 3)
+)
+for (name in names(nested_cases)) {
+  dl <- nested_cases[[name]]
+  fit <- lmer(value ~ factor(week) + (1 | site/id), data = dl, REML = TRUE,
+              control = lmerControl(optimizer = "bobyqa", optCtrl = list(rhoend = 1e-12, maxfun = 1e5)))
+  vc <- as.data.frame(VarCorr(fit))
+  add("nested", name, list(site = dl$site, id = dl$id, week = dl$week, value = dl$value,
+                           fixef = num(fixef(fit)), se = num(sqrt(diag(as.matrix(vcov(fit))))),
+                           sd_patient = vc$sdcor[vc$grp == "id:site"], sd_site = vc$sdcor[vc$grp == "site"],
+                           sd_residual = vc$sdcor[vc$grp == "Residual"], reml = REMLcrit(fit),
+                           singular = isSingular(fit)))
+}
+}
+
 # ---- write -----------------------------------------------------------------------------------
 out$versions <- list(
   R = R.version.string, coin = as.character(packageVersion("coin")),
   survival = as.character(packageVersion("survival")),
   exactRankTests = as.character(packageVersion("exactRankTests")),
+  jsonlite = as.character(packageVersion("jsonlite")),
   lme4 = if (requireNamespace("lme4", quietly = TRUE)) as.character(packageVersion("lme4")) else NA,
   command = "Rscript tests/reference/groupstats/groupstats.R")
 writeLines(toJSON(out, auto_unbox = TRUE, digits = I(17), na = "string", pretty = TRUE),
