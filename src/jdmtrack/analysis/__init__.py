@@ -14,16 +14,24 @@ from typing import Any
 
 from .._version import __version__
 from ..pipeline import ScoredCohort
+from .aesi import summarise_aesi
+from .at_start import summarise_at_start
 from .baseline import summarise_baseline, summarise_cohort
 from .classified import summarise_criteria, summarise_response
 from .followup import summarise_dosing, summarise_safety, summarise_time_to_event
+from .exposure import summarise_exposure
 from .groups import by_methods, summarise_by
+from .listing import per_patient_listing
 from .measures import covariate_measures, outcome_measures
 from .methods import methods_text
+from .organs import summarise_organs, summarise_response_percent
 from .outcomes import summarise_covariates, summarise_outcomes
+from .paper_tests import summarise_paper_tests
 from .patients import per_patient
 from .population import Population, keep_warnings, population_mask, restrict
 from .settings import AnalysisSettings, load_settings
+from .skin_course import summarise_skin_course
+from .steroid_course import summarise_steroids
 
 __all__ = ["SCHEMA_VERSION", "AnalysisSettings", "analyze", "load_settings", "restrict_scored"]
 
@@ -65,6 +73,15 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
         "safety": lambda: summarise_safety(patients, visits, events, adverse),
         "dosing": lambda: summarise_dosing(patients, visits, settings, reference_name),
         "patients": lambda: per_patient(patients, visits, adverse, settings),
+        "exposure": lambda: summarise_exposure(patients, visits, events, settings),
+        "at_start": lambda: summarise_at_start(patients, visits, settings),
+        "skin_course": lambda: summarise_skin_course(patients, visits, events, settings),
+        "steroids": lambda: summarise_steroids(patients, at_weeks, events, settings),
+        "organs": lambda: summarise_organs(patients),
+        "response_percent": lambda: summarise_response_percent(at_weeks, settings),
+        "aesi": lambda: summarise_aesi(adverse),
+        "listing": lambda: per_patient_listing(at_weeks, settings),
+        "paper_tests": lambda: summarise_paper_tests(at_weeks, measures, settings),
         "methods": lambda: _with_population(
             methods_text(settings, scored.methods, measures, covariates), population,
             by_section()),

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..cohort import Cohort
 from ..errors import DataWarning, SettingsError
-from ..fields import EXTRA_PREFIX, LIST_SEPARATOR, Field, fields_of
+from ..fields import DERIVED_FIELDS, EXTRA_PREFIX, LIST_SEPARATOR, Field, fields_of
 
 __all__ = ["Condition", "Population", "keep_warnings", "parse_condition", "parse_conditions",
            "patient_field", "population_mask", "restrict", "select"]
@@ -120,7 +120,8 @@ class Population:
 def patient_field(name: str, patients: pd.DataFrame, option: str = "--where") -> Field | None:
     """The dictionary field ``name`` of the patients table; None for a user ``x_`` column of
     the data; SettingsError (naming ``option``) listing the fields when it is neither."""
-    known = {f.name: f for f in fields_of("patients")}
+    known = {f.name: f for f in (*fields_of("patients"),
+                                  *(d for d in DERIVED_FIELDS if d.table == "patients"))}
     if name in known:
         return known[name]
     if name.startswith(EXTRA_PREFIX) and name in patients.columns:

@@ -1,0 +1,47 @@
+"""Disease at JAKi start: rash, decreased muscle strength, muscle enzymes above the upper
+limit of normal (at start and throughout), and CMAS not scorable with its reason.
+
+Enzyme and CMAS-course flags are the patient columns of :mod:`jdmtrack.courses`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..fields import field
+from .common import column
+from .settings import AnalysisSettings
+
+__all__ = ["summarise_at_start"]
+
+
+def _count(flag: pd.Series, n: int) -> dict[str, Any]:
+    known = flag.dropna()
+    hit = int((known == True).sum())  # noqa: E712 - nullable booleans and "yes" strings
+    return {"n": hit, "of": n, "n_known": int(len(known)),
+            "percent": 100.0 * hit / n if n else None}
+
+
+def _yes(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: None if v is None or v is pd.NA or v != v
+                      else (v is True or v == "yes"))
+
+
+def summarise_at_start(patients: pd.DataFrame, visits: pd.DataFrame,
+                       settings: AnalysisSettings) -> dict[str, Any]:
+    """Counts (n, of, percent) of each feature at week 0 among the analysed patients."""
+    n = len(patients)
+    start = visits[visits["week"] == settings.baseline_week].drop_duplicates("patient_id")
+    start = start.set_index("patient_id").reindex(patients["patient_id"].to_numpy())
+    reasons = column(start, "cmas_not_scorable").dropna()
+    codes = field("visits", "cmas_not_scorable").choices
+    return {
+        "rash": _count(_yes(column(start, "rash")), n),
+        "muscle_involvement": _count(_yes(column(patients, "muscle_involvement")), n),
+        "enzymes_high_start": _count(_yes(column(patients, "enzymes_high_start")), n),
+        "enzymes_high_throughout": _count(_yes(column(patients, "enzymes_high_throughout")), n),
+        "cmas_not_scorable": {"n": int(len(reasons)), "of": n,
+                              "reasons": {c: int((reasons == c).sum()) for c in codes}},
+    }
