@@ -9,16 +9,19 @@
   ``unchanged`` or ``worse`` (study A's "7 patients who improved", "2 unchanged"); missing
   without both.
 
-Booleans are written ``yes``/``no`` as every derived column (fields/derived.py).
+Flags are nullable booleans, as the recorded yes/no patient fields are read.
 
 >>> import pandas as pd
 >>> v = pd.DataFrame({"patient_id": ["a", "a", "b", "b"], "week": [0, 24, 0, 24],
 ...                   "ck_u_l": [250, 90, 80, 85], "ck_uln_u_l": [200] * 4,
 ...                   "cmas_total": [30, 40, 47, 47]})
->>> patient_courses(v, pd.Series(["a", "b", "c"])).to_dict("list")
-... # doctest: +NORMALIZE_WHITESPACE
-{'enzymes_high_start': ['yes', 'no', None], 'enzymes_high_throughout': ['no', 'no', None],
- 'cmas_course': ['improved', 'unchanged', None]}
+>>> out = patient_courses(v, pd.Series(["a", "b", "c"]))
+>>> [None if pd.isna(x) else bool(x) for x in out["enzymes_high_start"]]
+[True, False, None]
+>>> [None if pd.isna(x) else bool(x) for x in out["enzymes_high_throughout"]]
+[False, False, None]
+>>> out["cmas_course"].tolist()
+['improved', 'unchanged', None]
 """
 
 from __future__ import annotations
@@ -33,8 +36,8 @@ __all__ = ["MUSCLE_ENZYMES", "patient_courses"]
 MUSCLE_ENZYMES = ("ck", "ldh", "aldolase")
 
 
-def _yes_no(flag: pd.Series) -> pd.Series:
-    return flag.map({True: "yes", False: "no"}).astype(object)
+def _boolean(flag: pd.Series) -> pd.Series:
+    return flag.astype("boolean")
 
 
 def patient_courses(visits: pd.DataFrame, patient_ids: pd.Series) -> pd.DataFrame:
@@ -66,9 +69,9 @@ def patient_courses(visits: pd.DataFrame, patient_ids: pd.Series) -> pd.DataFram
         course = pd.Series(np.select([diff > 0, diff < 0], ["improved", "worse"], "unchanged"),
                            index=both, dtype=object)
     ids = patient_ids.to_numpy()
-    out = pd.DataFrame({
-        "enzymes_high_start": _yes_no(start).reindex(ids).to_numpy(),
-        "enzymes_high_throughout": _yes_no(throughout).reindex(ids).to_numpy(),
-        "cmas_course": course.reindex(ids).to_numpy(),
+    return pd.DataFrame({
+        "enzymes_high_start": pd.array(_boolean(start).reindex(ids), dtype="boolean"),
+        "enzymes_high_throughout": pd.array(_boolean(throughout).reindex(ids),
+                                            dtype="boolean"),
+        "cmas_course": [None if pd.isna(c) else str(c) for c in course.reindex(ids)],
     }, index=patient_ids.index)
-    return out.astype(object).where(out.notna(), None)

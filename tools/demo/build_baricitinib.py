@@ -210,8 +210,8 @@ def build_rows() -> tuple[list[dict[str, object]], list[dict[str, object]],
                                  else "not reported"),
             "followup_weeks": 24,
             "x_paper_patient": f"P{number}",
-            "x_ild_outcome": ILD_OUTCOME.get(pid), "x_calcinosis_outcome":
-                CALCINOSIS_OUTCOME.get(pid), "x_mas_outcome": "resolved" if mas else None,
+            "ild_outcome": ILD_OUTCOME.get(pid), "calcinosis_outcome":
+                CALCINOSIS_OUTCOME.get(pid), "mas_outcome": "resolved" if mas else None,
         })
         for k, week in enumerate(WEEKS):
             das = DAS[pid][k]
@@ -241,7 +241,9 @@ def build_rows() -> tuple[list[dict[str, object]], list[dict[str, object]],
     for pid, week, term, category, grade, serious, hosp, action in ADVERSE:
         adverse.append({"patient_id": pid, "week": week, "term": term, "category": category,
                         "ctcae_grade": grade, "serious": serious, "hospitalised": hosp,
-                        "action": action, "outcome": "resolved"})
+                        "action": action, "outcome": "resolved",
+                        "special_interest": "herpes_zoster" if term == "Herpes zoster"
+                        else None})
     return patients, visits, events, adverse
 
 

@@ -10,11 +10,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..fields import field
+from ..fields import DERIVED_FIELDS, field
 from .common import column
 from .settings import AnalysisSettings
 
 __all__ = ["summarise_at_start"]
+
+_COURSES = next(f.choices for f in DERIVED_FIELDS if f.name == "cmas_course")
 
 
 def _count(flag: pd.Series, n: int) -> dict[str, Any]:
@@ -42,6 +44,8 @@ def summarise_at_start(patients: pd.DataFrame, visits: pd.DataFrame,
         "muscle_involvement": _count(_yes(column(patients, "muscle_involvement")), n),
         "enzymes_high_start": _count(_yes(column(patients, "enzymes_high_start")), n),
         "enzymes_high_throughout": _count(_yes(column(patients, "enzymes_high_throughout")), n),
+        "cmas_course": {c: int((column(patients, "cmas_course") == c).sum())
+                        for c in _COURSES},
         "cmas_not_scorable": {"n": int(len(reasons)), "of": n,
                               "reasons": {c: int((reasons == c).sum()) for c in codes}},
     }

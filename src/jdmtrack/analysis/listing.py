@@ -18,7 +18,8 @@ LISTED = ("jaki_mg_kg_day", "alt_u_l", "creatinine_umol_l", "ck_u_l", "ldh_u_l",
 
 
 def per_patient_listing(at_weeks: pd.DataFrame, settings: AnalysisSettings) -> dict[str, Any]:
-    """``patients.<id>.<measure>.<week>`` values, and ``rises.<measure>.<week>`` lists."""
+    """``patients.<id>.<measure>.<week>`` values, and ``rises.<measure>.<week>``: how many
+    of the patients observed at week 0 and the week rose, and who (lowest week 0 first)."""
     listed = [m for m in LISTED if m in at_weeks.columns]
     rows = at_weeks[at_weeks["week"].isin(settings.weeks)].drop_duplicates(["patient_id",
                                                                             "week"])
@@ -40,6 +41,8 @@ def per_patient_listing(at_weeks: pd.DataFrame, settings: AnalysisSettings) -> d
                 continue
             pair = wide[[base, week]].dropna()
             up = pair[pair[week] > pair[base]].sort_values(base)
-            rises[m][week_key(week)] = [{"patient_id": str(p), "before": float(r[base]),
-                                         "after": float(r[week])} for p, r in up.iterrows()]
+            rises[m][week_key(week)] = {
+                "n": int(len(up)), "n_pairs": int(len(pair)),
+                "patients": [{"patient_id": str(p), "before": float(r[base]),
+                              "after": float(r[week])} for p, r in up.iterrows()]}
     return {"measures": listed, "patients": patients, "rises": rises}
