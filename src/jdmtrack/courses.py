@@ -73,5 +73,6 @@ def patient_courses(visits: pd.DataFrame, patient_ids: pd.Series) -> pd.DataFram
         "enzymes_high_start": pd.array(_boolean(start).reindex(ids), dtype="boolean"),
         "enzymes_high_throughout": pd.array(_boolean(throughout).reindex(ids),
                                             dtype="boolean"),
-        "cmas_course": [None if pd.isna(c) else str(c) for c in course.reindex(ids)],
+        "cmas_course": pd.Series([None if pd.isna(c) else str(c) for c in course.reindex(ids)],
+                                 dtype=object, index=patient_ids.index),
     }, index=patient_ids.index)
