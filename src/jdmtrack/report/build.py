@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 from . import figures
 from . import format as f
 from . import tables as t
+from . import tables_course as tc
 from . import tables_outcomes as to
+from . import tables_safety_tests as ts
 from . import tables_windows as tw
 from .cells import dig
 from .context import Context, ordered_measures
@@ -31,7 +33,7 @@ def build_document(results: Mapping[str, Any], visits: pd.DataFrame,
     sections = [_cohort(ctx), _baseline(ctx), _patients(ctx)]
     say("figures")
     sections += [_outcomes(ctx, visits), _response(ctx), _taper(ctx), _time_to_event(ctx),
-                 _safety(ctx), _dosing(ctx)]
+                 _safety(ctx), _dosing(ctx), _course(ctx)]
     if isinstance(results.get("demo"), dict):
         sections.append(_published(ctx))
     sections += [_warnings(ctx), _methods(ctx), _provenance(ctx)]
@@ -214,6 +216,16 @@ def _dosing(ctx: Context) -> Section:
     figure, notes = figures.dose_figure(ctx)
     section.blocks += _keep(t.dosing_table(ctx))
     section.blocks += _figure_with_notes(figure, notes)
+    return section
+
+
+def _course(ctx: Context) -> Section:
+    section = Section("course", "Treatment course, organ outcomes and special-interest safety")
+    section.blocks += _keep(
+        tc.exposure_table(ctx), tc.at_start_table(ctx), tc.skin_course_table(ctx),
+        tc.steroids_table(ctx), tc.organs_table(ctx), tc.response_percent_table(ctx),
+        ts.aesi_table(ctx), ts.serious_table(ctx), ts.paper_tests_table(ctx),
+        ts.listing_table(ctx), otherwise=NOT_IN_RESULTS)
     return section
 
 
