@@ -215,7 +215,7 @@ def build_rows() -> tuple[list[dict[str, object]], list[dict[str, object]],
             if k is not None and pid in CMAS:
                 row["cmas_total"] = CMAS[pid][k]
                 if CMAS[pid][k] is None and CMAS_COURSE.get(pid) == "not_scorable_before":
-                    row["cmas_not_scorable"] = "contracture"  # the letter's joint contracture
+                    row["reason_cmas_not_scored"] = "contracture"  # the letter's
             row["catbm_activity"] = activity
             if k is not None:
                 row |= {
@@ -567,11 +567,11 @@ def figures() -> list[Figure]:
                 lambda t, w=week, f=fn: float(f(_col(t, "cmas_total", w, unchanged))),
                 f"{stat} of cmas_total at week {week} among cmas_course = unchanged",
                 subgroup=unchanged)
-    add("cmas_not_scorable", "cmas_not_scorable", "CMAS not scorable before (contracture)", "1",
-        1, 0, "count", "at_start.cmas_not_scorable.reasons.contracture",
+    add("cmas_not_scorable", "cmas_not_scorable", "CMAS not scorable before (contracture)",
+        "1", 1, 0, "count", "at_start.cmas_not_scorable.reasons.contracture",
         lambda t: float(_visits(t, 0, ("muscle_involvement", "yes"))["cmas_total"].isna().sum()),
-        "patients with decreased strength and no cmas_total at week 0, cmas_not_scorable = "
-        "contracture")
+        "patients with decreased strength and no cmas_total at week 0, "
+        "reason_cmas_not_scored = contracture")
     add("enzymes_abnormal_n", "enzymes_abnormal", "CK and/or LDH abnormal at JAKi start", "12",
         12, 0, "count", "at_start.enzymes_high_start.n",
         lambda t: float(_abnormal(_visits(t, 0)).sum()),

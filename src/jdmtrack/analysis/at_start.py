@@ -37,8 +37,8 @@ def summarise_at_start(patients: pd.DataFrame, visits: pd.DataFrame,
     n = len(patients)
     start = visits[visits["week"] == settings.baseline_week].drop_duplicates("patient_id")
     start = start.set_index("patient_id").reindex(patients["patient_id"].to_numpy())
-    reasons = column(start, "cmas_not_scorable").dropna()
-    codes = field("visits", "cmas_not_scorable").choices
+    reasons = column(start, "reason_cmas_not_scored").dropna()
+    codes = field("visits", "reason_cmas_not_scored").choices
     return {
         "rash": _count(_yes(column(start, "rash")), n),
         "muscle_involvement": _count(_yes(column(patients, "muscle_involvement")), n),
