@@ -197,6 +197,10 @@ def build_rows() -> tuple[list[dict[str, object]], list[dict[str, object]],
             "jaki_stop_week": None if stop is None else stop[0],
             "jaki_stop_reason": None if stop is None else stop[1],
             "followup_weeks": end,
+            # A user column (carried through untouched) with the letter's three CMAS
+            # groups, as a site would record them; jdmtrack's derived cmas_course gives
+            # the improved and unchanged ones from the visits.
+            "x_cmas_course": CMAS_COURSE.get(pid),
         })
         height = round(75 + 6.2 * age)
         for week in visit_weeks(pid):

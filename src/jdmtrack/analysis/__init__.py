@@ -24,6 +24,7 @@ from .groups import by_methods, summarise_by
 from .listing import per_patient_listing
 from .measures import covariate_measures, outcome_measures
 from .methods import methods_text
+from .methods_course import course_methods
 from .organs import summarise_organs, summarise_response_percent
 from .outcomes import summarise_covariates, summarise_outcomes
 from .paper_tests import summarise_paper_tests
@@ -83,8 +84,8 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
         "listing": lambda: per_patient_listing(at_weeks, settings),
         "paper_tests": lambda: summarise_paper_tests(at_weeks, measures, settings),
         "methods": lambda: _with_population(
-            methods_text(settings, scored.methods, measures, covariates), population,
-            by_section()),
+            _with_course(methods_text(settings, scored.methods, measures, covariates),
+                         settings), population, by_section()),
         "warnings": lambda: [w.as_dict() for w in scored.warnings],
     }
     by_cache: dict[str, Any] = {}
@@ -143,3 +144,8 @@ def _with_population(paragraphs: list[str], population: Population,
     if by is not None:
         out.insert(len(out) - 1, by_methods(by))
     return out
+
+
+def _with_course(paragraphs: list[str], settings: AnalysisSettings) -> list[str]:
+    """The methods with the treatment-course paragraph before the software note."""
+    return [*paragraphs[:-1], course_methods(settings), *paragraphs[-1:]]
