@@ -70,9 +70,8 @@ def patient_courses(visits: pd.DataFrame, patient_ids: pd.Series) -> pd.DataFram
                            index=both, dtype=object)
     ids = patient_ids.to_numpy()
     return pd.DataFrame({
-        "enzymes_high_start": pd.array(_boolean(start).reindex(ids), dtype="boolean"),
-        "enzymes_high_throughout": pd.array(_boolean(throughout).reindex(ids),
-                                            dtype="boolean"),
+        "enzymes_high_start": _boolean(start.reindex(ids)).to_numpy(),
+        "enzymes_high_throughout": _boolean(throughout.reindex(ids)).to_numpy(),
         "cmas_course": pd.Series([None if pd.isna(c) else str(c) for c in course.reindex(ids)],
                                  dtype=object, index=patient_ids.index),
     }, index=patient_ids.index)

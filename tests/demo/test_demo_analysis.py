@@ -19,6 +19,7 @@ from jdmtrack import demo
 from jdmtrack.analysis import AnalysisSettings, analyze
 from jdmtrack.pipeline import load_cohort, score_cohort
 
+
 def _lookup(results, path):
     node = results
     for part in path.split("."):

@@ -628,10 +628,12 @@ def figures() -> list[Figure]:
         "aesi.special_interest.death.n_events",
         lambda t: _count(t, "adverse_events", "outcome", "fatal"),
         "adverse events with outcome fatal")
-    add("alt_p13_before", "alt_p13", "P13's ALT before, U/L", "57", 57, 0, "value", "listing.patients.B13.alt_u_l.0",
+    add("alt_p13_before", "alt_p13", "P13's ALT before, U/L", "57", 57, 0, "value",
+        "listing.patients.B13.alt_u_l.0",
         lambda t: _value(t, "B13", "alt_u_l", 0),
         "alt_u_l of B13 at week 0")
-    add("alt_p13_after", "alt_p13", "P13's ALT after, U/L", "85", 85, 0, "value", "listing.patients.B13.alt_u_l.4",
+    add("alt_p13_after", "alt_p13", "P13's ALT after, U/L", "85", 85, 0, "value",
+        "listing.patients.B13.alt_u_l.4",
         lambda t: _value(t, "B13", "alt_u_l", 4),
         "alt_u_l of B13 at week 4")
     add("creatinine_p1_before", "creatinine_p1", "P1's creatinine before, umol/L", "60", 60, 0,

@@ -434,7 +434,8 @@ def figures() -> list[Figure]:
         "exposure.start_weight_bands.from_25_kg.n_band_dose", lambda t: _band(t, True),
         "weight_kg >= 25 at week 0 with 5 mg x 2 a day")
     add("dose_max_mg", "dose_max", "Highest dose, mg per dose (twice daily)", "7.5", 7.5, 1,
-        "max", "exposure.highest_mg_per_dose.value", lambda t: float(np.nanmax(numbers(t["visits"]["jaki_mg_per_dose"]))),
+        "max", "exposure.highest_mg_per_dose.value",
+        lambda t: float(np.nanmax(numbers(t["visits"]["jaki_mg_per_dose"]))),
         "largest jaki_mg_per_dose at any visit")
     add("dose_max_n", "dose_max", "Patients given 7.5 mg twice daily", "1", 1, 0, "count",
         "exposure.highest_mg_per_dose.n_patients",
@@ -520,7 +521,8 @@ def figures() -> list[Figure]:
         "value", "skin_course.relapses.0.relapse_week",
         lambda t: float(_event_weeks(t, "relapse")[0]), "the relapse week")
     add("relapse_stop_week", "relapse", "Relapse: JAKi stopped at week", "12", 12, 0, "value",
-        "skin_course.relapses.0.jaki_stop_week", lambda t: float(t["patients"].set_index("patient_id").loc["A02", "jaki_stop_week"]),
+        "skin_course.relapses.0.jaki_stop_week",
+        lambda t: float(t["patients"].set_index("patient_id").loc["A02", "jaki_stop_week"]),
         "A02's jaki_stop_week")
     add("weakness_n", "weakness", "Decreased muscle strength", "10", 10, 0, "count",
         "baseline.muscle_involvement.counts.yes",

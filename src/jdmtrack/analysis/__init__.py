@@ -18,8 +18,8 @@ from .aesi import summarise_aesi
 from .at_start import summarise_at_start
 from .baseline import summarise_baseline, summarise_cohort
 from .classified import summarise_criteria, summarise_response
-from .followup import summarise_dosing, summarise_safety, summarise_time_to_event
 from .exposure import summarise_exposure
+from .followup import summarise_dosing, summarise_safety, summarise_time_to_event
 from .groups import by_methods, summarise_by
 from .listing import per_patient_listing
 from .measures import covariate_measures, outcome_measures

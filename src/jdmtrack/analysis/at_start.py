@@ -22,7 +22,7 @@ _COURSES = next(f.choices for f in DERIVED_FIELDS if f.name == "cmas_course")
 def _count(flag: pd.Series, n: int) -> dict[str, Any]:
     known = flag.dropna()
     hit = int((known == True).sum())  # noqa: E712 - nullable booleans and "yes" strings
-    return {"n": hit, "of": n, "n_known": int(len(known)),
+    return {"n": hit, "of": n, "n_known": len(known),
             "percent": 100.0 * hit / n if n else None}
 
 
@@ -46,6 +46,6 @@ def summarise_at_start(patients: pd.DataFrame, visits: pd.DataFrame,
         "enzymes_high_throughout": _count(_yes(column(patients, "enzymes_high_throughout")), n),
         "cmas_course": {c: int((column(patients, "cmas_course") == c).sum())
                         for c in _COURSES},
-        "cmas_not_scorable": {"n": int(len(reasons)), "of": n,
+        "cmas_not_scorable": {"n": len(reasons), "of": n,
                               "reasons": {c: int((reasons == c).sum()) for c in codes}},
     }

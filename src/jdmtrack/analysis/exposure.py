@@ -72,6 +72,6 @@ def summarise_exposure(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.
                                 "percent": _percent(int(reached), n)},
         "treated_to_last_week": {"week": last, "n": n - len(stopped_before),
                                  "percent": _percent(n - len(stopped_before), n)},
-        "stopped_before_last_week": {week_key(w): int(c) for w, c
+        "stopped_before_last_week": {week_key(float(w)): int(c) for w, c  # type: ignore[arg-type]
                                      in stopped_before.value_counts().sort_index().items()},
     }

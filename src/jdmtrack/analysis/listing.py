@@ -42,7 +42,7 @@ def per_patient_listing(at_weeks: pd.DataFrame, settings: AnalysisSettings) -> d
             pair = wide[[base, week]].dropna()
             up = pair[pair[week] > pair[base]].sort_values(base)
             rises[m][week_key(week)] = {
-                "n": int(len(up)), "n_pairs": int(len(pair)),
+                "n": len(up), "n_pairs": len(pair),
                 "patients": [{"patient_id": str(p), "before": float(r[base]),
                               "after": float(r[week])} for p, r in up.iterrows()]}
     return {"measures": listed, "patients": patients, "rises": rises}

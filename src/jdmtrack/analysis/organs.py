@@ -28,7 +28,7 @@ def summarise_organs(patients: pd.DataFrame) -> dict[str, Any]:
         involved = patients[_yes(column(patients, organ)) == True]  # noqa: E712
         outcome = column(involved, f"{organ}_outcome")
         codes = field("patients", f"{organ}_outcome").choices
-        out[organ] = {"n_involved": int(len(involved)),
+        out[organ] = {"n_involved": len(involved),
                       "outcomes": {c: int((outcome == c).sum()) for c in codes},
                       "n_missing": int(outcome.isna().sum())}
     return out

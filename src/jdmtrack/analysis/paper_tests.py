@@ -17,7 +17,7 @@ The statistics are :func:`jdmtrack.stats.pairwise_signed_rank` and
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -43,7 +43,8 @@ def summarise_paper_tests(at_weeks: pd.DataFrame, measures: list[str],
     """Pairwise weeks after Friedman and SPSS-style tests against week 0, per measure."""
     from ..stats import pairwise_signed_rank, spss_paired_tests
 
-    adjust = "bonferroni" if settings.p_adjust == "bonferroni" else "holm"
+    adjust: Literal["holm", "bonferroni"] = (
+        "bonferroni" if settings.p_adjust == "bonferroni" else "holm")
     weeks = list(settings.weeks)
     rows = at_weeks[at_weeks["week"].isin(weeks)].drop_duplicates(["patient_id", "week"])
     out: dict[str, Any] = {"paper_p": settings.paper_p, "adjust": adjust, "measures": {}}

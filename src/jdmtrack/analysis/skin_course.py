@@ -36,14 +36,14 @@ def summarise_skin_course(patients: pd.DataFrame, visits: pd.DataFrame, events: 
     n = len(with_rash)
     return {
         "n_with_rash": n,
-        "resolution": {"n": int(len(resolved)), "of": n,
+        "resolution": {"n": len(resolved), "of": n,
                        "percent": 100.0 * len(resolved) / n if n else None},
         "weeks_to_resolution_resolved": describe_dict(resolved.to_numpy(),
                                                       settings.quantile_method),
         "relapses": [{"patient_id": str(pid), "rash_gone_week": _plain(resolved.get(pid)),
                       "relapse_week": float(week), "jaki_stop_week": _plain(stop.get(pid))}
                      for pid, week in relapse.sort_index().items()],
-        "n_relapses": int(len(relapse)),
+        "n_relapses": len(relapse),
     }
 
 

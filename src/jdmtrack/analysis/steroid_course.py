@@ -28,6 +28,10 @@ def _median(values: Any, q: int) -> float | None:
     return describe(array, q).median if np.isfinite(array).any() else None
 
 
+def _dose(frame: pd.DataFrame) -> pd.Series:
+    return pd.to_numeric(column(frame, "cs_mg_kg_day"), errors="coerce")
+
+
 def _fall(median: float | None, base: float | None) -> float | None:
     return None if median is None or not base else 100.0 * (1.0 - median / base)
 
@@ -38,20 +42,19 @@ def summarise_steroids(patients: pd.DataFrame, at_weeks: pd.DataFrame, events: p
     n = len(patients)
     stopped = events.loc[events["event"] == "cs_discontinuation", "patient_id"].nunique()
     q = settings.quantile_method
-    dose = lambda frame: pd.to_numeric(column(frame, "cs_mg_kg_day"), errors="coerce")  # noqa: E731
     base_rows = at_weeks[at_weeks["week"] == settings.baseline_week]
-    base = _median(dose(base_rows), q)
+    base = _median(_dose(base_rows), q)
     by_week: dict[str, Any] = {}
     for week in settings.weeks[1:]:
         rows = at_weeks[at_weeks["week"] == week]
         if rows.empty:
             continue
         responders = rows[column(rows, "response").isin(["CR", "PR"])]
-        median, median_resp = _median(dose(rows), q), _median(dose(responders), q)
+        median, median_resp = _median(_dose(rows), q), _median(_dose(responders), q)
         changes = pd.to_numeric(column(rows, "cs_change_pct"), errors="coerce")
         by_week[week_key(week)] = {
             "median": median, "median_fall_percent": _fall(median, base),
-            "n_responders": int(len(responders)), "median_responders": median_resp,
+            "n_responders": len(responders), "median_responders": median_resp,
             "median_fall_percent_responders": _fall(median_resp, base),
             "median_of_changes_percent": _median(changes, q),
             "n_changes": int(changes.notna().sum()),
