@@ -12,8 +12,10 @@ file (and sheet), the row as a spreadsheet numbers it (header = 1), the column,
 the value as given and what was expected.
 
 A ``DataWarning`` is a data-quality note that did not stop the work (a total left
-missing because an item is missing, a dose that could not be derived). Warnings
-travel with the results and are printed in the report; they never change a value.
+missing because an item is missing, a dose that could not be derived), for code that
+finds problems one at a time. Warnings travel aggregated (``jdmtrack.warning_log``:
+code x table x column with a count and examples), never one object per row on the
+scoring path; a ``DataWarning`` converts into that aggregate. They never change a value.
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ class DataWarning:
     patient_id: str | None = None
     week: float | None = None
     column: str | None = None
+    table: str | None = None  # cohort table; None: visits when a week is given
 
     def as_dict(self) -> dict[str, str | float | None]:
         return {
@@ -111,6 +114,7 @@ class DataWarning:
             "patient_id": self.patient_id,
             "week": self.week,
             "column": self.column,
+            "table": self.table,
         }
 
 

@@ -17,10 +17,10 @@ import pandas as pd
 from .cohort import Cohort
 from .courses import patient_courses
 from .criteria import CriteriaSettings, classify
-from .errors import DataWarning
 from .instruments import score_visits
 from .io import read_raw
 from .validate import validate_cohort
+from .warning_log import WarningLog
 
 __all__ = ["ScoredCohort", "example_path", "load_cohort", "score_cohort"]
 
@@ -37,13 +37,17 @@ def load_cohort(path: str | Path) -> Cohort:
 
 @dataclass
 class ScoredCohort:
-    """A cohort with every derived visit column, patient classification and warning."""
+    """A cohort with every derived visit column, patient classification and warning.
+
+    ``warnings`` is aggregated (:class:`jdmtrack.warning_log.WarningLog`): iterating it gives
+    one record per code x table x column x rule; ``warnings.per_row()`` lists every row.
+    """
 
     cohort: Cohort
     visits: pd.DataFrame
     patients: pd.DataFrame
     events: pd.DataFrame
-    warnings: list[DataWarning] = field(default_factory=list)
+    warnings: WarningLog = field(default_factory=WarningLog)
     methods: list[str] = field(default_factory=list)
 
 
@@ -57,5 +61,7 @@ def score_cohort(cohort: Cohort, settings: CriteriaSettings | None = None) -> Sc
     patients = pd.concat([patients, patient_courses(visits, patients["patient_id"])], axis=1)
     events = (pd.concat([cohort.events, result.events]) if len(result.events)
               else cohort.events)
-    warnings = [*cohort.warnings, *scored.warnings, *result.warnings]
+    warnings = WarningLog(cohort.warnings)
+    warnings += scored.warnings
+    warnings += result.warnings
     return ScoredCohort(cohort, visits, patients, events, warnings, list(result.methods))

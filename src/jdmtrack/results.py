@@ -57,17 +57,17 @@ class PopulationInfo:
 
 @dataclass(frozen=True)
 class WeekSummary:
-    """One measure at one week: n, median (Q1, Q3), mean, SD, range."""
+    """One measure at one week: n, median (Q1, Q3), range, mean and SD."""
 
     week: str
     n: int
     median: float | None
     q1: float | None
     q3: float | None
-    mean: float | None
-    sd: float | None
     min: float | None
     max: float | None
+    mean: float | None
+    sd: float | None
 
 
 @dataclass(frozen=True)
@@ -103,8 +103,8 @@ class Outcome:
 
 def _outcome(measure: str, entry: Mapping[str, Any]) -> Outcome:
     weeks = tuple(WeekSummary(w, int(s.get("n") or 0), *(_num(s.get(k)) for k in
-                                                        ("median", "q1", "q3", "mean", "sd",
-                                                         "min", "max")))
+                                                        ("median", "q1", "q3", "min", "max",
+                                                         "mean", "sd")))
                   for w, s in (entry.get("by_week") or {}).items())
     pairs = tuple(Comparison(w, int(c.get("n_pairs") or 0), _num(c.get("median_difference")),
                              _num(c.get("hodges_lehmann")), _pair(c.get("ci95")),

@@ -91,7 +91,11 @@ def test_three_groups_kruskal_wallis_against_r(scored):
     assert test["test"] == "kruskal_wallis" and test["df"] == 2
     assert test["n"] == R["cmas_course_kw_n"]
     assert test["statistic"] == pytest.approx(R["cmas_course_kw_H"], rel=1e-12)
-    assert test["p_value"] == pytest.approx(R["cmas_course_kw_p"], rel=1e-12)
+    assert test["p_value_asymptotic"] == pytest.approx(R["cmas_course_kw_p"], rel=1e-12)
+    # the exact permutation p is the one reported: R enumerates the 360 assignments
+    assert test["p_value_method"] == "exact (all 360 assignments)"
+    assert R["cmas_course_kw_assignments"] == 360
+    assert test["p_value"] == pytest.approx(R["cmas_course_kw_p_exact"], rel=1e-12)
 
 
 def test_covariates_described_not_tested(by_drug):
@@ -134,6 +138,11 @@ def test_large_groups_use_the_asymptotic_forms():
     rng = np.random.default_rng(3)
     r = compare_values({"a": rng.normal(size=150), "b": rng.normal(size=150) + 1}, settings)
     assert r["p_value_method"].startswith("normal approximation") and r["p_value"] < 1e-6
+    three = {k: rng.normal(size=100) + i for i, k in enumerate("abc")}
+    r = compare_values(three, settings)
+    assert r["test"] == "kruskal_wallis" and r["p_value_method"].startswith("chi-square")
+    many = {f"s{i}": rng.integers(0, 52, 80).astype(float) for i in range(24)}  # 24 sites
+    assert compare_values(many, settings)["df"] == 23
     groups = ["a"] * 200 + ["b"] * 200
     outcome = ["x"] * 60 + ["y"] * 140 + ["x"] * 90 + ["y"] * 110
     r = compare_counts(groups, outcome, settings, ["a", "b"])
@@ -166,3 +175,13 @@ def test_cli_by_with_where(tmp_path):
     run = CliRunner().invoke(main, ["analyze", str(path("baricitinib")), "--json", str(out),
                                     "--by", "nothing"])
     assert run.exit_code == 1 and "no patient field 'nothing'" in run.output
+
+
+def test_time_to_rash_improvement_by_drug_logrank_against_r(by_drug):
+    """survival::survdiff chi-square and coin::logrank_test exact p on the 24 with rash."""
+    test = by_drug["time_to_event"]["rash_improvement"]["test"]
+    assert test["test"] == "logrank" and test["n"] == R["rash_logrank_n"]
+    assert test["statistic"] == pytest.approx(R["rash_logrank_chisq"], rel=1e-10)
+    assert test["p_value_asymptotic"] == pytest.approx(R["rash_logrank_p_chisq"], rel=1e-10)
+    assert test["p_value"] == pytest.approx(R["rash_logrank_p_exact"], rel=1e-10)
+    assert test["p_value_method"].startswith("exact")

@@ -183,7 +183,6 @@ def test_results_on_a_population_equal_the_analysis_of_that_subset(scored):
         "n_missing": {"sex=F": 0}}
     assert got["methods"][0] == ("The analysis population was restricted to patients with "
                                  "sex=F (n = 3 of 4).")
-    assert {w["patient_id"] for w in got["warnings"]} <= {None, "SYN-001", "SYN-003", "SYN-004"}
 
 
 def test_whole_cohort_records_all_patients(scored):

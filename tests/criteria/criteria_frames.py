@@ -7,6 +7,7 @@ choices are object columns of str/None, and the index is the spreadsheet row (fr
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -56,3 +57,13 @@ def visits(*records: Mapping[str, Any]) -> pd.DataFrame:
 def patients(*records: Mapping[str, Any]) -> pd.DataFrame:
     """A patients table; ``patient_id`` defaults to "p1"."""
     return frame("patients", [{"patient_id": "p1", **r} for r in records])
+
+
+def warning_rows(log: Any) -> list[SimpleNamespace]:
+    """Every row an aggregated warning log concerns (from ``per_row``), week NaN as None."""
+    out = []
+    for record in log.per_row().to_dict("records"):
+        week = record["week"]
+        record["week"] = None if week != week else week
+        out.append(SimpleNamespace(**record))
+    return out

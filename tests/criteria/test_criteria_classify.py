@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from criteria_frames import frame, patients, visits
+from criteria_frames import frame, patients, visits, warning_rows
 
 import jdmtrack.criteria as criteria
 import jdmtrack.protocol as protocol
@@ -76,7 +76,7 @@ def test_events_warnings_and_patient_classes() -> None:
         "patient_id": ["p1"], "event": ["cs_discontinuation"], "week": [24.0]}
     assert result.patients["severe"].tolist() == ["yes", "not_evaluable"]
     assert result.patients["refractory"].tolist() == ["yes", "not_evaluable"]
-    no_baseline = [w for w in result.warnings if w.code == "no_baseline_visit"]
+    no_baseline = [w for w in warning_rows(result.warnings) if w.code == "no_baseline_visit"]
     assert [(w.patient_id, w.week) for w in no_baseline] == [("p2", 4.0)]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from criteria_frames import visits
+from criteria_frames import visits, warning_rows
 
 from jdmtrack.criteria import classify_ctcae_liver
 
@@ -54,13 +54,13 @@ def test_week_0_is_graded_against_the_uln() -> None:
 def test_missing_value_is_nan_without_warning() -> None:
     result = classify_ctcae_liver(visits({"week": 0.0, "alt_uln_u_l": 40.0}))
     assert math.isnan(result.columns["alt_ctcae_grade"].iloc[0])
-    assert result.warnings == []
+    assert not result.warnings
 
 
 def test_value_without_uln_is_nan_with_warning() -> None:
     result = classify_ctcae_liver(visits({"week": 0.0, "alt_u_l": 50.0}))
     assert math.isnan(result.columns["alt_ctcae_grade"].iloc[0])
-    (warning,) = result.warnings
+    (warning,) = warning_rows(result.warnings)
     assert (warning.code, warning.column) == ("ctcae_no_uln", "alt_uln_u_l")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from criteria_frames import patients, visits
+from criteria_frames import patients, visits, warning_rows
 
 from jdmtrack.criteria import CriteriaSettings, classify
 from jdmtrack.errors import InputError
@@ -54,7 +54,7 @@ def test_missing_egfr_is_decided_only_when_every_possible_band_agrees() -> None:
     result = check_jaki_dose(visits({"week": 0.0, "weight_kg": 30.0, "jaki_mg_day": 4.0}),
                              patients({"jaki_drug": "baricitinib"}))
     assert result.columns["dose_check"].tolist() == ["not_evaluable"]
-    (warning,) = result.warnings
+    (warning,) = warning_rows(result.warnings)
     assert (warning.code, warning.column) == ("dose_check_not_evaluable", "egfr")
 
 
@@ -67,10 +67,10 @@ def test_missing_dose_or_drug_is_not_evaluable_with_warning() -> None:
     result = check_jaki_dose(visits({"week": 0.0, "weight_kg": 30.0}),
                              patients({"jaki_drug": "tofacitinib"}))
     assert result.columns["dose_check"].tolist() == ["not_evaluable"]
-    assert result.warnings[0].column == "jaki_mg_day"
+    assert warning_rows(result.warnings)[0].column == "jaki_mg_day"
     result = check_jaki_dose(visits({"week": 0.0, "weight_kg": 30.0, "jaki_mg_day": 10.0}),
                              patients({}))
-    assert result.warnings[0].column == "jaki_drug"
+    assert warning_rows(result.warnings)[0].column == "jaki_drug"
 
 
 def test_binary_residue_of_dose_product_does_not_cross_the_maximum() -> None:
@@ -92,7 +92,7 @@ def test_visits_after_the_jaki_was_stopped_are_not_checked() -> None:
                {"week": 12.0, "weight_kg": 30.0, "jaki_mg_day": 0.0}),
         patients({"jaki_drug": "tofacitinib", "jaki_stop_week": 12.0}))
     assert result.columns["dose_check"].tolist() == ["ok", "not_evaluable"]
-    assert result.warnings == []
+    assert not result.warnings
 
 
 def test_mg_per_kg_limits_of_a_user_table(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
-from criteria_frames import visits
+from criteria_frames import visits, warning_rows
 
 from jdmtrack.criteria import classify_printo_cid
 
@@ -78,10 +78,11 @@ def test_physician_global_threshold_is_0_2_cm_not_2_cm(phga: float, met: bool) -
 def test_not_evaluable_visit_warns_with_missing_criteria() -> None:
     frame = visits({"week": 4.0, "ck_u_l": 90.0, "cmas_total": 50.0})
     result = classify_printo_cid(frame)
-    (warning,) = result.warnings
-    assert warning.code == "printo_cid_not_evaluable"
-    assert (warning.patient_id, warning.week, warning.column) == ("p1", 4.0, None)
-    assert "mmt8_total, phga_cm" in warning.message
+    rows = warning_rows(result.warnings)
+    assert [(w.code, w.patient_id, w.week, w.column) for w in rows] == [
+        ("printo_cid_not_evaluable", "p1", 4.0, "mmt8_total"),
+        ("printo_cid_not_evaluable", "p1", 4.0, "phga_cm")]
+    assert rows[1].message == "PRINTO inactive disease not evaluable: phga_cm missing"
 
 
 def test_methods_text_states_the_missing_data_rule() -> None:

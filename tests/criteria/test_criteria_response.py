@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pytest
-from criteria_frames import visits
+from criteria_frames import visits, warning_rows
 
 from jdmtrack.criteria import classify_response
 
@@ -80,9 +80,18 @@ def test_muscle_involved_by_mmt8_alone_requires_improvement() -> None:
     assert response({**PARTIAL, "cmas_total": 50.0, "mmt8_total": 78.0}, base) == "PR"
 
 
-def test_rash_cleared_counts_as_skin_improved() -> None:
-    follow = {**PARTIAL, "das_skin": 6.0, "rash": False}
-    assert response(follow) == "PR"
+def test_rash_cleared_counts_as_skin_improved_only_without_a_skin_das_pair() -> None:
+    assert response({**without(PARTIAL, "das_skin"), "rash": False}) == "PR"
+    assert response({**PARTIAL, "das_skin": 6.0, "rash": False}) == "NR"
+
+
+def test_skin_das_not_improved_is_nr_even_with_other_clauses_missing() -> None:
+    """Issue 13 item 3: skin-DAS 6 -> 6 fails the PR skin clause, PRINTO is not met (CK
+    300, CMAS 44, MMT-8 72, PhGA 3), so CR is impossible: NR although the steroid dose,
+    the new-immunosuppressant flag and the rash are missing."""
+    follow = without({**PARTIAL, "das_skin": 6.0}, "cs_mg_kg_day", "new_immunosuppressant",
+                     "rash")
+    assert response(follow) == "NR"
 
 
 def test_patient_off_steroids_at_week_0_cannot_taper() -> None:
@@ -99,7 +108,7 @@ def test_new_immunosuppressant_gives_nr_even_with_other_inputs_missing() -> None
 def test_missing_while_cr_still_possible_is_not_evaluable() -> None:
     result = classify_response(visits(BASE, without(COMPLETE, "erythema")))
     assert result.columns["response"].tolist() == ["not_evaluable", "not_evaluable"]
-    (warning,) = result.warnings
+    (warning,) = warning_rows(result.warnings)
     assert (warning.code, warning.column) == ("response_not_evaluable", "skin_inactive")
 
 
@@ -117,7 +126,7 @@ def test_cr_impossible_and_a_pr_clause_missing_is_not_evaluable() -> None:
     follow = without(PARTIAL, "cs_mg_kg_day")
     result = classify_response(visits(BASE, follow))
     assert result.columns["response"].iloc[1] == "not_evaluable"
-    (warning,) = result.warnings
+    (warning,) = warning_rows(result.warnings)
     assert warning.column == "cs_mg_kg_day"
     assert "corticosteroid taper" in warning.message
 

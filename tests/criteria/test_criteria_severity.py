@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pytest
-from criteria_frames import patients, visits
+from criteria_frames import patients, visits, warning_rows
 
 from jdmtrack.criteria import CriterionResult, classify_refractory, classify_severe
 
@@ -67,15 +67,16 @@ def test_dates_win_over_years() -> None:
 def test_unknown_feature_without_any_present_is_not_evaluable_with_warning() -> None:
     status, found, out = severe({**NONE_PRESENT, "ild": None})
     assert (status, found) == ("not_evaluable", ())
-    (warning,) = out.warnings
-    assert (warning.code, warning.patient_id) == ("severe_not_evaluable", "p1")
-    assert warning.message.endswith("undetermined ild")
+    (warning,) = warning_rows(out.warnings)
+    assert (warning.code, warning.patient_id, warning.column) == (
+        "severe_not_evaluable", "p1", "ild")
+    assert warning.message == "severe JDM not evaluable: ild undetermined"
 
 
 def test_a_present_feature_decides_despite_unknown_ones() -> None:
     status, found, out = severe({"ild": True})
     assert (status, found) == ("yes", ("ild",))
-    assert out.warnings == []
+    assert not out.warnings
 
 
 def test_patient_without_week_0_visit_has_unknown_strength() -> None:
@@ -96,7 +97,7 @@ def test_output_is_aligned_on_the_patients_index() -> None:
 def test_refractory_from_refractory_type(refractory_type: str | None, expected: str) -> None:
     out = classify_refractory(patients({"refractory_type": refractory_type}))
     assert out.columns["refractory"].tolist() == [expected]
-    assert len(out.warnings) == (expected == "not_evaluable")
+    assert len(warning_rows(out.warnings)) == (expected == "not_evaluable")
 
 
 @pytest.mark.parametrize(("failed", "expected"), [

@@ -6,7 +6,7 @@ import itertools
 
 import pandas as pd
 import pytest
-from criteria_frames import visits
+from criteria_frames import visits, warning_rows
 
 from jdmtrack.criteria import classify_rash_improved, classify_skin_inactive
 
@@ -47,7 +47,7 @@ def test_skin_das_threshold_is_at_most_1(das: float, inactive: bool) -> None:
 
 def test_undetermined_skin_warns_with_the_missing_column() -> None:
     result = classify_skin_inactive(visits({"week": 4.0, "das_skin": 0.0, "erythema": False}))
-    (warning,) = result.warnings
+    (warning,) = warning_rows(result.warnings)
     assert (warning.code, warning.column, warning.week) == (
         "skin_inactive_unknown", "skin_ulceration_active", 4.0)
 
@@ -66,10 +66,12 @@ def test_skin_das_below_baseline_is_improved_and_equal_is_not() -> None:
                     {"week": 24.0, "das_skin": 6.0, **rash}) == [None, True, False, False]
 
 
-def test_unchanged_score_with_rash_unknown_is_undetermined() -> None:
-    """The rash-cleared arm could still make it improved."""
+def test_unchanged_score_decides_not_improved_whatever_the_rash() -> None:
+    """Study B's clause is "skin-DAS improved": a recorded skin-DAS pair decides it."""
     assert improved({"week": 0.0, "das_skin": 5.0}, {"week": 4.0, "das_skin": 5.0}) == [
-        None, None]
+        None, False]
+    assert improved({"week": 0.0, "das_skin": 5.0, "rash": True},
+                    {"week": 4.0, "das_skin": 5.0, "rash": False}) == [None, False]
 
 
 def test_catbm_activity_is_used_when_skin_das_is_missing() -> None:
@@ -81,10 +83,9 @@ def test_catbm_activity_is_used_when_skin_das_is_missing() -> None:
         None, True, False, False]
 
 
-def test_rash_present_at_baseline_and_absent_now_is_improved() -> None:
-    assert improved({"week": 0.0, "das_skin": 3.0, "rash": True},
-                    {"week": 4.0, "das_skin": 3.0, "rash": False},
-                    {"week": 12.0, "das_skin": 3.0, "rash": True}) == [None, True, False]
+def test_without_scores_a_cleared_rash_is_improved_and_a_persisting_one_undetermined() -> None:
+    assert improved({"week": 0.0, "rash": True}, {"week": 4.0, "rash": False},
+                    {"week": 12.0, "rash": True}) == [None, True, None]
 
 
 def test_no_rash_at_baseline_cannot_clear() -> None:
@@ -96,9 +97,11 @@ def test_missing_inputs_leave_rash_improved_undetermined_with_warning() -> None:
     result = classify_rash_improved(visits({"week": 0.0, "das_skin": 5.0, "rash": True},
                                            {"week": 4.0, "rash": True}))
     assert result.columns["rash_improved"].isna().all()
-    (warning,) = result.warnings
-    assert (warning.code, warning.week) == ("rash_improved_unknown", 4.0)
-    assert "das_skin, catbm_activity" in warning.message
+    rows = warning_rows(result.warnings)
+    assert [(w.code, w.week, w.column) for w in rows] == [
+        ("rash_improved_unknown", 4.0, "das_skin"), ("rash_improved_unknown", 4.0, "catbm_activity")]
+    assert rows[0].message == ("rash improvement undetermined: das_skin missing at this visit "
+                               "or at week 0")
 
 
 def test_patient_without_week_0_is_undetermined() -> None:

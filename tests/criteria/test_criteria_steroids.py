@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from criteria_frames import frame, visits
+from criteria_frames import frame, visits, warning_rows
 
 from jdmtrack.protocol import cs_change, cs_discontinuation_events
 
@@ -29,7 +29,7 @@ def test_zero_or_missing_baseline_gives_nan_with_one_warning(baseline: float | N
     result = cs_change(visits(base, {"week": 4.0, "cs_mg_kg_day": 0.2},
                               {"week": 12.0, "cs_mg_kg_day": 0.1}))
     assert result.columns["cs_change_pct"].isna().all()
-    (warning,) = result.warnings
+    (warning,) = warning_rows(result.warnings)
     assert (warning.code, warning.patient_id, warning.column) == (
         "cs_baseline_unusable", "p1", "cs_mg_kg_day")
     assert warning.message.endswith("missing" if baseline is None else "is 0")

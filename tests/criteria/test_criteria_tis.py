@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from criteria_frames import visits
+from criteria_frames import visits, warning_rows
 
 from jdmtrack.criteria import PERCENT_CHANGE_RULES, CriterionResult, score_tis, tis_rules
 
@@ -206,14 +206,14 @@ def test_missing_measure_at_follow_up_is_not_evaluable_with_warning(column: str)
     result = score_tis(frame)
     assert np.isnan(result.columns["tis"].iloc[1])
     assert result.columns["tis_category"].iloc[1] == "not_evaluable"
-    (warning,) = result.warnings
+    (warning,) = warning_rows(result.warnings)
     assert (warning.code, warning.patient_id, warning.week, warning.column) == (
         "tis_measure_missing", "p1", 12.0, column)
 
 
 @pytest.mark.parametrize(("column", "code", "named"), [
     ("phga_cm", "tis_measure_missing", "phga_cm"), ("chaq", "tis_measure_missing", "chaq"),
-    ("ck_u_l", "tis_enzyme_not_chosen", None)])
+    ("ck_u_l", "tis_measure_missing", None)])
 def test_missing_measure_at_baseline_warns_once_per_patient(
         column: str, code: str, named: str | None,
 ) -> None:
@@ -221,7 +221,7 @@ def test_missing_measure_at_baseline_warns_once_per_patient(
     frame.loc[2, column] = np.nan
     result = score_tis(frame)
     assert result.columns["tis_category"].tolist() == ["not_evaluable"] * 3
-    (warning,) = result.warnings
+    (warning,) = warning_rows(result.warnings)
     assert (warning.code, warning.week, warning.column) == (code, 0.0, named)
     assert "week 0" in warning.message
 
@@ -243,35 +243,40 @@ def test_tie_in_abnormality_chooses_the_first_in_field_order() -> None:
     assert out["tis"].iloc[1] == 0.0
 
 
-def test_enzyme_measured_without_uln_makes_the_choice_impossible() -> None:
+def test_several_enzymes_one_without_uln_follow_the_first_measured_and_say_so() -> None:
+    """CK (2 x ULN) and aldolase without its ULN: "most abnormal" cannot be decided, so the
+    first measured in the order CK, aldolase, AST, ALT, LDH (CK) is followed."""
     base = {"ck_u_l": 400.0, "ck_uln_u_l": 200.0, "aldolase_u_l": 30.0}
-    result = run(base, {})
-    assert result.columns["tis_category"].tolist() == ["not_evaluable"] * 2
-    assert result.columns["tis_enzyme"].tolist() == [None, None]
-    (warning,) = result.warnings
+    result = run(base, {"ck_u_l": 400.0})
+    assert result.columns["tis_category"].tolist() == ["not_evaluable", "none"]
+    assert result.columns["tis_enzyme"].tolist() == ["ck_u_l", "ck_u_l"]
+    (warning,) = warning_rows(result.warnings)
     assert (warning.code, warning.week, warning.column) == (
-        "tis_enzyme_not_chosen", 0.0, "aldolase_uln_u_l")
+        "tis_enzyme_fallback", 0.0, "ck_u_l")
+    assert "CK, aldolase, AST, ALT, LDH" in warning.message
 
 
-def test_no_uln_at_all_is_not_evaluable_with_warning() -> None:
-    frame = visits({"week": 0.0, **STEADY}, {"week": 12.0, **STEADY}).drop(
+def test_single_enzyme_without_uln_is_evaluable_under_the_relative_rule() -> None:
+    """CK alone, no ULN anywhere: 1000 -> 500 U/L is a 50 % fall (> 40 %: 7.5 points)."""
+    frame = visits({"week": 0.0, **STEADY}, {"week": 12.0, **STEADY, "ck_u_l": 500.0}).drop(
         columns="ck_uln_u_l")
     result = score_tis(frame)
-    assert result.columns["tis_category"].iloc[1] == "not_evaluable"
-    assert [w.code for w in result.warnings] == ["tis_enzyme_not_chosen"]
+    assert result.columns["tis"].iloc[1] == 7.5
+    assert result.columns["tis_enzyme"].iloc[1] == "ck_u_l"
+    assert not result.warnings
 
 
 def test_enzyme_zero_at_baseline_is_not_evaluable() -> None:
     result = run({"ck_u_l": 0.0}, {"ck_u_l": 0.0})
     assert result.columns["tis_category"].iloc[1] == "not_evaluable"
-    assert [w.code for w in result.warnings] == ["tis_enzyme_zero"]
+    assert [w.code for w in warning_rows(result.warnings)] == ["tis_enzyme_zero"]
 
 
 def test_patient_without_week_0_is_not_evaluable_without_a_tis_warning() -> None:
     frame = visits({"week": 4.0, **STEADY})
     result = score_tis(frame)
     assert result.columns["tis_category"].tolist() == ["not_evaluable"]
-    assert result.warnings == []
+    assert not result.warnings
 
 
 def test_several_patients_are_scored_against_their_own_baseline() -> None:

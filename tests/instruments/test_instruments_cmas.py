@@ -74,8 +74,8 @@ def test_missing_item_leaves_total_missing_with_a_warning():
     result = score_visits(visits_with(items))
     assert np.isnan(result.visits["cmas_total"].iloc[0])
     (warning,) = result.warnings
-    assert (warning.code, warning.patient_id, warning.week, warning.column) == (
-        "item_missing", "P1", 0.0, "cmas_04")
+    assert (warning.code, warning.count, warning.column) == ("item_missing", 1, "cmas_04")
+    assert warning.examples == ({"patient_id": "P1", "week": 0.0, "row": 2},)
     assert "never pro-rated" in warning.message
 
 
@@ -83,7 +83,7 @@ def test_given_total_is_used_when_items_are_absent():
     frame = pd.DataFrame({"patient_id": ["P1"], "week": [4.0], "cmas_total": [44.0]})
     result = score_visits(frame)
     assert result.visits["cmas_total"].iloc[0] == 44
-    assert result.warnings == []
+    assert not result.warnings
 
 
 @given(st.tuples(*[st.integers(0, top) for top in SHEET_MAXIMA]))

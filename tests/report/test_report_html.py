@@ -97,7 +97,7 @@ def test_html_holds_every_section(html: str) -> None:
     for heading in ("Cohort and follow-up", "Baseline characteristics", "Patients",
                     "Outcomes over time", "Response and criteria per week",
                     "Corticosteroid taper", "Time to event", "Safety",
-                    "JAK-inhibitor dose check", "Published versus reproduced", "Warnings",
+                    "JAK-inhibitor dose check", "Published versus reproduced", "Data quality",
                     "Methods", "Provenance"):
         assert f"</span>{heading}</h2>" in html, heading
 
@@ -134,10 +134,15 @@ def test_numbers_in_html_match_results_at_stated_rounding(html: str,
     assert "Hyndman–Fan type 6" in text
 
 
-def test_every_warning_is_printed_and_escaped(html: str, rendered: tuple[Any, Any]) -> None:
+def test_every_warning_kind_is_printed_and_escaped(html: str, rendered: tuple[Any, Any]) -> None:
+    """Data-quality kinds one line each (rule, count, examples); completeness kinds summed
+    per code with their missing inputs."""
     text = " ".join(audit(html).text)
     for warning in rendered[0]["warnings"]:
-        assert warning["message"] in text
+        if warning["kind"] == "quality":
+            assert warning["message"] in text
+    assert "P05 wk 4; P06 wk 0" in text
+    assert "ptga_cm (5)" in text
     assert "weight &lt;b&gt;" in html and "weight <b>" not in html
 
 

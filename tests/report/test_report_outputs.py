@@ -23,7 +23,7 @@ SHEETS = [
     "outcome_das_skin", "outcome_cmas_total", "outcome_mmt8_total", "outcome_das_total",
     "outcome_cs_mg_kg_day", "vs_baseline", "response", "criteria", "tis", "cs_taper",
     "time_to_event", "safety", "safety_grade", "ae_listing", "dosing", "published",
-    "warning_codes", "warnings", "input_files", "settings", "visits",
+    "data_quality", "completeness", "undecided", "input_files", "settings", "visits",
 ]
 
 
@@ -63,7 +63,7 @@ def test_xlsx_has_a_sheet_per_table_and_full_precision(rendered: tuple[Any, Repo
     assert visits.max_row == 1 + 23
     assert visits.cell(row=19, column=3).value is None  # P05 week 4 CMAS: missing -> empty
     contents = [row[0] for row in book["contents"].iter_rows(values_only=True)]
-    assert "warnings" in contents and "visits" in contents
+    assert "data_quality" in contents and "visits" in contents
 
 
 def _png_dpi(data: bytes) -> float:

@@ -31,6 +31,7 @@ from .paper_tests import summarise_paper_tests
 from .patients import per_patient
 from .population import Population, keep_warnings, population_mask, restrict
 from .settings import AnalysisSettings, load_settings
+from .sites import site_labels, sites_methods, stratified_by_group, summarise_sites
 from .skin_course import summarise_skin_course
 from .steroid_course import summarise_steroids
 
@@ -85,7 +86,7 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
         "paper_tests": lambda: summarise_paper_tests(at_weeks, measures, settings),
         "methods": lambda: _with_population(
             _with_course(methods_text(settings, scored.methods, measures, covariates),
-                         settings), population, by_section()),
+                         settings), population, by_section(), sites_section()),
         "warnings": lambda: [w.as_dict() for w in scored.warnings],
     }
     by_cache: dict[str, Any] = {}
@@ -94,12 +95,24 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
         if settings.by is None:
             return None
         if "by" not in by_cache:
-            by_cache["by"] = summarise_by(patients, visits, events, settings, settings.by)
+            by_cache["by"] = summarise_by(patients, visits, events, settings, settings.by,
+                                          at_weeks)
+            stratified = stratified_by_group(by_cache["by"], patients, at_weeks, settings)
+            if stratified is not None:
+                by_cache["by"]["stratified"] = stratified
         section: dict[str, Any] = by_cache["by"]
+        return section
+
+    def sites_section() -> dict[str, Any] | None:
+        if "sites" not in by_cache:
+            by_cache["sites"] = summarise_sites(patients, visits, events, settings, at_weeks)
+        section: dict[str, Any] | None = by_cache["sites"]
         return section
 
     if settings.by is not None:
         parts["by"] = by_section
+    if site_labels(patients) is not None:
+        parts["sites"] = sites_section
     identity = {
         "schema_version": SCHEMA_VERSION,
         "software": {"name": "jdmtrack", "version": __version__},
@@ -120,6 +133,8 @@ def restrict_scored(scored: ScoredCohort, where: Collection[str]) -> tuple[Score
 
     Scores and classifications are per patient, so restricting after scoring gives what
     scoring the restricted cohort would, and conditions may name derived patient columns.
+    The aggregated data-quality warnings stay those of the whole data set read (they
+    describe the input, and the log keeps counts, not a per-patient list).
     """
     keep, population = population_mask(scored.patients, list(where))
     if not population.conditions:
@@ -131,18 +146,20 @@ def restrict_scored(scored: ScoredCohort, where: Collection[str]) -> tuple[Score
                      adverse_events=restrict(cohort.adverse_events, ids),
                      warnings=keep_warnings(cohort.warnings, ids))
     return replace(scored, cohort=cohort, visits=restrict(scored.visits, ids),
-                   patients=scored.patients[keep], events=restrict(scored.events, ids),
-                   warnings=keep_warnings(scored.warnings, ids)), population
+                   patients=scored.patients[keep],
+                   events=restrict(scored.events, ids)), population
 
 
 def _with_population(paragraphs: list[str], population: Population,
-                     by: dict[str, Any] | None) -> list[str]:
+                     by: dict[str, Any] | None, sites: dict[str, Any] | None) -> list[str]:
     """The methods text, opened by the sentence stating the analysis population, with the
-    by-group comparison after the statistics paragraph (before the software note)."""
+    by-group and multi-site paragraphs after the statistics (before the software note)."""
     sentence = population.sentence()
     out = [sentence, *paragraphs] if sentence else list(paragraphs)
     if by is not None:
         out.insert(len(out) - 1, by_methods(by))
+    if sites is not None:
+        out.insert(len(out) - 1, sites_methods(sites, by is not None and "stratified" in by))
     return out
 
 

@@ -35,10 +35,10 @@ from .measures import covariate_measures, outcome_measures
 from .population import patient_field
 from .settings import AnalysisSettings
 
-__all__ = ["by_methods", "by_rows", "group_labels", "summarise_by"]
+__all__ = ["NOT_TESTED", "by_methods", "by_rows", "group_labels", "summarise_by", "wide_table"]
 
 # Covariates: described, not tested (design.md, outcomes).
-_NOT_TESTED = {"weight_kg", "height_cm", "egfr", "creatinine_umol_l", "jaki_mg_day",
+NOT_TESTED = {"weight_kg", "height_cm", "egfr", "creatinine_umol_l", "jaki_mg_day",
                "jaki_mg_kg_day"}
 
 
@@ -76,13 +76,21 @@ def _frames_of(level_of: pd.Series, frame: pd.DataFrame) -> dict[str, pd.DataFra
 
 
 def summarise_by(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFrame,
-                 settings: AnalysisSettings, name: str) -> dict[str, Any]:
-    """The ``by`` section for the patients field ``name``."""
+                 settings: AnalysisSettings, name: str,
+                 at_weeks: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The ``by`` section for the patients field ``name``.
+
+    ``at_weeks`` are the visits used at each analysis week (visit windows applied, as the
+    whole-cohort outcomes use them; default: the visits recorded at those weeks);
+    ``visits`` the recorded visits (baseline, follow-up, events)."""
+    if at_weeks is None:
+        at_weeks = visits[visits["week"].isin(settings.weeks)]
     levels, labels, label = group_labels(patients, name)
     level_of = pd.Series(labels, index=patients["patient_id"].to_numpy(), dtype=object)
     empty_visits, empty_events = visits.iloc[:0], events.iloc[:0]
     pats = {lv: patients[np.array([v == lv for v in labels], dtype=bool)] for lv in levels}
     vis = _frames_of(level_of, visits)
+    used = _frames_of(level_of, at_weeks)
     evs = _frames_of(level_of, events)
     out: dict[str, Any] = {"field": name, "label": label, "levels": levels,
                            "n": {lv: len(pats[lv]) for lv in levels},
@@ -90,17 +98,20 @@ def summarise_by(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFr
     per_group = {lv: summarise_baseline(pats[lv], vis.get(lv, empty_visits), settings)
                  for lv in levels}
     out["baseline"] = _baseline(patients, visits, labels, levels, per_group, settings, name)
-    out["outcomes"] = _outcomes(visits, level_of, levels, settings)
-    crit = {lv: summarise_criteria(vis.get(lv, empty_visits), settings) for lv in levels}
-    resp = {lv: summarise_response(vis.get(lv, empty_visits), settings) for lv in levels}
-    out["criteria"] = _classified(visits, level_of, levels, crit, settings)
-    out["response"] = _response(visits, level_of, levels, resp, settings)
+    out["outcomes"] = _outcomes(at_weeks, level_of, levels, settings)
+    crit = {lv: summarise_criteria(used.get(lv, empty_visits), settings) for lv in levels}
+    resp = {lv: summarise_response(used.get(lv, empty_visits), settings) for lv in levels}
+    out["criteria"] = _classified(at_weeks, level_of, levels, crit, settings)
+    out["response"] = _response(at_weeks, level_of, levels, resp, settings)
     tte = {lv: summarise_time_to_event(pats[lv], vis.get(lv, empty_visits),
                                        evs.get(lv, empty_events), settings) for lv in levels}
     events_seen = list(dict.fromkeys(e for lv in levels for e in tte[lv]))
-    out["time_to_event"] = {e: {"groups": {lv: tte[lv].get(e) for lv in levels}}
+    out["time_to_event"] = {e: {"groups": {lv: tte[lv].get(e) for lv in levels},
+                                "test": _logrank(e, patients, visits, events, level_of,
+                                                 settings)}
                             for e in events_seen}
-    out["completeness"] = _completeness(patients, visits, events, level_of, levels, settings)
+    out["completeness"] = _completeness(patients, visits, events, at_weeks, level_of, levels,
+                                        settings)
     return out
 
 
@@ -144,7 +155,7 @@ def _baseline_test(var: str, kind: str, patients: pd.DataFrame, ages: dict[str, 
     return compare_counts(labels, outcome, settings, levels)
 
 
-def _wide(visits: pd.DataFrame, measures: list[str], weeks: tuple[float, ...]) -> pd.DataFrame:
+def wide_table(visits: pd.DataFrame, measures: list[str], weeks: tuple[float, ...]) -> pd.DataFrame:
     at = visits.loc[visits["week"].isin(weeks), ["patient_id", "week", *measures]]
     wide = at.drop_duplicates(["patient_id", "week"]).set_index(["patient_id", "week"])
     return pd.DataFrame(wide.unstack("week"))
@@ -152,16 +163,15 @@ def _wide(visits: pd.DataFrame, measures: list[str], weeks: tuple[float, ...]) -
 
 def _outcomes(visits: pd.DataFrame, level_of: pd.Series, levels: list[str],
               settings: AnalysisSettings) -> dict[str, Any]:
-    # Outcomes, then the covariates (described, not tested: _NOT_TESTED).
-    specs = (outcome_measures(visits, settings.measures)
-             + covariate_measures(visits, settings.measures))
+    specs = [*outcome_measures(visits, settings.measures),
+             *covariate_measures(visits, settings.measures)]
     weeks, q = settings.weeks, settings.quantile_method
-    wide = _wide(visits, [m for m, _, _ in specs], weeks)
+    wide = wide_table(visits, [m for m, _, _ in specs], weeks)
     group = np.array([level_of.get(p) for p in wide.index], dtype=object)
     masks = {lv: group == lv for lv in levels}
     out: dict[str, Any] = {}
     for measure, label, _unit in specs:
-        tested = measure not in _NOT_TESTED
+        tested = measure not in NOT_TESTED
         entry: dict[str, Any] = {"label": label, "tested": tested, "by_week": {}, "change": {},
                                  "tests": {}}
         base = (wide[(measure, weeks[0])].to_numpy(dtype="float64")
@@ -229,15 +239,45 @@ def _response(visits: pd.DataFrame, level_of: pd.Series, levels: list[str],
     return out
 
 
+def _logrank(event: str, patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFrame,
+             level_of: pd.Series, settings: AnalysisSettings) -> dict[str, Any]:
+    """Log-rank test of the groups' curves: the patients at risk of the event as the
+    Kaplan-Meier estimate takes them, first event or censoring at the end of follow-up."""
+    from ..stats.logrank import logrank_test
+    from .followup import _at_risk
+
+    ids, _ = _at_risk(event, patients, visits, settings.baseline_week)
+    end = end_of_followup(patients, visits, events)
+    first = events[events["event"] == event].groupby("patient_id")["week"].min()
+    rows = [(first.get(i, end.get(i)), i in first.index, level_of.get(i)) for i in sorted(ids)]
+    rows = [r for r in rows if r[2] is not None and r[0] is not None and not np.isnan(r[0])]
+    n = len(rows)
+    small = n <= EXACT_MAX_N
+    # logrank_test has no chi-square-only mode: above EXACT_MAX_N its permutation p comes
+    # from the fewest resamples it takes and is not reported (the chi-square p is).
+    r = logrank_test([t for t, _, _ in rows], [e for _, e, _ in rows], [g for _, _, g in rows],
+                     permutation="auto" if small else "monte_carlo",
+                     resamples=settings.resamples if small else 1000, seed=settings.seed)
+    exact = small and r.p_value_exact is not None
+    return {"test": "logrank", "groups": [str(g) for g in r.groups], "n": n,
+            "observed": list(r.observed), "expected": list(r.expected),
+            "statistic": r.statistic, "df": r.df,
+            "p_value": r.p_value_exact if exact else r.p_value,
+            "p_value_method": r.p_value_exact_method if exact else (
+                None if r.p_value is None else "chi-square (as survival::survdiff)"),
+            "p_value_asymptotic": r.p_value, "not_run": r.not_run, "note": r.note}
+
+
 def _completeness(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFrame,
-                  level_of: pd.Series, levels: list[str],
+                  at_weeks: pd.DataFrame, level_of: pd.Series, levels: list[str],
                   settings: AnalysisSettings) -> dict[str, Any]:
-    """Per group and analysis week: patients still followed, and those with a visit."""
+    """Per group and analysis week: patients still followed, and those with a visit used
+    at that week."""
     end = end_of_followup(patients, visits, events)
     group = np.array([level_of.get(p) for p in end.index], dtype=object)
     out: dict[str, Any] = {lv: {} for lv in levels}
     for week in settings.weeks:
-        seen = set(visits.loc[visits["week"] == week, "patient_id"])
+        seen = set(at_weeks.loc[at_weeks["week"] == week, "patient_id"])
         followed = end.to_numpy() >= week
         has_visit = np.array([p in seen for p in end.index], dtype=bool)
         for lv in levels:
@@ -260,12 +300,15 @@ def by_methods(section: Mapping[str, Any]) -> str:
         "with exact conditional p-values given the mid-ranks (correct with ties; Monte Carlo "
         "with the stated seed where enumeration was too large) and the Hodges-Lehmann "
         "shift with its 95% confidence interval, more than two groups by the Kruskal-Wallis "
-        "test (chi-square approximation with tie correction); categorical characteristics, "
-        "criteria met and response classes by Fisher's exact test on the groups by levels "
-        f"table. With more than {EXACT_MAX_N} patients in a comparison, the normal "
-        "approximation of the Mann-Whitney statistic (tie and continuity corrected) and "
-        "Pearson's chi-square test were used instead. Body size, kidney function and JAKi "
-        "dose were described, not tested.")
+        "test with a permutation p-value given the mid-ranks (and its tie-corrected "
+        "chi-square p-value); categorical characteristics, criteria met and response "
+        "classes by Fisher's exact test on the groups by levels table; times to event by "
+        "the log-rank test with a permutation p-value over the log-rank scores (as "
+        f"coin::logrank_test). With more than {EXACT_MAX_N} patients in a comparison, the "
+        "large-sample forms were used instead: the normal approximation of the "
+        "Mann-Whitney statistic (tie and continuity corrected), the chi-square p-values of "
+        "the Kruskal-Wallis and log-rank tests, and Pearson's chi-square test. Body size, "
+        "kidney function and JAKi dose were described, not tested.")
 
 
 def by_rows(section: Mapping[str, Any], *, tests: bool = False) -> Iterator[dict[str, Any]]:

@@ -46,16 +46,16 @@ class AnalysisSettings:
     resamples: int = 100_000  # Monte Carlo permutations when exact enumeration is too large
     seed: int = 20240521
     criteria: CriteriaSettings = field(default_factory=CriteriaSettings)
-    # The analysis population: --where conditions joined by AND (analysis/population.py).
-    where: tuple[str, ...] = ()
-    # --by: a patients field whose groups are described side by side and compared.
-    by: str | None = None
     #: The outcome measures to test, in order (None: the default set, see analysis.measures).
     measures: tuple[str, ...] | None = None
     #: Half-width in weeks of each analysis week's visit window: a number for every
     #: post-baseline week, a {week: half-width} table, or None for the default rule
     #: (see analysis.windows).
     visit_window: float | dict[float, float] | tuple[tuple[float, float], ...] | None = None
+    # The analysis population: --where conditions joined by AND (analysis/population.py).
+    where: tuple[str, ...] = ()
+    # --by: a patients field whose groups are described side by side and compared.
+    by: str | None = None
 
     def __post_init__(self) -> None:
         if not (isinstance(self.quantile_method, int) and 1 <= self.quantile_method <= 9):
@@ -108,7 +108,6 @@ class AnalysisSettings:
 
 
 _TOP = {f.name for f in fields(AnalysisSettings)} - {"criteria"}
-_TUPLES = ("weeks", "where")
 _CRITERIA = {f.name for f in fields(CriteriaSettings)}
 
 
@@ -125,12 +124,13 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> AnalysisS
     try:
         criteria = replace(CriteriaSettings(), **{k: v for k, v in values.items() if k in _CRITERIA})
         top = {k: v for k, v in values.items() if k in _TOP}
-        for name in _TUPLES:
-            if name in top and not isinstance(top[name], str):
-                top[name] = tuple(top[name])
+        if "weeks" in top:
+            top["weeks"] = tuple(top["weeks"])
         if isinstance(top.get("measures"), (str, list)):
             given = top["measures"]
             top["measures"] = tuple(given.split(",") if isinstance(given, str) else given)
+        if "where" in top and not isinstance(top["where"], str):
+            top["where"] = tuple(top["where"])
         return AnalysisSettings(criteria=criteria, **top)
     except TypeError as err:
         raise SettingsError(f"settings: {err}") from err

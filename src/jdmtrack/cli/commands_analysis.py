@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from .errors import reported
+from .warnings_output import echo_warnings, warnings_file_option
 
 __all__ = ["COMMANDS"]
 
@@ -67,8 +68,21 @@ def settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--resamples", type=click.IntRange(1000),
                      help="Monte Carlo permutations for Friedman [default: 100000]."),
         click.option("--seed", type=int, help="Seed of the Monte Carlo permutations."),
-        click.option("--tis-core-set", type=click.Choice(["imacs", "printo"]),
-                     help="Total Improvement Score core set [default: imacs]."),
+        click.option("--tis-core-set",
+                     type=click.Choice(["imacs", "printo_published", "printo_variant", "printo"]),
+                     help="Total Improvement Score core set: imacs; printo_published (CMAS, "
+                          "CHQ-PhS, DAS); printo_variant (CMAS, enzyme, DAS); printo is the "
+                          "deprecated name of printo_variant [default: imacs]."),
+        click.option("--tis-enzyme-rule", type=click.Choice(["relative", "uln_range"]),
+                     help="TIS enzyme percent change (unverified): relative to week 0, or "
+                          "divided by a multiple of the ULN [default: relative]."),
+        click.option("--tis-enzyme-uln-multiples", metavar="ENZYME=K,...",
+                     help="For --tis-enzyme-rule uln_range: the multiple of the ULN of each "
+                          "enzyme, e.g. ck=15,ldh=3 (no default)."),
+        click.option("--printo-cid-variant",
+                     type=click.Choice(["lazarevic_2013", "almeida_2015"]),
+                     help="PRINTO inactive disease: 3 of 4 (lazarevic_2013), or with physician "
+                          "global <= 0.2 cm mandatory (almeida_2015) [default: lazarevic_2013]."),
         click.option("--tis-population", type=click.Choice(["jdm", "adult"]),
                      help="TIS thresholds: jdm 30/45/70, adult 20/40/60 [default: jdm]."),
         click.option("--refractory-definition",
@@ -125,9 +139,10 @@ def _run(data: Path, options: dict[str, Any], progress: Callable[[str], None]) -
 @click.argument("data", type=click.Path(path_type=Path))
 @click.option("--json", "json_path", required=True, type=click.Path(path_type=Path),
               help="The results file to write (JSON, full precision).")
+@warnings_file_option
 @settings_options
 @population_options
-def analyze(data: Path, json_path: Path, **options: Any) -> None:
+def analyze(data: Path, json_path: Path, warnings_file: Path | None, **options: Any) -> None:
     """Analyse DATA and write the results file (version 1)."""
     with reported():
         typed = _run(data, options, _progress())
@@ -138,8 +153,8 @@ def analyze(data: Path, json_path: Path, **options: Any) -> None:
            f" (population {population['definition']}: {population['n_patients']} of "
            f"{population['n_source_patients']})")
     click.echo(f"Wrote {json_path}: {results['cohort']['n_patients']} patients{who}, "
-               f"{len(results['outcomes'])} outcome measures, {len(results['warnings'])} "
-               "warning(s).")
+               f"{len(results['outcomes'])} outcome measures.")
+    echo_warnings(typed.scored.warnings, warnings_file)
 
 
 @click.command()
@@ -147,9 +162,11 @@ def analyze(data: Path, json_path: Path, **options: Any) -> None:
 @click.option("--demo", "demo", help="Report on a bundled demo cohort instead of DATA.")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the report into.")
+@warnings_file_option
 @settings_options
 @population_options
-def report(data: Path | None, demo: str | None, output: Path, **options: Any) -> None:
+def report(data: Path | None, demo: str | None, output: Path, warnings_file: Path | None,
+           **options: Any) -> None:
     """Write the full report on DATA (or --demo NAME): HTML, Word, Excel, figures, results."""
     if (data is None) == (demo is None):
         raise click.UsageError("give either DATA or --demo NAME")
@@ -171,6 +188,7 @@ def report(data: Path | None, demo: str | None, output: Path, **options: Any) ->
         files = write_report(results, output, visits=typed.visits, progress=progress)
     click.echo(f"Wrote the report to {output}/ ({', '.join(_names(files))}).")
     click.echo(f"Open {output / 'report.html'} in a browser.")
+    echo_warnings(typed.scored.warnings, warnings_file)
 
 
 def _names(files: Any) -> list[str]:

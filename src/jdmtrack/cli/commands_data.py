@@ -9,15 +9,15 @@ import click
 
 from .commands_analysis import settings_options
 from .errors import reported
+from .warnings_output import echo_warnings, warnings_file_option
 
 __all__ = ["COMMANDS"]
 
 DATA = click.argument("data", type=click.Path(path_type=Path))
-
-
 @click.command()
 @DATA
-def validate(data: Path) -> None:
+@warnings_file_option
+def validate(data: Path, warnings_file: Path | None) -> None:
     """Check DATA against the cohort format; list every problem (exit 1) or say it is valid."""
     from ..pipeline import load_cohort, score_cohort
 
@@ -26,32 +26,20 @@ def validate(data: Path) -> None:
         scored = score_cohort(cohort)
     click.echo(f"{data}: valid. {len(cohort.patients)} patients, {len(cohort.visits)} visits, "
                f"{len(cohort.events)} events, {len(cohort.adverse_events)} adverse events.")
-    if scored.warnings:
-        click.echo(f"{len(scored.warnings)} warning(s) (the data can be analysed):")
-        for warning in scored.warnings[:50]:
-            click.echo(f"  {_where(warning)}{warning.message}")
-        if len(scored.warnings) > 50:
-            click.echo(f"  ... and {len(scored.warnings) - 50} more (all are in `jdmtrack score` "
-                       "output's warnings file)")
-
-
-def _where(warning: object) -> str:
-    pid = getattr(warning, "patient_id", None)
-    week = getattr(warning, "week", None)
-    if pid is None:
-        return ""
-    return f"patient {pid}" + ("" if week is None else f", week {week:g}") + ": "
+    echo_warnings(scored.warnings, warnings_file)
 
 
 @click.command()
 @DATA
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
               help="File to write: .csv or .xlsx (the visits table plus derived columns).")
+@warnings_file_option
 @settings_options
-def score(data: Path, output: Path, **options: Any) -> None:
+def score(data: Path, output: Path, warnings_file: Path | None, **options: Any) -> None:
     """Score every instrument and classify every visit of DATA; write the visits table.
 
-    Warnings (values left missing and why) go to OUTPUT's name + _warnings.csv.
+    Warnings (values left missing and why) are summarised one line per kind; every row
+    goes to --warnings-file FILE when given.
     """
     from ..analysis.settings import load_settings
     from ..io.write import write_table
@@ -63,14 +51,8 @@ def score(data: Path, output: Path, **options: Any) -> None:
         settings = load_settings(options.pop("settings_file", None), **options)
         scored = score_cohort(load_cohort(data), settings.criteria)
         write_table(scored.visits, output, derived_bools=_derived_bools(scored.visits))
-    click.echo(f"Wrote {output}: {len(scored.visits)} visits with derived columns; "
-               f"{len(scored.warnings)} warning(s).")
-    if scored.warnings:
-        warnings_path = output.with_name(output.stem + "_warnings.csv")
-        import pandas as pd
-
-        pd.DataFrame([w.as_dict() for w in scored.warnings]).to_csv(warnings_path, index=False)
-        click.echo(f"Wrote {warnings_path}.")
+    click.echo(f"Wrote {output}: {len(scored.visits)} visits with derived columns.")
+    echo_warnings(scored.warnings, warnings_file)
 
 
 def _derived_bools(visits: Any) -> set[str]:

@@ -31,7 +31,8 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["MAX_DECIMALS", "count_multiples_reached", "decimal_parts", "linear_sign"]
+__all__ = ["MAX_DECIMALS", "PercentForm", "band_index", "count_multiples_reached", "decimal_parts",
+           "linear_sign"]
 
 Floats = npt.NDArray[np.float64]
 
@@ -180,3 +181,62 @@ def count_multiples_reached(value: Floats, reference: Floats, multiples: Sequenc
             exact += (sign >= 0) if closed else (sign > 0)
         count[rows] = exact
     return np.where(np.isnan(ratio), np.nan, count)
+
+
+class PercentForm:
+    """Exact "percent improvement > edge" for the rows of one measure.
+
+    percent = 100 (better - worse) / D with D > 0, where D is the constant ``scale`` plus,
+    when ``denominator`` is given, ``coefficient x denominator`` per row (the week-0 value,
+    or k x ULN with k per row). So percent > E  <=>  100 better - 100 worse - E D > 0,
+    decided on the recorded decimals (k is read as the decimal ``repr`` prints).
+
+    >>> f = PercentForm(np.array([150.0]), np.array([60.0]), Fraction(0),
+    ...                 np.array([15.0]), np.array([200.0]))
+    >>> f.sign_above(np.array([0]), 3).tolist(), f.sign_above(np.array([0]), 5).tolist()
+    ([0.0], [-1.0])
+    """
+
+    def __init__(self, better: Floats, worse: Floats, scale: Fraction,
+                 coefficient: Floats | None = None, denominator: Floats | None = None
+                 ) -> None:
+        self.better, self.worse, self.scale = better, worse, scale
+        self.coefficient, self.denominator = coefficient, denominator
+
+    def sign_above(self, rows: npt.NDArray[np.intp], edge: int) -> Floats:
+        hundred = Fraction(100)
+        terms = [(hundred, self.better[rows]), (-hundred, self.worse[rows])]
+        if self.denominator is None or self.coefficient is None:
+            return linear_sign(terms, -edge * self.scale)
+        out = np.full(len(rows), np.nan)
+        coefficient = self.coefficient[rows]
+        for value in np.unique(coefficient[~np.isnan(coefficient)]).tolist():
+            part = np.flatnonzero(coefficient == value)
+            k = Fraction(repr(value))
+            out[part] = linear_sign(
+                [(hundred, self.better[rows[part]]), (-hundred, self.worse[rows[part]]),
+                 (-edge * k, self.denominator[rows[part]])], -edge * self.scale)
+        return out
+
+
+def band_index(percent: Floats, edges: tuple[int, ...], form: PercentForm
+               ) -> npt.NDArray[np.intp]:
+    """Band of each percent (the number of edges strictly below it), exact at the edges.
+
+    >>> band_index(np.array([5.000000000000001, 5.1]), (5, 15),
+    ...            PercentForm(np.array([1.1, 1.1]), np.array([0.6, 0.59]), Fraction(10))
+    ...            ).tolist()
+    [0, 1]
+    """
+    band = np.searchsorted(np.asarray(edges, dtype=np.float64), percent, side="left")
+    near = np.zeros(len(percent), dtype=np.bool_)
+    with np.errstate(invalid="ignore"):
+        for edge in edges:
+            near |= np.abs(percent - edge) <= NEAR_ZERO * max(1.0, float(edge))
+    rows = np.flatnonzero(near)
+    if len(rows):
+        exact = np.zeros(len(rows), dtype=np.intp)
+        for edge in edges:
+            exact += form.sign_above(rows, edge) > 0
+        band[rows] = exact
+    return np.asarray(band, dtype=np.intp)

@@ -1,5 +1,7 @@
 """Shared machinery of the criteria: scored visits as arrays, three-valued logic, warnings.
 
+Warnings are aggregated records built from masks (:mod:`jdmtrack.warning_log`).
+
 Three-valued (Kleene) logic is held in ``int8`` arrays with ``FALSE = 0``, ``UNKNOWN = 1``
 and ``TRUE = 2``, so that "and" is the element-wise minimum, "or" the maximum and "not"
 ``2 - x``. A clause that is unknown stays unknown unless the known clauses decide the
@@ -25,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..errors import DataWarning
+from ..warning_log import RowSource, WarningKind, WarningLog
 
 __all__ = [
     "FALSE",
@@ -132,7 +134,7 @@ class CriterionResult:
     """
 
     columns: pd.DataFrame
-    warnings: list[DataWarning] = field(default_factory=list)
+    warnings: WarningLog = field(default_factory=WarningLog)
     methods: list[str] = field(default_factory=list)
 
 
@@ -149,6 +151,7 @@ class VisitTable:
         self.n = len(visits)
         self._numbers: dict[str, Floats] = {}
         self._tris: dict[str, Tri] = {}
+        self._source: RowSource | None = None
         if "patient_id" in visits.columns:
             codes, uniques = pd.factorize(visits["patient_id"], use_na_sentinel=True)
         else:
@@ -204,11 +207,6 @@ class VisitTable:
             return values.copy()
         return np.where(self.has_baseline, values[self.baseline_pos], missing)
 
-    def patient_of(self, rows: npt.NDArray[np.intp]) -> list[str | None]:
-        padded = np.append(self.patient_ids, np.array([None], dtype=object))
-        ids: list[str | None] = padded[self.patient_code[rows]].tolist()
-        return ids
-
     def codes_of(self, patient_ids: pd.Series) -> Ints:
         """The patient code of each id in ``patient_ids`` (-1: no visit of that patient)."""
         codes = pd.Index(self.patient_ids, dtype=object).get_indexer(
@@ -221,51 +219,48 @@ class VisitTable:
         padded = np.append(values, np.asarray([missing], dtype=values.dtype))
         return padded[codes]
 
-    def row_warnings(self, rows: npt.NDArray[np.intp], code: str,
-                     messages: Sequence[str] | str,
-                     columns: Sequence[str | None] | str | None) -> list[DataWarning]:
-        """One DataWarning per row in ``rows`` (patient and week filled in)."""
-        count = len(rows)
-        if count == 0:
-            return []
-        message_list = [messages] * count if isinstance(messages, str) else list(messages)
-        if columns is None or isinstance(columns, str):
-            column_list: list[str | None] = [columns] * count
-        else:
-            column_list = list(columns)
-        weeks = self.week[rows].tolist()
-        return [
-            DataWarning(code, message, pid, None if week != week else week, column)
-            for pid, week, message, column in zip(
-                self.patient_of(rows), weeks, message_list, column_list, strict=True)
-        ]
+    @property
+    def source(self) -> RowSource:
+        """These rows as a warning :class:`~jdmtrack.warning_log.RowSource` (table visits)."""
+        if self._source is None:
+            self._source = RowSource("visits", self.patient_ids_of_rows(), self.week,
+                                     self.index.to_numpy())
+        return self._source
+
+    def patient_ids_of_rows(self) -> npt.NDArray[np.object_]:
+        """Each row's patient id (None without one), as an object array."""
+        padded = np.append(self.patient_ids, np.array([None], dtype=object))
+        return np.asarray(padded[self.patient_code], dtype=object)
+
+    def row_warnings(self, rows: npt.NDArray[np.intp] | Bools, code: str, message: str,
+                     column: str | None, kind: WarningKind = "quality") -> WarningLog:
+        """One aggregated record: rule ``message`` fired on ``rows`` (positions or a mask)."""
+        log = WarningLog()
+        positions = np.flatnonzero(rows) if rows.dtype == np.bool_ else np.asarray(rows, np.intp)
+        log.add_rows(code, message, self.source, positions, column=column, kind=kind)
+        return log
 
     def patterned_warnings(self, missing: Mapping[str, Bools], mask: Bools, code: str,
-                           template: str, column_of: Mapping[str, str | None] | None = None
-                           ) -> list[DataWarning]:
-        """One warning per row of ``mask`` listing which of ``missing``'s names are missing.
+                           template: str, column_of: Mapping[str, str | None] | None = None,
+                           kind: WarningKind = "completeness") -> WarningLog:
+        """Per name in ``missing``: one record of the rows of ``mask`` where it is missing.
 
-        ``template`` receives ``{columns}``: the missing names joined with ", ". The
-        warning's ``column`` is the single missing name (mapped through ``column_of`` when
-        given), or None when several are.
+        ``template`` receives ``{columns}`` (the name). A row missing several names counts
+        in each of their records; a row of ``mask`` missing none of them is counted under
+        "inputs undecided". The record's column is the name mapped through ``column_of``.
         """
-        names = list(missing)
-        rows = np.flatnonzero(mask)
-        if len(rows) == 0:
-            return []
-        pattern = np.zeros(len(rows), dtype=np.int64)
-        for bit, name in enumerate(names):
-            pattern |= missing[name][rows].astype(np.int64) << bit
-        texts: dict[int, tuple[str, str | None]] = {}
-        for value in np.unique(pattern).tolist():
-            absent = [name for bit, name in enumerate(names) if value >> bit & 1]
-            listed = ", ".join(absent) if absent else "inputs undecided"
-            single = absent[0] if len(absent) == 1 else None
-            if single is not None and column_of is not None:
-                single = column_of.get(single, single)
-            texts[value] = (template.format(columns=listed), single)
-        chosen = [texts[p] for p in pattern.tolist()]
-        return self.row_warnings(rows, code, [c[0] for c in chosen], [c[1] for c in chosen])
+        log = WarningLog()
+        if not mask.any():
+            return log
+        explained = np.zeros(self.n, dtype=np.bool_)
+        for name, absent in missing.items():
+            column = name if column_of is None else column_of.get(name, name)
+            log.add_mask(code, template.format(columns=name), self.source, mask & absent,
+                         column=column, kind=kind)
+            explained |= absent
+        log.add_mask(code, template.format(columns="inputs undecided"), self.source,
+                     mask & ~explained, kind=kind)
+        return log
 
 
 def as_visit_table(visits: pd.DataFrame | VisitTable) -> VisitTable:

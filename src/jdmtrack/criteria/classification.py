@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import DataWarning
+from ..warning_log import RowSource, WarningLog
 from ._visits import VisitTable
 from .ctcae import classify_ctcae_liver
 from .printo import classify_printo_cid
@@ -54,19 +54,29 @@ class Classification:
     visits: pd.DataFrame
     patients: pd.DataFrame
     events: pd.DataFrame
-    warnings: list[DataWarning]
+    warnings: WarningLog
     methods: list[str]
     tis_rules: Mapping[str, str] = field(default_factory=dict)
     settings: CriteriaSettings = field(default_factory=CriteriaSettings)
 
 
-def _no_baseline_warnings(table: VisitTable) -> list[DataWarning]:
+def _no_baseline_warnings(table: VisitTable) -> WarningLog:
     rows = np.flatnonzero(~table.has_baseline & (table.patient_code >= 0))
     _, first = np.unique(table.patient_code[rows], return_index=True)
     return table.row_warnings(
         np.sort(rows[first]), "no_baseline_visit",
         "no week-0 visit: cs_change_pct, tis, rash_improved and partial response (which "
         "compare with week 0) cannot be derived for this patient", "week")
+
+
+def _settings_warnings(settings: CriteriaSettings) -> WarningLog:
+    """A deprecated setting in use: one warning each (never an error)."""
+    log = WarningLog()
+    source = RowSource("settings", np.array([None], dtype=object), None, np.array([None]))
+    for text in settings.deprecations():
+        log.add_rows("setting_deprecated", text, source, np.array([0], dtype=np.intp),
+                     column="tis_core_set")
+    return log
 
 
 def classify(visits: pd.DataFrame, patients: pd.DataFrame,
@@ -121,11 +131,12 @@ def classify(visits: pd.DataFrame, patients: pd.DataFrame,
     table = VisitTable(visits)
 
     steroids = cs_change(table)
-    printo = classify_printo_cid(table)
+    printo = classify_printo_cid(table, variant=settings.printo_cid_variant)
     skin = classify_skin_inactive(table)
     rash = classify_rash_improved(table)
-    tis = score_tis(table, core_set=settings.tis_core_set,
-                    population=settings.tis_population)
+    tis = score_tis(table, core_set=settings.core_set, population=settings.tis_population,
+                    enzyme_rule=settings.tis_enzyme_rule,
+                    uln_multiples=settings.tis_enzyme_uln_multiples)
     response = classify_response(
         table, printo_cid=printo.columns["printo_cid"],
         skin_inactive=skin.columns["skin_inactive"],
@@ -139,7 +150,8 @@ def classify(visits: pd.DataFrame, patients: pd.DataFrame,
     derived = pd.concat([r.columns for r in visit_results], axis=1)
     derived = derived.loc[:, list(VISIT_COLUMNS)]
     patient_frame = pd.concat([severe.columns, refractory.columns], axis=1)
-    warnings = _no_baseline_warnings(table)
+    warnings = _settings_warnings(settings)
+    warnings += _no_baseline_warnings(table)
     methods: list[str] = []
     for result in (*visit_results, severe, refractory):
         warnings += result.warnings
@@ -150,6 +162,7 @@ def classify(visits: pd.DataFrame, patients: pd.DataFrame,
         events=cs_discontinuation_events(table, events),
         warnings=warnings,
         methods=methods,
-        tis_rules=tis_rules(settings.tis_core_set),
+        tis_rules=tis_rules(settings.core_set, settings.tis_enzyme_rule,
+                            settings.tis_enzyme_uln_multiples),
         settings=settings,
     )

@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..errors import DataWarning
+from ..warning_log import WarningLog
 from ._exact import count_multiples_reached, linear_sign
 from ._visits import CriterionResult, VisitTable, as_visit_table
 
@@ -101,7 +101,7 @@ def classify_ctcae_liver(visits: pd.DataFrame | VisitTable) -> CriterionResult:
     """
     table = as_visit_table(visits)
     columns: dict[str, pd.Series] = {}
-    warnings: list[DataWarning] = []
+    warnings = WarningLog()
     for value_col, uln_col, out_col in CTCAE_ENZYMES:
         value = table.number(value_col)
         uln = table.number(uln_col)

@@ -42,7 +42,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..errors import DataWarning
+from ..warning_log import RowSource, WarningLog
 from ._visits import (
     TRUE,
     UNKNOWN,
@@ -163,12 +163,12 @@ def _features_of(pattern: int) -> tuple[str, ...]:
     return tuple(code for bit, code in enumerate(SEVERE_FEATURES) if pattern >> bit & 1)
 
 
-def _patient_warnings(patients: pd.DataFrame, mask: npt.NDArray[np.bool_], code: str,
-                      messages: list[str], column: str | None) -> list[DataWarning]:
-    ids = (patients["patient_id"].to_numpy(dtype=object) if "patient_id" in patients.columns
-           else np.full(len(patients), None, dtype=object))
-    return [DataWarning(code, message, patient_id, None, column)
-            for patient_id, message in zip(ids[mask].tolist(), messages, strict=True)]
+# Severe feature code -> the input column that decides it (for the warning's column).
+_FEATURE_COLUMNS: dict[str, str] = {
+    "cmas_below_15": "cmas_total", "mmt8_below_30": "mmt8_total",
+    **{code: column for code, column in _PATIENT_FLAGS},
+    "onset_before_age_1": "onset_date",
+}
 
 
 def classify_severe(patients: pd.DataFrame, visits: pd.DataFrame | VisitTable
@@ -226,11 +226,13 @@ def classify_severe(patients: pd.DataFrame, visits: pd.DataFrame | VisitTable
     columns = pd.DataFrame({"severe": category_series(severe, YES_NO, patients.index),
                             "severe_features": features}, index=patients.index)
     undecided = severe == UNKNOWN
-    unknown = _bit_pattern([s == UNKNOWN for s in ordered])[undecided]
-    texts = {int(p): "severe JDM not evaluable: undetermined " + ", ".join(_features_of(int(p)))
-             for p in np.unique(unknown)}
-    messages = [texts[p] for p in unknown.tolist()]
-    warnings = _patient_warnings(patients, undecided, "severe_not_evaluable", messages, None)
+    source = RowSource.of_frame("patients", patients)
+    warnings = WarningLog()
+    for code in SEVERE_FEATURES:
+        warnings.add_mask("severe_not_evaluable",
+                          f"severe JDM not evaluable: {code} undetermined", source,
+                          undecided & (states[code] == UNKNOWN),
+                          column=_FEATURE_COLUMNS[code], kind="completeness")
     return CriterionResult(columns, warnings, severity_methods()[:1])
 
 
@@ -272,8 +274,9 @@ def classify_refractory(patients: pd.DataFrame,
         state = compare(failed, ">=", FAILED_AGENTS_MIN)
     columns = pd.DataFrame({"refractory": category_series(state, YES_NO, patients.index)},
                            index=patients.index)
-    undecided = state == UNKNOWN
-    warnings = _patient_warnings(
-        patients, undecided, "refractory_not_evaluable",
-        [f"refractory JDM not evaluable: {column} missing"] * int(undecided.sum()), column)
+    warnings = WarningLog()
+    warnings.add_mask("refractory_not_evaluable",
+                      f"refractory JDM not evaluable: {column} missing",
+                      RowSource.of_frame("patients", patients), state == UNKNOWN,
+                      column=column, kind="completeness")
     return CriterionResult(columns, warnings, severity_methods(definition)[1:])

@@ -5,10 +5,14 @@
 decide it: any clause known to fail gives False, all clauses known to hold give True,
 anything else is missing (NA).
 
-**Rash improved** (vs the week-0 visit of the same patient): skin-DAS below its week-0
-value (CAT-BM activity below its week-0 value when the skin-DAS pair is incomplete), or a
-rash present at week 0 and absent now. Either arm suffices, with the same three-valued
-logic. Week-0 visits and visits without a week-0 visit are NA.
+**Rash improved** (vs the week-0 visit of the same patient), study B's "skin-DAS
+improved": a skin score recorded at both visits decides: skin-DAS below its week-0 value
+(CAT-BM activity below its week-0 value when the skin-DAS pair is incomplete). Only when
+neither score is recorded at both visits does the rash yes/no count: a rash present at
+week 0 and absent now is improved; otherwise it is undetermined (a persisting rash may
+still score lower). So a skin-DAS that has not fallen is a definite "not improved",
+whatever else is missing.
+Week-0 visits and visits without a week-0 visit are NA.
 
 References
 ----------
@@ -25,13 +29,13 @@ import numpy as np
 import pandas as pd
 
 from ._visits import (
+    TRUE,
     UNKNOWN,
     CriterionResult,
     VisitTable,
     as_visit_table,
     both,
     compare,
-    either,
     negate,
     tri_from_bool,
     tri_series,
@@ -56,8 +60,8 @@ def skin_methods() -> list[str]:
         "no erythema; it was left undetermined only when the recorded items could not "
         "decide it.",
         "Rash was improved when skin-DAS was below its week-0 value (CAT-BM activity when "
-        "skin-DAS was not recorded at both visits), or when a rash present at week 0 was "
-        "absent.",
+        "skin-DAS was not recorded at both visits); only when neither score was recorded at "
+        "both visits, when a rash present at week 0 was absent (otherwise undetermined).",
     ]
 
 
@@ -130,18 +134,18 @@ def classify_rash_improved(visits: pd.DataFrame | VisitTable) -> CriterionResult
     cat_base = table.at_baseline(cat)
     das_pair = ~np.isnan(das) & ~np.isnan(das_base)
     cat_pair = ~np.isnan(cat) & ~np.isnan(cat_base)
+    scored = das_pair | cat_pair
     with np.errstate(invalid="ignore"):
-        score_lower = tri_from_bool(np.where(das_pair, das < das_base, cat < cat_base),
-                                    das_pair | cat_pair)
+        score_lower = tri_from_bool(np.where(das_pair, das < das_base, cat < cat_base), scored)
     rash = table.tri("rash")
     rash_base = table.at_baseline(rash, missing=UNKNOWN).astype(np.int8)
     cleared = both(rash_base, negate(rash))
-    state = either(score_lower, cleared)
+    state = np.where(scored, score_lower, np.where(cleared == TRUE, TRUE, UNKNOWN))
     state = np.where(table.is_followup, state, UNKNOWN).astype(np.int8)
     columns = pd.DataFrame({"rash_improved": tri_series(state, table.index)},
                            index=table.index)
     missing = {"das_skin": ~das_pair, "catbm_activity": ~cat_pair,
-               "rash": (rash == UNKNOWN) | (rash_base == UNKNOWN)}
+               "rash": ~scored & ((rash == UNKNOWN) | (rash_base == UNKNOWN))}
     warnings = table.patterned_warnings(
         missing, table.is_followup & (state == UNKNOWN), "rash_improved_unknown",
         "rash improvement undetermined: {columns} missing at this visit or at week 0")

@@ -10,8 +10,9 @@ rounding.
 
 How "absolute percent change" is computed is **not verified** against the primary paper
 or the NIEHS calculator: we divide the change by the range of bounded scales and by the
-baseline value for the enzyme. Both rules live in :data:`PERCENT_CHANGE_RULES` and nowhere
-else, and the output names them (:func:`tis_rules`, the methods text).
+baseline value for CHQ-PhS; the enzyme's rule is a setting (:mod:`.tis_enzyme`). The rules
+live in :data:`PERCENT_CHANGE_RULES` and :mod:`.tis_enzyme` and nowhere else, and the
+output names them (:func:`tis_rules`, the methods text).
 
 References
 ----------
@@ -36,11 +37,18 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..errors import DataWarning
-from ..fields import ENZYMES, field
-from ._exact import NEAR_ZERO, linear_sign
+from ..fields import field
+from ..warning_log import WarningLog
+from ._exact import PercentForm, band_index
 from ._visits import CriterionResult, VisitTable, as_visit_table, category_series
-from .settings import TisCoreSet, TisPopulation
+from .settings import DEPRECATED_CORE_SETS, TisEnzymeRule, TisPopulation
+from .tis_enzyme import (
+    ENZYME_COLUMNS,
+    ENZYME_ORDER_TEXT,
+    choose_enzyme,
+    enzyme_percent,
+    enzyme_rule_text,
+)
 
 __all__ = [
     "CORE_SETS",
@@ -58,7 +66,7 @@ __all__ = [
     "tis_rules",
 ]
 
-Measure = Literal["physician_global", "patient_global", "muscle", "function", "enzyme",
+Measure = Literal["physician_global", "patient_global", "muscle", "function", "laboratory",
                   "extramuscular"]
 
 # Stands for "the enzyme most abnormal at week 0" in the core-set tables below.
@@ -71,13 +79,15 @@ GLOBAL_BAND_EDGES: tuple[int, ...] = (5, 15, 25, 40)
 # "> 20-30", "> 30".
 MUSCLE_BAND_EDGES: tuple[int, ...] = (2, 10, 20, 30)
 
-# Rider 2017, Table 3: points per band, lowest band first. Maxima sum to 100.
+# Rider 2017, Table 3: points per band, lowest band first. Maxima sum to 100. The
+# laboratory row is "enzyme (most abnormal) or CHQ-PhS" [the CHQ-PhS weights: as printed
+# in Table 3 for the PRINTO alternative; how its percent change is formed is unverified].
 TIS_POINTS: Mapping[Measure, tuple[float, ...]] = MappingProxyType({
     "physician_global": (0.0, 7.5, 15.0, 17.5, 20.0),
     "patient_global": (0.0, 2.5, 5.0, 7.5, 10.0),
     "muscle": (0.0, 10.0, 20.0, 27.5, 32.5),
     "function": (0.0, 5.0, 7.5, 7.5, 10.0),
-    "enzyme": (0.0, 2.5, 5.0, 7.5, 7.5),
+    "laboratory": (0.0, 2.5, 5.0, 7.5, 7.5),
     "extramuscular": (0.0, 7.5, 12.5, 15.0, 20.0),
 })
 
@@ -90,24 +100,40 @@ TIS_THRESHOLDS: Mapping[str, tuple[float, float, float]] = MappingProxyType({
 
 TIS_CATEGORIES = ("none", "minimal", "moderate", "major", "not_evaluable")
 
-# Core set measure -> visit column. IMACS set, and the PRINTO alternatives (CMAS for MMT,
-# DAS total for the extramuscular global), Rider 2017 Table 3. The PRINTO laboratory
-# alternative (CHQ-PhS) is not in the cohort format, so both sets use the enzyme.
+# Core set measure -> visit column. IMACS set; the published PRINTO alternatives (CMAS for
+# MMT, CHQ-PhS for the enzyme, DAS total for the extramuscular global: Rider 2017 Table 3);
+# and jdmtrack's earlier variant of it that keeps the enzyme (for cohorts without CHQ-PhS).
 CORE_SETS: Mapping[str, Mapping[Measure, str]] = MappingProxyType({
     "imacs": MappingProxyType({
         "physician_global": "phga_cm", "patient_global": "ptga_cm", "muscle": "mmt8_total",
-        "function": "chaq", "enzyme": ENZYME, "extramuscular": "extramuscular_cm"}),
-    "printo": MappingProxyType({
+        "function": "chaq", "laboratory": ENZYME, "extramuscular": "extramuscular_cm"}),
+    "printo_published": MappingProxyType({
         "physician_global": "phga_cm", "patient_global": "ptga_cm", "muscle": "cmas_total",
-        "function": "chaq", "enzyme": ENZYME, "extramuscular": "das_total"}),
+        "function": "chaq", "laboratory": "chq_phs", "extramuscular": "das_total"}),
+    "printo_variant": MappingProxyType({
+        "physician_global": "phga_cm", "patient_global": "ptga_cm", "muscle": "cmas_total",
+        "function": "chaq", "laboratory": ENZYME, "extramuscular": "das_total"}),
 })
+_SET_NAMES = {
+    "imacs": "IMACS core set",
+    "printo_published": "PRINTO core set (the published PRINTO alternatives, with CHQ-PhS)",
+    "printo_variant": "PRINTO variant core set (PRINTO measures, but the most abnormal muscle "
+                      "enzyme in place of CHQ-PhS; a jdmtrack variant, not a published set)",
+}
+_MEASURE_NAMES = {
+    "phga_cm": "physician global activity", "ptga_cm": "patient/parent global activity",
+    "mmt8_total": "MMT-8", "cmas_total": "CMAS", "chaq": "CHAQ",
+    ENZYME: "the muscle enzyme most abnormal at week 0",
+    "chq_phs": "CHQ physical summary score", "extramuscular_cm": "extramuscular global activity",
+    "das_total": "the DAS total",
+}
 
 # [U] UNVERIFIED, the one place these rules live. Rider 2017 scores the "absolute percent
 # change"; its footnote was not retrieved. Our reading (instruments.md section 9):
 # "range":    change / (scale maximum - scale minimum) x 100, scale from the field dictionary;
-# "baseline": change / week-0 value x 100 (relative change), for the enzyme, which has no
-#             fixed range. How the calculator uses the enzyme's ULN is not known; we use it
-#             only to choose the most abnormal enzyme.
+# "baseline": change / week-0 value x 100 (relative change), for measures with no fixed
+#             range (CHQ-PhS, a norm-based score). The enzyme's rule is the setting
+#             tis_enzyme_rule (criteria/tis_enzyme.py); "baseline" is its default.
 # Change is signed so that improvement is positive (see HIGHER_IS_BETTER).
 PERCENT_CHANGE_RULES: Mapping[str, Literal["range", "baseline"]] = MappingProxyType({
     "phga_cm": "range",
@@ -118,17 +144,17 @@ PERCENT_CHANGE_RULES: Mapping[str, Literal["range", "baseline"]] = MappingProxyT
     "extramuscular_cm": "range",
     "das_total": "range",
     ENZYME: "baseline",
+    "chq_phs": "baseline",
 })
-# Scales on which a higher value is better (strength); on all others lower is better.
-HIGHER_IS_BETTER = frozenset({"mmt8_total", "cmas_total"})
-
-# Enzymes in the order that breaks a tie for "most abnormal" (field dictionary order).
-ENZYME_COLUMNS: tuple[tuple[str, str], ...] = tuple(
-    (f"{code}_u_l", f"{code}_uln_u_l") for code, _ in ENZYMES)
-# Two multiples of the ULN closer than this (relative) are a tie.
-_RATIO_TIE = 1e-12
+# Scales on which a higher value is better (strength, quality of life); lower is better
+# on all others.
+HIGHER_IS_BETTER = frozenset({"mmt8_total", "cmas_total", "chq_phs"})
 
 Floats = npt.NDArray[np.float64]
+
+
+def _core_set(name: str) -> str:
+    return DEPRECATED_CORE_SETS.get(name, name)
 
 
 def _scale_range(column: str) -> Fraction:
@@ -138,135 +164,79 @@ def _scale_range(column: str) -> Fraction:
     return Fraction(str(spec.maximum)) - Fraction(str(spec.minimum))
 
 
-def tis_rules(core_set: TisCoreSet = "imacs") -> dict[str, str]:
+def tis_rules(core_set: str = "imacs", enzyme_rule: TisEnzymeRule = "relative",
+              uln_multiples: Mapping[str, float] | None = None) -> dict[str, str]:
     """How each core set measure's percent change is computed (all marked unverified).
 
     >>> tis_rules()["mmt8_total"]
     '(follow-up - week 0) / 80 (scale range) x 100 [unverified]'
-    >>> tis_rules()["enzyme"]
-    '(week 0 - follow-up) / week 0 x 100, most abnormal enzyme at week 0 [unverified]'
+    >>> tis_rules()["enzyme"][:36]
+    '(week 0 - follow-up) / week 0 x 100 '
+    >>> tis_rules("printo_published")["chq_phs"]
+    '(follow-up - week 0) / week 0 x 100 [unverified]'
     """
     rules: dict[str, str] = {}
-    for column in CORE_SETS[core_set].values():
-        rule = PERCENT_CHANGE_RULES[column]
-        if rule == "range":
-            change = ("(follow-up - week 0)" if column in HIGHER_IS_BETTER
-                      else "(week 0 - follow-up)")
-            text = f"{change} / {_scale_range(column)} (scale range) x 100"
+    for column in CORE_SETS[_core_set(core_set)].values():
+        change = ("(follow-up - week 0)" if column in HIGHER_IS_BETTER
+                  else "(week 0 - follow-up)")
+        if column == ENZYME:
+            rules[column] = (enzyme_rule_text(enzyme_rule, uln_multiples).removesuffix(
+                " [unverified]") + f", the most abnormal enzyme at week 0 among "
+                f"{ENZYME_ORDER_TEXT} [unverified]")
+        elif PERCENT_CHANGE_RULES[column] == "range":
+            rules[column] = f"{change} / {_scale_range(column)} (scale range) x 100 [unverified]"
         else:
-            text = "(week 0 - follow-up) / week 0 x 100, most abnormal enzyme at week 0"
-        rules[column] = text + " [unverified]"
+            rules[column] = f"{change} / week 0 x 100 [unverified]"
     return rules
 
 
-def tis_methods(core_set: TisCoreSet = "imacs", population: TisPopulation = "jdm"
-                ) -> list[str]:
+def tis_methods(core_set: str = "imacs", population: TisPopulation = "jdm",
+                enzyme_rule: TisEnzymeRule = "relative",
+                uln_multiples: Mapping[str, float] | None = None) -> list[str]:
     """The methods-section sentences for the TIS as configured."""
+    name = _core_set(core_set)
     minimal, moderate, major = TIS_THRESHOLDS[population]
     group = "juvenile dermatomyositis" if population == "jdm" else "adult DM/PM"
-    measures = {
-        "imacs": "physician global activity, patient/parent global activity, MMT-8, CHAQ, "
-                 "the muscle enzyme most abnormal at week 0 and extramuscular global activity",
-        "printo": "physician global activity, patient/parent global activity, CMAS, CHAQ, "
-                  "the muscle enzyme most abnormal at week 0 and the DAS total",
-    }[core_set]
-    rules = "; ".join(f"{column}: {rule}" for column, rule in tis_rules(core_set).items())
-    return [
+    measures = ", ".join(_MEASURE_NAMES[c] for c in CORE_SETS[name].values())
+    rules = "; ".join(f"{column}: {rule}"
+                      for column, rule in tis_rules(name, enzyme_rule, uln_multiples).items())
+    sentences = [
         f"Clinical response was scored with the 2016 ACR/EULAR Total Improvement Score "
-        f"(TIS, 0-100; Rider et al. 2017) over the {core_set.upper()} core set ({measures}); "
+        f"(TIS, 0-100; Rider et al. 2017) over the {_SET_NAMES[name]}: {measures}; "
         f"minimal, moderate and major response were TIS >= {minimal:g}, >= {moderate:g} and "
         f">= {major:g} ({group} thresholds).",
         "Percent changes were computed exactly on the recorded values; a change equal to a "
         "band edge was scored in the lower band (e.g. exactly 5 % scores as '<= 5 %').",
-        f"Percent change rules (not verified against the published calculator): {rules}. "
-        "The most abnormal enzyme is the highest multiple of its upper limit of normal at "
-        "week 0; it cannot be chosen when an enzyme measured at week 0 has no ULN.",
-        "A visit missing any core set measure, at that visit or at week 0, was not "
-        "evaluable; week 0 itself is not scored.",
+        f"Percent change rules (not verified against the published calculator): {rules}.",
     ]
+    if ENZYME in CORE_SETS[name].values():
+        sentences.append(
+            f"Muscle enzyme rule: '{enzyme_rule}' (unverified). The enzyme followed is the "
+            "one most abnormal at week 0 (the highest multiple of its upper limit of normal); "
+            "a patient with a single enzyme measured at week 0 follows it; with several "
+            "enzymes and not every upper limit of normal recorded, the first measured in the "
+            f"order {ENZYME_ORDER_TEXT} is followed (stated in the warnings).")
+    sentences.append("A visit missing any core set measure, at that visit or at week 0, was "
+                     "not evaluable; week 0 itself is not scored.")
+    return sentences
 
 
-def _bands(improvement_pct: Floats, edges: tuple[int, ...], exact_terms: _ExactForm
-           ) -> npt.NDArray[np.intp]:
-    """Band index (number of edges strictly below the percent change), exact at edges."""
-    band = np.searchsorted(np.asarray(edges, dtype=np.float64), improvement_pct, side="left")
-    near = np.zeros(len(improvement_pct), dtype=np.bool_)
-    with np.errstate(invalid="ignore"):
-        for edge in edges:
-            near |= np.abs(improvement_pct - edge) <= NEAR_ZERO * max(1.0, float(edge))
-    rows = np.flatnonzero(near)
-    if len(rows):
-        exact = np.zeros(len(rows), dtype=np.intp)
-        for edge in edges:
-            exact += exact_terms.sign_above(rows, edge) > 0
-        band[rows] = exact
-    return np.asarray(band, dtype=np.intp)
+def _percent(column: str, follow: Floats, base: Floats) -> tuple[Floats, PercentForm]:
+    """Percent improvement of a recorded measure, and its exact form at the band edges."""
+    higher_better = column in HIGHER_IS_BETTER
+    better, worse = (follow, base) if higher_better else (base, follow)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if PERCENT_CHANGE_RULES[column] == "baseline":
+            positive = np.where(base > 0, base, np.nan)
+            return ((better - worse) / positive * 100.0,
+                    PercentForm(better, worse, Fraction(0), np.ones(len(base)), base))
+        scale = _scale_range(column)
+        return (better - worse) / float(scale) * 100.0, PercentForm(better, worse, scale)
 
 
-class _ExactForm:
-    """Exact "percent improvement > edge" for the rows of one core set measure."""
-
-    def __init__(self, rule: str, higher_better: bool, base: Floats, follow: Floats,
-                 scale: Fraction) -> None:
-        self.rule, self.higher_better = rule, higher_better
-        self.base, self.follow, self.scale = base, follow, scale
-
-    def sign_above(self, rows: npt.NDArray[np.intp], edge: int) -> Floats:
-        base, follow = self.base[rows], self.follow[rows]
-        hundred = Fraction(100)
-        if self.rule == "baseline":
-            # (b - f) / b * 100 > E  <=>  (100 - E) b - 100 f > 0, for b > 0.
-            return linear_sign([(hundred - edge, base), (-hundred, follow)])
-        better, worse = (follow, base) if self.higher_better else (base, follow)
-        # (better - worse) / R * 100 > E  <=>  100 better - 100 worse - E R > 0.
-        return linear_sign([(hundred, better), (-hundred, worse)], -edge * self.scale)
-
-
-def _choose_enzyme(table: VisitTable) -> tuple[npt.NDArray[np.intp], list[DataWarning]]:
-    """Per row: index into ENZYME_COLUMNS of its patient's most abnormal week-0 enzyme."""
-    base_rows = np.flatnonzero(table.is_baseline & (table.patient_code >= 0))
-    count = len(base_rows)
-    best = np.full(count, -1, dtype=np.intp)
-    best_ratio = np.full(count, -np.inf)
-    blocked_by = np.full(count, -1, dtype=np.intp)
-    for position, (value_col, uln_col) in enumerate(ENZYME_COLUMNS):
-        value = table.number(value_col)[base_rows]
-        uln = table.number(uln_col)[base_rows]
-        measured = ~np.isnan(value)
-        no_uln = measured & np.isnan(uln)
-        blocked_by = np.where(no_uln & (blocked_by < 0), position, blocked_by)
-        usable = measured & ~np.isnan(uln)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = value / uln
-            better = usable & ((best < 0) | (ratio > best_ratio + _RATIO_TIE * np.abs(best_ratio)))
-        best = np.where(better, position, best)
-        best_ratio = np.where(better, ratio, best_ratio)
-    chosen = np.where(blocked_by >= 0, -1, best)
-    of_patient = np.full(len(table.patient_ids) + 1, -1, dtype=np.intp)
-    of_patient[table.patient_code[base_rows]] = chosen
-    per_row = of_patient[table.patient_code]
-
-    # Warn once per patient who has a follow-up visit (at the week-0 row).
-    has_followup = np.zeros(len(table.patient_ids) + 1, dtype=np.bool_)
-    has_followup[table.patient_code[table.is_followup]] = True
-    warn = has_followup[table.patient_code[base_rows]]
-    warnings: list[DataWarning] = []
-    blocked_rows = np.flatnonzero(warn & (blocked_by >= 0))
-    warnings += table.row_warnings(
-        base_rows[blocked_rows], "tis_enzyme_not_chosen",
-        [f"TIS not evaluable: {ENZYME_COLUMNS[b][0]} was measured at week 0 without its "
-         f"upper limit of normal, so the most abnormal enzyme cannot be chosen"
-         for b in blocked_by[blocked_rows].tolist()],
-        [ENZYME_COLUMNS[b][1] for b in blocked_by[blocked_rows].tolist()])
-    none_rows = np.flatnonzero(warn & (blocked_by < 0) & (best < 0))
-    warnings += table.row_warnings(
-        base_rows[none_rows], "tis_enzyme_not_chosen",
-        "TIS not evaluable: no muscle enzyme with its upper limit of normal at week 0", None)
-    return per_row, warnings
-
-
-def score_tis(visits: pd.DataFrame | VisitTable, *, core_set: TisCoreSet = "imacs",
-              population: TisPopulation = "jdm") -> CriterionResult:
+def score_tis(visits: pd.DataFrame | VisitTable, *, core_set: str = "imacs",
+              population: TisPopulation = "jdm", enzyme_rule: TisEnzymeRule = "relative",
+              uln_multiples: Mapping[str, float] | None = None) -> CriterionResult:
     """Total Improvement Score and response category of each follow-up visit vs week 0.
 
     Parameters
@@ -274,9 +244,13 @@ def score_tis(visits: pd.DataFrame | VisitTable, *, core_set: TisCoreSet = "imac
     visits
         Scored visits (``patient_id``, ``week`` and the core set columns).
     core_set
-        ``"imacs"`` or ``"printo"`` (see :data:`CORE_SETS`).
+        ``"imacs"``, ``"printo_published"`` or ``"printo_variant"`` (see
+        :data:`CORE_SETS`; ``"printo"`` is the deprecated name of the variant).
     population
         ``"jdm"`` (30/45/70) or ``"adult"`` (20/40/60) thresholds.
+    enzyme_rule, uln_multiples
+        The enzyme's percent change rule and, for ``"uln_range"``, the multiple of the ULN
+        of each enzyme (:mod:`.tis_enzyme`).
 
     Returns
     -------
@@ -285,9 +259,14 @@ def score_tis(visits: pd.DataFrame | VisitTable, *, core_set: TisCoreSet = "imac
         (``none``/``minimal``/``moderate``/``major``/``not_evaluable``) and ``tis_enzyme``
         (the enzyme column followed, or None). Week-0 visits and visits of a patient
         without a week-0 visit are ``not_evaluable`` (no warning here; :func:`classify`
-        warns once per patient without a week 0). Every missing core set measure gives
-        a warning: per visit when missing at the visit, once per patient (at week 0) when
-        missing at week 0.
+        warns once per patient without a week 0). A missing core set measure is counted
+        in a ``tis_measure_missing`` record: per visit when missing at the visit, once per
+        patient (at week 0) when missing at week 0.
+
+    Raises
+    ------
+    SettingsError
+        Under ``"uln_range"``, when an enzyme the TIS follows has no multiple.
 
     Examples
     --------
@@ -303,16 +282,12 @@ def score_tis(visits: pd.DataFrame | VisitTable, *, core_set: TisCoreSet = "imac
     ([nan, 70.0], ['not_evaluable', 'major'])
     """
     table = as_visit_table(visits)
-    measures = CORE_SETS[core_set]
+    measures = CORE_SETS[_core_set(core_set)]
     followup = table.is_followup
     total = np.zeros(table.n)
     evaluable = followup.copy()
-    warnings: list[DataWarning] = []
-
-    enzyme_index, enzyme_warnings = _choose_enzyme(table)
-    warnings += enzyme_warnings
-    enzyme_chosen = enzyme_index >= 0
-    stacked = np.vstack([table.number(v) for v, _ in ENZYME_COLUMNS]) if table.n else None
+    warnings = WarningLog()
+    enzyme_index = np.full(table.n, -1, dtype=np.intp)
 
     # Patients with at least one follow-up visit (baseline warnings are only for them).
     has_followup = np.zeros(len(table.patient_ids) + 1, dtype=np.bool_)
@@ -321,55 +296,36 @@ def score_tis(visits: pd.DataFrame | VisitTable, *, core_set: TisCoreSet = "imac
 
     for measure, column in measures.items():
         if column == ENZYME:
-            if stacked is None:
-                follow = np.full(0, np.nan)
-            else:
-                follow = stacked[np.clip(enzyme_index, 0, None), np.arange(table.n)]
-                follow = np.where(enzyme_chosen, follow, np.nan)
-            considered = enzyme_chosen
+            choice = choose_enzyme(table)
+            enzyme_index = choice.index
+            pct, form, more = enzyme_percent(table, choice, enzyme_rule, uln_multiples or {},
+                                             baseline_rows_to_warn)
+            warnings += choice.warnings
+            warnings += more
         else:
             follow = table.number(column)
-            considered = np.ones(table.n, dtype=np.bool_)
-        base = table.at_baseline(follow)
-        rule = PERCENT_CHANGE_RULES[column]
-        higher_better = column in HIGHER_IS_BETTER
-        scale = Fraction(1) if rule == "baseline" else _scale_range(column)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if rule == "baseline":
-                pct = (base - follow) / np.where(base == 0, np.nan, base) * 100.0
-            else:
-                change = follow - base if higher_better else base - follow
-                pct = change / float(scale) * 100.0
+            base = table.at_baseline(follow)
+            pct, form = _percent(column, follow, base)
+            warnings += table.row_warnings(
+                followup & np.isnan(follow), "tis_measure_missing",
+                f"TIS not evaluable: {column} missing at this visit", column,
+                kind="completeness")
+            warnings += table.row_warnings(
+                baseline_rows_to_warn & np.isnan(follow), "tis_measure_missing",
+                f"TIS not evaluable at any follow-up visit: {column} missing at week 0",
+                column, kind="completeness")
+            if PERCENT_CHANGE_RULES[column] == "baseline":
+                with np.errstate(invalid="ignore"):
+                    warnings += table.row_warnings(
+                        baseline_rows_to_warn & (follow <= 0), "tis_baseline_not_positive",
+                        f"TIS not evaluable: {column} is not above 0 at week 0, so its "
+                        "change relative to week 0 is undefined", column)
         edges = MUSCLE_BAND_EDGES if measure == "muscle" else GLOBAL_BAND_EDGES
-        band = _bands(pct, edges, _ExactForm(rule, higher_better, base, follow, scale))
+        band = band_index(pct, edges, form)
         points = np.asarray(TIS_POINTS[measure])[np.minimum(band, len(edges))]
         known = ~np.isnan(pct)
         total += np.where(known, points, 0.0)
         evaluable &= known
-
-        if column == ENZYME:
-            label = "the most abnormal enzyme"
-            value_col = np.array([v for v, _ in ENZYME_COLUMNS], dtype=object)[
-                np.clip(enzyme_index, 0, None)]
-        else:
-            label, value_col = column, None
-        missing_here = np.flatnonzero(followup & considered & np.isnan(follow))
-        warnings += table.row_warnings(
-            missing_here, "tis_measure_missing",
-            f"TIS not evaluable: {label} missing at this visit",
-            column if value_col is None else [str(c) for c in value_col[missing_here]])
-        base_missing = np.flatnonzero(baseline_rows_to_warn & considered & np.isnan(follow))
-        warnings += table.row_warnings(
-            base_missing, "tis_measure_missing",
-            f"TIS not evaluable at any follow-up visit: {label} missing at week 0",
-            column if value_col is None else [str(c) for c in value_col[base_missing]])
-        zero_rows = np.flatnonzero(baseline_rows_to_warn & considered & (follow == 0)
-                                   & (rule == "baseline"))
-        warnings += table.row_warnings(
-            zero_rows, "tis_enzyme_zero",
-            "TIS not evaluable: the most abnormal enzyme is 0 at week 0, so its relative "
-            "change is undefined",
-            None if value_col is None else [str(c) for c in value_col[zero_rows]])
 
     tis = np.where(evaluable, total, np.nan)
     thresholds = np.asarray(TIS_THRESHOLDS[population])
@@ -381,4 +337,5 @@ def score_tis(visits: pd.DataFrame | VisitTable, *, core_set: TisCoreSet = "imac
         "tis_category": category_series(category, TIS_CATEGORIES, table.index),
         "tis_enzyme": pd.Series(enzyme_names[enzyme_index], index=table.index, dtype=object),
     }, index=table.index)
-    return CriterionResult(columns, warnings, tis_methods(core_set, population))
+    return CriterionResult(columns, warnings,
+                           tis_methods(core_set, population, enzyme_rule, uln_multiples))

@@ -215,6 +215,12 @@ def _visits() -> list[Field]:
            unit="cm", minimum=0, maximum=10, group="globals", source="MDAAT 2009"),
         _f(v, "chaq", "number", "CHAQ disability index", minimum=0, maximum=3,
            group="globals", source="Singh 1994 (Arthritis Rheum 37:1761)"),
+        # Norm-based (general US population mean 50, SD 10; Landgraf 1996 CHQ manual), so
+        # no fixed range: a population sample ranged -8.6 to 67.2 (Raat 2013, Qual Life Res
+        # 22:917). PRINTO core set HRQoL measure (Ruperto 2010; Rider 2017 Table 3).
+        _f(v, "chq_phs", "number", "CHQ physical summary score (PRINTO core set)",
+           group="globals", source="CHQ-PF50 physical summary, norm-based: mean 50, SD 10 "
+           "(Landgraf 1996); no fixed range (observed -8.6 to 67.2, Raat 2013)"),
     ]
     for code, label in ENZYMES:
         fields.append(_f(v, f"{code}_u_l", "number", label, unit="U/L", minimum=0,

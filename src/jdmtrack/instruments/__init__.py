@@ -5,7 +5,8 @@ from the items recorded on the same row: ``cmas_total``, ``mmt8_total``, ``das_t
 ``cs_mg_kg_day`` (when derived), ``jaki_mg_day``, ``jaki_mg_kg_day`` and ``egfr``.
 CAT-BM activity and damage are recorded as domain totals (Huber 2008) and used as given.
 Nothing is imputed or pro-rated: a value that cannot be derived is missing, and the
-reason is a ``DataWarning`` naming the patient, week and column.
+reason is an aggregated warning (``jdmtrack.warning_log``) naming the column, with the
+rows it concerns.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import DataWarning
+from ..warning_log import RowSource, WarningLog
 from .cmas import CMAS_ITEM_COLUMNS, TIMED_ITEMS, cmas_item_from_seconds
 from .das import DAS_DOMAINS
 from .dosing import daily_dose, per_kg
@@ -36,7 +37,7 @@ class ScoredVisits:
     """The visits table with the derived columns, and the warnings raised deriving them."""
 
     visits: pd.DataFrame
-    warnings: list[DataWarning]
+    warnings: WarningLog
 
 
 def cmas_items_with_seconds(visits: pd.DataFrame) -> pd.DataFrame:
@@ -55,7 +56,7 @@ def score_visits(visits: pd.DataFrame) -> ScoredVisits:
     """Add the derived totals and doses to a validated visits table (a new frame)."""
     # A shallow copy: copy-on-write keeps ``visits`` unchanged as columns are added.
     out = visits.copy(deep=False)
-    warnings: list[DataWarning] = []
+    warnings = WarningLog()
     cmas_items = cmas_items_with_seconds(visits)
     cmas_items["cmas_total"] = _col(visits, "cmas_total")
     cmas = sum_items(cmas_items, CMAS_ITEM_COLUMNS, "cmas_total")
@@ -110,30 +111,24 @@ def _col(frame: pd.DataFrame, name: str) -> np.ndarray:
     return np.full(len(frame), np.nan)
 
 
-def _ids(visits: pd.DataFrame, mask: np.ndarray) -> list[tuple[str | None, float | None]]:
-    ids = visits["patient_id"].to_numpy()[mask] if "patient_id" in visits else [None] * mask.sum()
-    weeks = visits["week"].to_numpy()[mask] if "week" in visits else [None] * mask.sum()
-    return [(None if i is None else str(i), None if w is None else float(w))
-            for i, w in zip(ids, weeks, strict=True)]
-
-
 def _row_warnings(visits: pd.DataFrame, mask: np.ndarray, code: str, column: str,
-                  message: str) -> list[DataWarning]:
-    if not mask.any():
-        return []
-    return [DataWarning(code, message, patient_id=pid, week=week, column=column)
-            for pid, week in _ids(visits, mask)]
+                  message: str) -> WarningLog:
+    log = WarningLog()
+    if mask.any():
+        log.add_mask(code, message, RowSource.of_frame("visits", visits), mask, column=column)
+    return log
 
 
 def _partial_warnings(visits: pd.DataFrame, total: str, columns: tuple[str, ...],
-                      result: ItemSum) -> list[DataWarning]:
+                      result: ItemSum) -> WarningLog:
+    """One record per item that left ``total`` missing on partly recorded rows."""
+    log = WarningLog()
     if not result.partial.any():
-        return []
-    warnings = []
-    for (pid, week), flags in zip(_ids(visits, result.partial), result.missing_items, strict=True):
-        missing = [c for c, m in zip(columns, flags, strict=True) if m]
-        warnings.append(DataWarning(
-            "item_missing",
-            f"{total} left missing (never pro-rated): {', '.join(missing)} not recorded",
-            patient_id=pid, week=week, column=missing[0]))
-    return warnings
+        return log
+    source = RowSource.of_frame("visits", visits)
+    partial_rows = np.flatnonzero(result.partial)
+    for position, column in enumerate(columns):
+        log.add_rows("item_missing", f"{total} left missing (never pro-rated): {column} not "
+                     "recorded while other items were", source,
+                     partial_rows[result.missing_items[:, position]], column=column)
+    return log

@@ -416,11 +416,9 @@ def check_jaki_dose(visits: pd.DataFrame | VisitTable, patients: pd.DataFrame,
                                         "dose_check_not_evaluable",
                                         "JAKi dose not checked: {columns} missing")
     no_band = np.flatnonzero(undecided & ~explained)
-    warnings += table.row_warnings(
-        no_band, "dose_check_no_band",
-        [f"JAKi dose not checked: no band of {reference.path} covers {JAKI_DRUGS[d]} at "
-         f"weight {w:g} kg, eGFR {e:g}" for d, w, e in zip(
-             drug[no_band].tolist(), weight[no_band].tolist(), egfr[no_band].tolist(),
-             strict=True)],
-        "weight_kg")
+    for position, name in enumerate(JAKI_DRUGS):
+        warnings += table.row_warnings(
+            no_band[drug[no_band] == position], "dose_check_no_band",
+            f"JAKi dose not checked: no band of {reference.path} covers {name} at the "
+            "visit's weight and eGFR", "weight_kg")
     return CriterionResult(columns, warnings, dose_methods(reference))

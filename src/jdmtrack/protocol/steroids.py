@@ -56,8 +56,8 @@ def cs_change(visits: pd.DataFrame | VisitTable) -> CriterionResult:
     >>> result = cs_change(v)
     >>> result.columns["cs_change_pct"].tolist()
     [0.0, -60.0, nan, nan]
-    >>> [(w.patient_id, w.code) for w in result.warnings]
-    [('2', 'cs_baseline_unusable')]
+    >>> [(w.code, w.count, w.examples[0]["patient_id"]) for w in result.warnings]
+    [('cs_baseline_unusable', 1, '2')]
     """
     table = as_visit_table(visits)
     dose = table.number("cs_mg_kg_day")
@@ -71,11 +71,14 @@ def cs_change(visits: pd.DataFrame | VisitTable) -> CriterionResult:
     bad = np.flatnonzero(~usable & table.has_baseline)
     _, first = np.unique(table.patient_code[bad], return_index=True)
     rows = np.sort(bad[first])
-    reasons = ["missing" if np.isnan(base[r]) else "0" for r in rows.tolist()]
+    no_dose = np.isnan(base[rows])
     warnings = table.row_warnings(
-        rows, "cs_baseline_unusable",
-        [f"cs_change_pct not derived: week-0 corticosteroid dose is {reason}"
-         for reason in reasons], "cs_mg_kg_day")
+        rows[no_dose], "cs_baseline_unusable",
+        "cs_change_pct not derived: week-0 corticosteroid dose is missing", "cs_mg_kg_day",
+        kind="completeness")
+    warnings += table.row_warnings(
+        rows[~no_dose], "cs_baseline_unusable",
+        "cs_change_pct not derived: week-0 corticosteroid dose is 0", "cs_mg_kg_day")
     return CriterionResult(columns, warnings, steroid_methods())
 
 

@@ -9,7 +9,9 @@ from . import figures
 from . import format as f
 from . import tables as t
 from . import tables_course as tc
+from . import tables_groups as tg
 from . import tables_outcomes as to
+from . import tables_quality as q
 from . import tables_safety_tests as ts
 from . import tables_windows as tw
 from .cells import dig
@@ -72,7 +74,7 @@ def _facts(ctx: Context) -> list[tuple[str, str]]:
         ("Visits", f.fmt_int(cohort.get("n_visits"))),
         ("Weeks observed", ", ".join(f"{f.week_number(w):g}" for w in weeks
                                      if f.week_number(w) is not None) or f.MISSING),
-        ("Warnings", f.fmt_int(len(ctx.results.get("warnings") or []))),
+        ("Data warnings", "{} rows, {} kinds".format(*map(f.fmt_int, q.warning_totals(ctx)))),
         ("Input SHA-256", str(dig(ctx.results, "input", "sha256") or f.MISSING)[:16] + "…"),
     ]
 
@@ -106,8 +108,9 @@ def _cohort(ctx: Context) -> Section:
 
 def _baseline(ctx: Context) -> Section:
     section = Section("baseline", "Baseline characteristics")
-    section.blocks += _keep(t.baseline_table(ctx), t.missing_table(ctx),
-                            otherwise=NOT_IN_RESULTS)
+    section.blocks += _keep(t.baseline_table(ctx), tg.by_baseline_table(ctx),
+                            tg.by_outcomes_table(ctx), tg.site_completeness_table(ctx),
+                            t.missing_table(ctx), otherwise=NOT_IN_RESULTS)
     return section
 
 
@@ -237,8 +240,9 @@ def _published(ctx: Context) -> Section:
 
 
 def _warnings(ctx: Context) -> Section:
-    section = Section("warnings", "Warnings")
-    section.blocks += _keep(t.warning_codes_table(ctx), t.warnings_table(ctx), otherwise="No warnings.")
+    section = Section("warnings", "Data quality")
+    section.blocks += _keep(q.quality_table(ctx), otherwise="No data-quality warnings.")
+    section.blocks += _keep(q.completeness_table(ctx), q.undecided_table(ctx))
     return section
 
 

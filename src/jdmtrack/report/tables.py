@@ -1,4 +1,4 @@
-"""Tables of the cohort, patients, safety, dosing, warnings and provenance."""
+"""Tables of the cohort, patients, safety, dosing and provenance (warnings: tables_quality)."""
 
 from __future__ import annotations
 
@@ -22,8 +22,6 @@ __all__ = [
     "published_table",
     "settings_table",
     "visits_per_week_table",
-    "warning_codes_table",
-    "warnings_table",
 ]
 
 #: Listings longer than this are printed in full only in tables.xlsx.
@@ -277,36 +275,6 @@ def published_table(ctx: Context) -> Table | None:
         notes.append(f"Source: {source}")
     return Table("published", "Published versus reproduced",
                  ["Quantity", "Published", "Reproduced", "Match", "Note"], rows, notes)
-
-
-def warnings_table(ctx: Context) -> Table | None:
-    warnings = ctx.results.get("warnings")
-    if not isinstance(warnings, list) or not warnings:
-        return None
-    rows = [[count(i), text(w.get("code")), text(w.get("patient_id")),
-             text(f.fmt_value(w.get("week"), 1) if f.is_number(w.get("week")) else None),
-             text(w.get("column")), text(w.get("message"))]
-            for i, w in enumerate(warnings, start=1)]
-    return Table("warnings", "Data warnings",
-                 ["#", "Code", "Patient", "Week", "Column", "Message"], rows,
-                 ["Every data-quality warning raised while reading, scoring and analysing. "
-                  "A warning never changes a value: what could not be derived is missing."])
-
-
-def warning_codes_table(ctx: Context) -> Table | None:
-    """How many warnings of each kind, with the first message as an example."""
-    warnings = ctx.results.get("warnings")
-    if not isinstance(warnings, list) or len(warnings) < 2:
-        return None
-    counts: dict[str, int] = {}
-    example: dict[str, str] = {}
-    for w in warnings:
-        code = str(w.get("code"))
-        counts[code] = counts.get(code, 0) + 1
-        example.setdefault(code, str(w.get("message")))
-    rows = [[text(code), count(n), text(example[code])] for code, n in counts.items()]
-    return Table("warning_codes", "Data warnings by kind", ["Code", "Warnings", "First message"],
-                 rows, [f"{len(warnings)} warnings in all; each is listed in the next table."])
 
 
 def files_table(ctx: Context) -> Table | None:

@@ -39,3 +39,44 @@ k <- kruskal.test(cmas_total ~ factor(x_cmas_course), data = c0)
 show("cmas_course_kw_n", nrow(c0))
 show("cmas_course_kw_H", k$statistic)
 show("cmas_course_kw_p", k$p.value)
+# Exact permutation p of H over all C(10, 7) C(3, 1) = 360 assignments of the observed
+# values to groups of the observed sizes (H tie-corrected, as kruskal.test).
+H <- function(y, g) kruskal.test(y, factor(g))$statistic
+g <- as.character(c0$x_cmas_course); y <- c0$cmas_total
+obs <- H(y, g); sizes <- table(g); lv <- names(sizes)
+hits <- 0; total <- 0
+for (a in combn(10, sizes[[1]], simplify = FALSE)) {
+  rest <- setdiff(1:10, a)
+  for (b in combn(rest, sizes[[2]], simplify = FALSE)) {
+    gg <- rep(lv[3], 10); gg[a] <- lv[1]; gg[b] <- lv[2]
+    total <- total + 1
+    if (H(y, gg) >= obs - 1e-9) hits <- hits + 1
+  }
+}
+show("cmas_course_kw_assignments", total)
+show("cmas_course_kw_p_exact", hits / total)
+
+# Time to rash improvement by drug: log-rank (survdiff) chi-square, and coin's exact
+# log-rank permutation p. At risk: patients with rash at week 0 (study A: 24 of 25);
+# time = first rash_improvement event, else censored at the end of follow-up
+# (followup_weeks, else the last visit or event).
+e <- read.csv(file.path(d, "events.csv"), colClasses = c(patient_id = "character"))
+suppressMessages(library(survival))
+w0r <- v[v$week == 0, c("patient_id", "rash")]  # this demo records rash, not skin-DAS
+risk <- w0r$patient_id[w0r$rash %in% "yes"]
+ev <- e[e$event == "rash_improvement", ]
+first <- tapply(ev$week, ev$patient_id, min)
+last <- pmax(tapply(v$week, v$patient_id, max)[p$patient_id],
+             ifelse(is.na(tapply(e$week, e$patient_id, max)[p$patient_id]), -Inf,
+                    tapply(e$week, e$patient_id, max)[p$patient_id]))
+endfu <- ifelse(is.na(p$followup_weeks), last, p$followup_weeks); names(endfu) <- p$patient_id
+s <- data.frame(id = sort(risk))
+s$time <- ifelse(s$id %in% names(first), first[s$id], endfu[s$id])
+s$status <- as.integer(s$id %in% names(first))
+s$drug <- p$drug[match(s$id, p$patient_id)]
+sd <- survdiff(Surv(time, status) ~ drug, data = s)
+show("rash_logrank_n", nrow(s))
+show("rash_logrank_chisq", sd$chisq)
+show("rash_logrank_p_chisq", pchisq(sd$chisq, 1, lower.tail = FALSE))
+show("rash_logrank_p_exact", pvalue(logrank_test(Surv(time, status) ~ drug, data = s,
+                                                 distribution = "exact")))
