@@ -37,6 +37,10 @@ def test_fisher_p_matches_r(name: str) -> None:
     r = fisher_exact(_table(name))
     assert r.not_run is None and r.p_value_method == "exact (network algorithm)"
     assert_close(r.p_value, ref["p"], f"{name} p")
+    statistic, df, p_chisq = ref["chisq"]
+    assert_close(r.chi_square, statistic, f"{name} chi-square")
+    assert r.chi_square_df == df
+    assert_close(r.p_value_chi_square, p_chisq, f"{name} chi-square p")
     if "or_precise" in ref:
         estimate, low, high = ref["or_precise"]
         assert r.odds_ratio is not None and r.odds_ratio_ci is not None
@@ -112,6 +116,13 @@ def test_four_sites_of_thirty_are_exact_and_agree_with_monte_carlo() -> None:
     assert abs((r.p_value or 0.0) - (mc.p_value or 0.0)) < 0.015
 
 
+def test_a_large_table_in_auto_mode_keeps_only_the_chi_square() -> None:
+    table = [[4000, 3000, 3000], [3500, 3500, 3000]]
+    r = fisher_exact(table)
+    assert r.p_value is None and r.p_value_method is None
+    assert r.p_value_chi_square is not None and "chi-square" in (r.note or "")
+
+
 def test_empty_rows_and_columns_are_dropped_with_a_note() -> None:
     r = fisher_exact([[3, 0, 1], [0, 0, 0], [1, 0, 3]])
     assert r.p_value == pytest.approx(fisher_exact([[3, 1], [1, 3]]).p_value, rel=1e-15)
@@ -142,3 +153,18 @@ def test_from_labels_cross_tabulates_and_skips_missing() -> None:
     rows, cols, r = fisher_exact_from_labels(group, outcome)
     assert rows == ("A", "B") and cols == ("CR", "NR", "PR")
     assert r.table == ((2, 0, 1), (0, 2, 1)) and r.n == 6
+
+
+def test_column_bounds_are_the_extremes_over_every_filling() -> None:
+    """The network's pruning bounds: the largest and smallest log(c! / prod n_i!) over all
+    columns n with sum c and n_i <= caps_i, checked by enumerating every column."""
+    from jdmtrack.stats.fisher import _column_bounds, _log_factorial
+
+    for caps in [(0, 3), (2, 2, 5), (1, 4, 4, 6), (6, 0, 2, 3)]:
+        for c in range(sum(caps) + 1):
+            values = [_log_factorial(c) - sum(_log_factorial(v) for v in col)
+                      for col in itertools.product(*(range(k + 1) for k in caps))
+                      if sum(col) == c]
+            high, low = _column_bounds(c, caps)
+            assert high == pytest.approx(max(values), abs=1e-9)
+            assert low == pytest.approx(min(values), abs=1e-9)

@@ -95,3 +95,18 @@ def test_stratified_signed_rank_degenerate() -> None:
     r = stratified_signed_rank([0, 0, None, 0], ["A", "A", "B", "B"])
     assert r.p_value_exact is None and r.not_run == "no non-zero difference in any site"
     assert r.n == 3 and "1 missing difference(s) left out" in (r.note or "")
+
+
+@pytest.mark.parametrize("scores", ["pooled", "van_elteren"])
+def test_the_real_valued_route_gives_the_same_exact_p(monkeypatch: pytest.MonkeyPatch,
+                                                       scores: str) -> None:
+    import jdmtrack.stats.stratified as stratified
+
+    ref = case("stratified_wilcoxon", "cmas_ties_3_sites")
+    args = (as_list(ref["y"]), as_list(ref["g"]), as_list(ref["s"]))
+    integer = stratified_wilcoxon(*args, scores=scores)  # type: ignore[arg-type]
+    monkeypatch.setattr(stratified, "_INTEGER_MAX_SPAN", 0)
+    real = stratified_wilcoxon(*args, scores=scores)  # type: ignore[arg-type]
+    assert real.p_value_exact == pytest.approx(integer.p_value_exact, rel=1e-12)
+    key = "pooled" if scores == "pooled" else "ve"
+    assert_close(real.p_value_exact, ref[f"{key}_brute_p_exact"], "real route exact p")

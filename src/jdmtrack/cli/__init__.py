@@ -18,6 +18,7 @@ from . import (
     commands_dictionary,
     commands_plan,
     commands_redcap,
+    commands_registry,
 )
 
 __all__ = ["main", "run"]
@@ -34,7 +35,7 @@ def main() -> None:
 
 
 for _module in (commands_data, commands_analysis, commands_dictionary, commands_demo,
-                commands_redcap, commands_plan):
+                commands_redcap, commands_plan, commands_registry):
     for _command in _module.COMMANDS:
         main.add_command(_command)
 

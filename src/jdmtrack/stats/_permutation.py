@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 
@@ -38,22 +39,33 @@ from jdmtrack.stats._common import FloatArray, IntArray
 
 __all__ = [
     "EXACT_MAX_WORK",
+    "MONTE_CARLO_MAX_CELLS",
     "IntegerDistribution",
+    "PermutationMode",
     "RealDistribution",
     "check_resamples",
     "convolve",
     "convolve_real",
+    "monte_carlo_feasible",
     "monte_carlo_group_sums",
     "monte_carlo_p",
     "sign_sum_distribution",
     "subset_sum_distribution",
     "subset_sum_real",
     "subset_sum_work",
+    "too_large_for_monte_carlo",
     "two_sided_real",
 ]
 
+#: How a permutation p-value is computed: exact when feasible ("auto"), always exact, or Monte
+#: Carlo.
+PermutationMode = Literal["auto", "exact", "monte_carlo"]
+
 #: Largest exact subset-sum computation, in cell updates (N x m x S): about a second.
 EXACT_MAX_WORK = 300_000_000
+#: Largest Monte Carlo computation in ``auto`` mode, in permuted values (N x resamples): 100
+#: patients at the default 100,000 resamples.
+MONTE_CARLO_MAX_CELLS = 10_000_000
 # Relabellings made at once in the Monte Carlo loops.
 _BATCH = 2_000
 
@@ -218,22 +230,37 @@ def monte_carlo_group_sums(
 ) -> int:
     """Count random relabellings whose per-group score sums are ``extreme``.
 
-    ``labels`` holds each score's group (0 .. n_groups - 1); each resample permutes them
-    uniformly; ``extreme`` takes the resamples x groups matrix of sums and says which
+    ``labels`` holds each score's group (0 .. n_groups - 1). Each resample assigns the scores
+    to the groups uniformly at random (a random permutation of the scores, cut into blocks of
+    the group sizes); ``extreme`` takes the resamples x groups matrix of sums and says which
     resamples are at least as extreme as the data.
     """
     rng = np.random.default_rng(seed)
+    sizes = np.bincount(labels, minlength=n_groups)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     hits = 0
     done = 0
     while done < resamples:
         size = min(_BATCH, resamples - done)
-        permuted = rng.permuted(np.broadcast_to(labels, (size, labels.size)), axis=1)
-        sums = np.empty((size, n_groups))
-        for g in range(n_groups):
-            sums[:, g] = np.where(permuted == g, scores, 0.0).sum(axis=1)
+        permuted = rng.permuted(np.broadcast_to(scores, (size, scores.size)), axis=1)
+        sums = np.add.reduceat(permuted, starts, axis=1) if scores.size else np.zeros(
+            (size, n_groups))
+        sums[:, sizes == 0] = 0.0  # reduceat gives the next element for an empty block
         hits += int(np.count_nonzero(extreme(sums)))
         done += size
     return hits
+
+
+def monte_carlo_feasible(n: int, resamples: int) -> bool:
+    """Whether ``auto`` mode draws a Monte Carlo p: at most ``MONTE_CARLO_MAX_CELLS`` values
+    permuted in all (about a second). Beyond it the asymptotic p is accurate anyway."""
+    return n * resamples <= MONTE_CARLO_MAX_CELLS
+
+
+def too_large_for_monte_carlo(n: int, resamples: int) -> str:
+    """The note of a permutation p skipped by ``auto`` mode."""
+    return (f"N = {n}: permutation p not computed in auto mode (N x resamples > "
+            f"{MONTE_CARLO_MAX_CELLS}); the asymptotic p is accurate at this size")
 
 
 def monte_carlo_p(hits: int, resamples: int) -> float:

@@ -17,6 +17,9 @@
   conditional confidence interval, as R (the roots are found to 1e-12, where R's ``uniroot``
   stops at about 1e-4: expect agreement with R to about 4 digits there, and exactly with the
   same equations solved precisely, see tests/reference/groupstats).
+* Pearson's chi-square (``chi_square``, ``p_value_chi_square``; as R ``chisq.test(table,
+  correct = FALSE)``) is given beside it, and alone when a large table (N x resamples over
+  10 million in ``auto`` mode) gets neither the exact nor the Monte Carlo p.
 * Rows or columns with no count are dropped first (they do not change the p-value); fewer
   than two rows or two columns left: ``not_run``.
 
@@ -35,7 +38,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from scipy import optimize, special
@@ -43,7 +46,13 @@ from scipy import optimize, special
 from jdmtrack.errors import ComputationError
 from jdmtrack.stats._common import DEFAULT_CONF_LEVEL, FloatArray, check_conf_level, join_notes
 from jdmtrack.stats._json import AsDict
-from jdmtrack.stats._permutation import check_resamples, monte_carlo_p
+from jdmtrack.stats._permutation import (
+    PermutationMode,
+    check_resamples,
+    monte_carlo_feasible,
+    monte_carlo_p,
+    too_large_for_monte_carlo,
+)
 from jdmtrack.stats.friedman import DEFAULT_RESAMPLES, DEFAULT_SEED
 
 __all__ = ["EXACT_MAX_STEPS", "FisherResult", "fisher_exact", "fisher_exact_from_labels"]
@@ -53,13 +62,14 @@ __all__ = ["EXACT_MAX_STEPS", "FisherResult", "fisher_exact", "fisher_exact_from
 #: patients: 20 steps; 3 x 4 of 33 patients: about 1,000; 4 x 3 with 120 patients: 33,000,
 #: so Monte Carlo unless asked for ``p_value="exact"``).
 EXACT_MAX_STEPS = 20_000
+#: Above this many patients ``auto`` does not try the network (its columns have too many
+#: fillings for the step budget anyway).
+EXACT_MAX_N = 300
 # R fisher.test's relative tolerance in "no more probable than the observed table".
 _REL_ERR = 1.0 + 1e-7
 # Partial log-probabilities equal to this many decimals are merged (far below 1e-7).
 _LOG_DECIMALS = 9
 _BATCH = 2_000
-
-PValueMode = Literal["auto", "exact", "monte_carlo"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +82,9 @@ class FisherResult(AsDict):
     p_value_method: str | None
     resamples: int | None
     seed: int | None
+    chi_square: float | None
+    chi_square_df: int | None
+    p_value_chi_square: float | None
     odds_ratio: float | None
     odds_ratio_ci: tuple[float, float] | None
     conf_level: float
@@ -106,10 +119,18 @@ def _column_bounds(c: int, caps: tuple[int, ...]) -> tuple[float, float]:
     The sum of log n_i! is Schur-convex, so the most even column (water-filling) gives the
     largest value and the most concentrated one (fill the largest caps first) the smallest.
     """
-    even = [0] * len(caps)
-    for _ in range(c):
-        i = min((i for i in range(len(caps)) if even[i] < caps[i]), key=lambda i: even[i])
-        even[i] += 1
+    even: list[int] = []
+    left, rows = c, len(caps)
+    for cap in sorted(caps):  # water-filling: small caps are filled, the rest share evenly
+        share = min(cap, left // rows + (1 if left % rows else 0))
+        if cap > share:
+            # Every remaining row is above the level: split left as evenly as integers go.
+            base, extra = divmod(left, rows)
+            even.extend([base + 1] * extra + [base] * (rows - extra))
+            break
+        even.append(cap)
+        left -= cap
+        rows -= 1
     packed, left = [], c
     for cap in sorted(caps, reverse=True):
         take = min(cap, left)
@@ -258,7 +279,7 @@ def fisher_exact(
     table: Sequence[Sequence[int]] | Any,
     *,
     conf_level: float = DEFAULT_CONF_LEVEL,
-    p_value: PValueMode = "auto",
+    p_value: PermutationMode = "auto",
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
     max_steps: int = EXACT_MAX_STEPS,
@@ -289,31 +310,43 @@ def fisher_exact(
     kept = counts[counts.sum(axis=1) > 0][:, counts.sum(axis=0) > 0]
     if min(kept.shape) < 2:
         what = "rows" if kept.shape[0] < 2 else "columns"
-        return FisherResult(n, original, None, None, None, None, None, None, conf_level, method,
+        return FisherResult(n, original, None, None, None, None, None, None, None, None, None,
+                            conf_level, method,
                             f"fewer than two {what} with a count: nothing to compare")
     notes: list[str | None] = []
     if kept.shape != counts.shape:
         notes.append("rows or columns with no count left out")
     exact = None
-    if p_value != "monte_carlo":
+    if p_value == "exact" or (p_value == "auto" and n <= EXACT_MAX_N):
         exact = _exact_p(kept, max_steps if p_value == "auto" else 2**62)
     used_resamples = used_seed = None
+    p: float | None
+    p_method: str | None
     if exact is not None:
         p, p_method = exact, "exact (network algorithm)"
+    elif p_value == "auto" and not monte_carlo_feasible(n, resamples):
+        p = p_method = None
+        notes.append(too_large_for_monte_carlo(n, resamples).replace(
+            "the asymptotic p", "Pearson's chi-square p"))
     else:
         p = _monte_carlo_p(kept, resamples, seed)
         p_method = f"Monte Carlo, {resamples} resamples, seed {seed}"
         used_resamples, used_seed = resamples, seed
         if p_value == "auto":
-            notes.append(f"exact network over {max_steps} steps: Monte Carlo p-value")
+            notes.append(f"exact network over {max_steps} steps or N > {EXACT_MAX_N}: "
+                         "Monte Carlo p-value")
     odds = ci = None
     if counts.shape == (2, 2):
         odds, ci = _odds_ratio(counts, conf_level)
         if math.isinf(odds) or math.isinf(ci[1]):
             notes.append("a zero cell: the odds ratio or its upper limit is infinite (null in "
                          "as_dict)")
-    return FisherResult(n, original, p, p_method, used_resamples, used_seed, odds, ci,
-                        conf_level, method, None, join_notes(notes))
+    expected = np.outer(kept.sum(axis=1), kept.sum(axis=0)) / float(n)
+    chi_square = float(np.sum((kept - expected) ** 2 / expected))
+    df = (kept.shape[0] - 1) * (kept.shape[1] - 1)
+    return FisherResult(n, original, p, p_method, used_resamples, used_seed, chi_square, df,
+                        float(special.chdtrc(df, chi_square)), odds, ci, conf_level, method,
+                        None, join_notes(notes))
 
 
 def fisher_exact_from_labels(

@@ -33,22 +33,16 @@ import itertools
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from scipy import special
 
 from jdmtrack.errors import ComputationError
+from jdmtrack.stats import _permutation as perm
 from jdmtrack.stats._common import DEFAULT_ALPHA, IntArray, check_alpha, join_notes
 from jdmtrack.stats._json import AsDict
-from jdmtrack.stats._permutation import (
-    EXACT_MAX_WORK,
-    check_resamples,
-    monte_carlo_group_sums,
-    monte_carlo_p,
-    subset_sum_distribution,
-    subset_sum_work,
-)
+from jdmtrack.stats._permutation import PermutationMode
 from jdmtrack.stats._ranks import doubled_midranks
 from jdmtrack.stats.friedman import DEFAULT_RESAMPLES, DEFAULT_SEED
 
@@ -57,8 +51,6 @@ __all__ = ["EXACT_MAX_ARRANGEMENTS", "KruskalResult", "kruskal_wallis",
 
 #: Largest number of group assignments enumerated for the exact p with k > 2 groups.
 EXACT_MAX_ARRANGEMENTS = 400_000
-
-PermutationMode = Literal["auto", "exact", "monte_carlo"]
 
 
 @dataclass(frozen=True)
@@ -149,7 +141,7 @@ def kruskal_wallis(
     (0.0035714285714285713, 'exact (all 1680 assignments)')
     """
     alpha = check_alpha(alpha)
-    check_resamples(resamples, seed)
+    perm.check_resamples(resamples, seed)
     values: list[np.ndarray[Any, Any]] = []
     missing = 0
     for g in groups:
@@ -192,12 +184,14 @@ def kruskal_wallis(
     extreme = _Extreme(observed_sums, sizes, n)
     arrangements = math.factorial(n) // math.prod(math.factorial(s) for s in sizes)
     span = int(doubled.max() - doubled.min())
-    exact_ok = (subset_sum_work(n, min(sizes), span) <= EXACT_MAX_WORK if k == 2
+    exact_ok = (perm.subset_sum_work(n, min(sizes), span) <= perm.EXACT_MAX_WORK if k == 2
                 else arrangements <= EXACT_MAX_ARRANGEMENTS)
     used_resamples = used_seed = None
+    p_exact: float | None
+    p_method: str | None
     if permutation == "exact" or (permutation == "auto" and exact_ok):
         if k == 2:
-            dist = subset_sum_distribution(doubled, sizes[0])
+            dist = perm.subset_sum_distribution(doubled, sizes[0])
             sums = np.stack((dist.values(), int(doubled.sum()) - dist.values()), axis=1)
             p_exact = math.fsum(dist.prob[extreme(sums)].tolist())
             p_method = "exact (conditional on the mid-ranks)"
@@ -206,10 +200,13 @@ def kruskal_wallis(
             p_exact = hits / arrangements
             p_method = f"exact (all {arrangements} assignments)"
         p_exact = min(1.0, p_exact)
+    elif permutation == "auto" and not perm.monte_carlo_feasible(n, resamples):
+        p_exact = p_method = None
+        notes.append(perm.too_large_for_monte_carlo(n, resamples))
     else:
-        hits = monte_carlo_group_sums(
+        hits = perm.monte_carlo_group_sums(
             doubled.astype(np.float64), labels, k, resamples, seed, extreme)
-        p_exact = monte_carlo_p(hits, resamples)
+        p_exact = perm.monte_carlo_p(hits, resamples)
         p_method = f"Monte Carlo, {resamples} resamples, seed {seed}"
         used_resamples, used_seed = resamples, seed
     mean_ranks = tuple(float(v) for v in observed_sums / 2.0 / np.array(sizes))

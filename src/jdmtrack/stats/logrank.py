@@ -13,11 +13,13 @@
   P(sum U*_g^2 / n_g >= observed).
   - two groups: exact, by the distribution of the first group's score sum over all equally
     likely subsets (scores are real numbers, so sums equal to 1e-9 are merged), as
-    ``coin::logrank_test(distribution = "exact")``; used while the distribution holds at
-    most ``EXACT_MAX_STATES`` (subset size, sum) states;
+    ``coin::logrank_test(distribution = "exact")``; tried in ``auto`` mode up to
+    ``EXACT_MAX_N`` patients and used while the distribution holds at most
+    ``EXACT_MAX_STATES`` (subset size, sum) states;
   - otherwise Monte Carlo: ``resamples`` relabellings from ``numpy.random.default_rng(seed)``,
     p = (1 + hits) / (1 + resamples), as ``coin::logrank_test(distribution =
-    approximate(nresample = resamples))``.
+    approximate(nresample = resamples))``; in ``auto`` mode only while N x resamples is at
+    most ``MONTE_CARLO_MAX_CELLS`` (10 million), beyond which the chi-square p stands alone.
 
 References
 ----------
@@ -33,7 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -42,10 +44,13 @@ from jdmtrack.errors import ComputationError
 from jdmtrack.stats._common import FloatArray, as_float_vector, join_notes
 from jdmtrack.stats._json import AsDict
 from jdmtrack.stats._permutation import (
+    PermutationMode,
     check_resamples,
+    monte_carlo_feasible,
     monte_carlo_group_sums,
     monte_carlo_p,
     subset_sum_real,
+    too_large_for_monte_carlo,
     two_sided_real,
 )
 from jdmtrack.stats.friedman import DEFAULT_RESAMPLES, DEFAULT_SEED
@@ -53,9 +58,10 @@ from jdmtrack.stats.friedman import DEFAULT_RESAMPLES, DEFAULT_SEED
 __all__ = ["EXACT_MAX_STATES", "LogrankResult", "logrank_scores", "logrank_test"]
 
 #: Largest exact two-group distribution, in (subset size, distinct sum) states.
-EXACT_MAX_STATES = 2_000_000
-
-PermutationMode = Literal["auto", "exact", "monte_carlo"]
+EXACT_MAX_STATES = 300_000
+#: Above this many patients ``auto`` does not try the exact distribution (real-valued scores
+#: rarely merge: the states grow like the number of subsets).
+EXACT_MAX_N = 40
 
 
 @dataclass(frozen=True)
@@ -176,15 +182,20 @@ def logrank_test(
     observed_q = float(np.sum(group_sums**2 / size_arr))
     notes: list[str | None] = []
     p_exact: float | None = None
+    p_method: str | None
     used_resamples = used_seed = None
-    if k == 2 and permutation != "monte_carlo":
+    p_method = None
+    if k == 2 and (permutation == "exact" or (permutation == "auto" and n <= EXACT_MAX_N)):
         limit = max_states if permutation == "auto" else 2**62
         dist = subset_sum_real(scores, sizes[0], limit)
         p_exact = None if dist is None else two_sided_real(dist, 0.0, float(group_sums[0]))
         p_method = "exact (conditional on the scores)"
         if p_exact is None:
             notes.append(f"exact distribution over {max_states} states: Monte Carlo p-value")
-    if p_exact is None:
+    if p_exact is None and permutation == "auto" and not monte_carlo_feasible(n, resamples):
+        p_method = None
+        notes.append(too_large_for_monte_carlo(n, resamples))
+    elif p_exact is None:
         hits = monte_carlo_group_sums(
             scores, labels, k, resamples, seed,
             lambda s: np.sum(s**2 / size_arr, axis=1) >= observed_q * (1.0 - 1e-9),

@@ -50,7 +50,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -66,11 +66,14 @@ from jdmtrack.stats._common import (
 from jdmtrack.stats._json import AsDict
 from jdmtrack.stats._permutation import (
     EXACT_MAX_WORK,
+    PermutationMode,
     check_resamples,
+    monte_carlo_feasible,
     monte_carlo_group_sums,
     monte_carlo_p,
     subset_sum_distribution,
     subset_sum_work,
+    too_large_for_monte_carlo,
 )
 from jdmtrack.stats._ranks import doubled_midranks
 from jdmtrack.stats._shift_select import difference_order_statistics
@@ -81,8 +84,6 @@ __all__ = ["MannWhitneyResult", "ShiftEstimate", "hodges_lehmann_shift", "mann_w
 #: R ``wilcox.test`` uses the exact critical value of the interval while both groups are
 #: below this size; so do we (the counts are small integers there).
 EXACT_CI_MAX_N = 50
-
-PermutationMode = Literal["auto", "exact", "monte_carlo"]
 
 
 @dataclass(frozen=True)
@@ -290,6 +291,8 @@ def mann_whitney(
     notes: list[str | None] = []
     used_resamples = used_seed = None
     min_p: float | None
+    p_exact: float | None
+    p_method: str | None
     if permutation == "exact" or (permutation == "auto" and work <= EXACT_MAX_WORK):
         dist = subset_sum_distribution(doubled, size)
         distances = np.abs(total_n * dist.values() - size * total)
@@ -297,6 +300,10 @@ def mann_whitney(
         widest = distances[dist.prob > 0.0].max()
         min_p = min(1.0, math.fsum(dist.prob[distances == widest].tolist()))
         p_method = "exact (conditional on the mid-ranks)"
+    elif permutation == "auto" and not monte_carlo_feasible(total_n, resamples):
+        p_exact = p_method = None
+        min_p = None
+        notes.append(too_large_for_monte_carlo(total_n, resamples))
     else:
         labels = np.repeat(np.array([0, 1], dtype=np.int64), [m, n])
         hits = monte_carlo_group_sums(

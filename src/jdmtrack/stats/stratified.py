@@ -11,9 +11,12 @@ create or mask an effect.
   - ``scores="pooled"``: mid-ranks over all sites pooled, permuted within site. This is what
     ``coin::wilcox_test(y ~ g | site)`` computes (its ranks are not taken within blocks).
   Exact p: the per-site permutation distributions of group 1's score sum, convolved over
-  sites (``_permutation``; sums equal to 1e-9 merged); two-sided P(|T - E T| >= |t - E T|)
-  as coin. Asymptotic p: normal, ``(t - E T) / sqrt(sum of the per-site permutation
-  variances)``, no continuity correction, as coin's asymptotic test.
+  sites, two-sided P(|T - E T| >= |t - E T|) as coin. In integers (doubled mid-ranks, or
+  van Elteren scores times the lcm of the n_s + 1) while the support stays below 50,000
+  values, at any N; else with real sums (equal to 1e-9 merged) up to ``EXACT_MAX_N``
+  patients and ``EXACT_MAX_STATES`` values; else ``None`` with a note. Asymptotic p:
+  normal, ``(t - E T) / sqrt(sum of the per-site permutation variances)``, no continuity
+  correction, as coin's asymptotic test.
 * ``stratified_signed_rank(differences, site)``: paired differences (follow-up - baseline)
   ranked within site (zeros dropped, mid-ranks of |d| within each site); statistic V = sum
   over sites of the positive within-site ranks; exact p by convolving the per-site signed-rank
@@ -40,14 +43,18 @@ import numpy as np
 from scipy import special
 
 from jdmtrack.errors import ComputationError
-from jdmtrack.stats._common import FloatArray, as_float_vector_with_missing, join_notes
+from jdmtrack.stats._common import as_float_vector_with_missing, join_notes
 from jdmtrack.stats._json import AsDict
 from jdmtrack.stats._permutation import (
+    EXACT_MAX_WORK,
+    IntegerDistribution,
     RealDistribution,
     convolve,
     convolve_real,
     sign_sum_distribution,
+    subset_sum_distribution,
     subset_sum_real,
+    subset_sum_work,
     two_sided_real,
 )
 from jdmtrack.stats._ranks import doubled_midranks
@@ -60,7 +67,13 @@ __all__ = [
 ]
 
 #: Largest exact distribution kept while convolving over sites (distinct values).
-EXACT_MAX_STATES = 2_000_000
+EXACT_MAX_STATES = 300_000
+#: Above this many patients the exact stratified two-group distribution is not tried (the
+#: normal approximation is then accurate; the exact one would take seconds).
+EXACT_MAX_N = 100
+# Largest integer support of the exact distribution (doubled ranks, or scaled van Elteren
+# scores): beyond it, the real-valued route.
+_INTEGER_MAX_SPAN = 50_000
 
 Scores = Literal["van_elteren", "pooled"]
 
@@ -140,15 +153,17 @@ def stratified_wilcoxon(
     keep = ~np.isnan(values)
     values, first, codes = values[keep], first[keep], codes[keep]
     n = int(values.size)
-    pooled: FloatArray = doubled_midranks(values) / 2.0 if n else values
+    pooled_doubled = doubled_midranks(values) if n else np.zeros(0, dtype=np.int64)
     statistic = mean = variance = fixed = 0.0
-    dist: RealDistribution | None = (np.zeros(1), np.ones(1))
-    used = 0
+    # Integer scores per site (doubled mid-ranks, times L / (n_s + 1) for van Elteren with L
+    # the lcm of the n_s + 1) for the exact integer distribution; ``unit`` turns them back.
+    sites: list[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], int]] = []
     for s in np.unique(codes):
         here = codes == s
         m, size = int(first[here].sum()), int(here.sum())
-        a = (doubled_midranks(values[here]) / 2.0 / (size + 1) if scores == "van_elteren"
-             else pooled[here])
+        doubled = doubled_midranks(values[here]) if scores == "van_elteren" else \
+            pooled_doubled[here]
+        a = doubled / 2.0 / (size + 1) if scores == "van_elteren" else doubled / 2.0
         # A one-group site adds the same constant to the statistic and its expectation (so
         # that the statistic is coin's), and nothing to the variance or the p-value.
         statistic += float(a[first[here]].sum())
@@ -156,12 +171,11 @@ def stratified_wilcoxon(
         if m == 0 or m == size:
             fixed += float(a[first[here]].sum())
             continue
-        used += 1
         # Sampling m of the site's scores without replacement.
         variance += m * (size - m) / (size * (size - 1.0)) * float(np.sum((a - a.mean()) ** 2))
-        if dist is not None:
-            site_dist = subset_sum_real(a, m, max_states)
-            dist = None if site_dist is None else convolve_real(dist, site_dist, max_states)
+        sites.append((doubled, first[here], size))
+    used = len(sites)
+    dist = _exact_distribution(sites, scores, n, max_states)
     notes: list[str | None] = []
     if int(keep.size - n):
         notes.append(f"{int(keep.size - n)} missing value(s) left out")
@@ -176,10 +190,48 @@ def stratified_wilcoxon(
                                 join_notes(notes))
     z, p_asymptotic = _normal(statistic, mean, variance)
     p_exact = None if dist is None else two_sided_real(dist, mean - fixed, statistic - fixed)
+    if p_exact is not None:
+        p_exact = min(1.0, p_exact)
     if dist is None:
-        notes.append(f"exact distribution over {max_states:.0f} states: not computed")
+        notes.append(f"exact p not computed (N > {EXACT_MAX_N} or over {max_states:.0f} "
+                     "states): the normal approximation is the p-value")
     return StratifiedResult(n, n_sites, used, statistic, mean, variance, z, p_exact,
                             p_asymptotic, method, None, join_notes(notes))
+
+
+def _exact_distribution(
+    sites: list[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], int]],
+    scores: Scores, n: int, max_states: float,
+) -> RealDistribution | None:
+    """Exact distribution of group 1's score sum over the sites with both groups: in
+    integers when the sums stay small (any N), else with real sums up to EXACT_MAX_N."""
+    lcm = math.lcm(*(size + 1 for _, _, size in sites)) if scores == "van_elteren" else 1
+    unit = 2.0 * lcm
+    integer = [doubled.astype(np.int64) * (lcm // (size + 1) if scores == "van_elteren" else 1)
+               for doubled, _, size in sites]
+    work = sum(subset_sum_work(size, int(g.sum()), int(i.max() - i.min()))
+               for i, (_, g, size) in zip(integer, sites, strict=True))
+    span = sum(int(np.sort(i)[-int(g.sum()):].sum()) for i, (_, g, _) in zip(integer, sites,
+                                                                             strict=True))
+    # np.convolve is direct (support x support): keep the integer supports small.
+    if work <= EXACT_MAX_WORK and span <= _INTEGER_MAX_SPAN:
+        total = IntegerDistribution(0, 1, np.ones(1))
+        for i, (_, g, _) in zip(integer, sites, strict=True):
+            total = convolve(total, subset_sum_distribution(i, int(g.sum())))
+        kept = total.prob > 0.0
+        return total.values()[kept] / unit, total.prob[kept]
+    if n > EXACT_MAX_N:
+        return None
+    dist: RealDistribution | None = (np.zeros(1), np.ones(1))
+    for doubled, g, size in sites:
+        a = doubled / 2.0 / (size + 1) if scores == "van_elteren" else doubled / 2.0
+        site_dist = subset_sum_real(a, int(g.sum()), max_states)
+        if site_dist is None:
+            return None
+        dist = convolve_real(dist, site_dist, max_states) if dist is not None else None
+        if dist is None:
+            return None
+    return dist
 
 
 def stratified_signed_rank(

@@ -125,7 +125,9 @@ set.seed(20240607)
 for (name in names(fisher_cases)) {
   tab <- fisher_cases[[name]]
   ft <- fisher.test(tab)
-  res <- list(table = lapply(seq_len(nrow(tab)), function(i) tab[i, ]), p = num(ft$p.value))
+  ct <- suppressWarnings(chisq.test(tab, correct = FALSE))
+  res <- list(table = lapply(seq_len(nrow(tab)), function(i) tab[i, ]), p = num(ft$p.value),
+              chisq = c(num(ct$statistic), num(ct$parameter), num(ct$p.value)))
   if (all(dim(tab) == 2)) {
     res$or_fisher_test <- c(num(ft$estimate), num(ft$conf.int))
     res$or_precise <- or_precise(tab)

@@ -1,0 +1,22 @@
+"""URLs of the registry's pages."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from django.views.generic import RedirectView
+
+from . import views
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/patients/", permanent=False)),
+    path("login/", auth_views.LoginView.as_view(template_name="registry/login.html"),
+         name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("patients/", views.patient_list, name="patients"),
+    path("patients/<int:pk>/", views.patient_page, name="patient"),
+    path("patients/<int:pk>/visits/new/", views.visit_form, name="visit_new"),
+    path("visits/<int:pk>/", views.visit_form, name="visit"),
+    path("patients/<int:pk>/visits/preview/", views.visit_preview, name="visit_preview"),
+    path("audit/<str:table>/<int:pk>/", views.record_audit, name="record_audit"),
+]

@@ -1,0 +1,79 @@
+"""Fixtures of the registry tests: two sites, a user per role, the example cohort loaded.
+
+Every test that touches the database gets its own transaction, rolled back afterwards
+(pytest-django's ``db``): no test sees another's rows.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("django", reason="the registry extra is not installed")
+
+from jdmtrack.pipeline import example_path
+
+OWN, OTHER = "SYNTHETIC", "OTHER"
+# The example cohort's last two patients are moved to the other site.
+OTHER_PATIENTS = ("SYN-003", "SYN-004")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    # Test users' passwords need no slow hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def two_site_cohort(tmp_path: Path) -> Path:
+    """The bundled example cohort with its patients split over two sites."""
+    folder = tmp_path / "cohort"
+    shutil.copytree(example_path(), folder, ignore=shutil.ignore_patterns("README.txt"))
+    patients = pd.read_csv(folder / "patients.csv", dtype=str, keep_default_na=False)
+    patients.loc[patients["patient_id"].isin(OTHER_PATIENTS), "site"] = OTHER
+    patients.to_csv(folder / "patients.csv", index=False, lineterminator="\n")
+    return folder
+
+
+@pytest.fixture
+def sites(db: Any) -> dict[str, Any]:
+    from jdmtrack.registry.models import Site
+
+    return {code: Site.objects.create(code=code, name=f"Site {code}") for code in (OWN, OTHER)}
+
+
+def make_user(name: str, role: str, site: Any = None, password: str = "a-long-test-password") -> Any:
+    from django.contrib.auth import get_user_model
+
+    from jdmtrack.registry.models import Membership
+
+    user = get_user_model().objects.create_user(username=name, password=password)
+    Membership.objects.create(user=user, role=role, site=site)
+    return user
+
+
+ROLE_SITES = {"data_entry": OWN, "site_pi": OWN, "monitor": None, "statistician": None,
+              "admin": None}
+
+
+@pytest.fixture
+def users(sites: dict[str, Any]) -> dict[str, Any]:
+    """One user per role; the site roles work at SYNTHETIC ("own"), not at OTHER."""
+    return {role: make_user(role, role, sites[code] if code else None)
+            for role, code in ROLE_SITES.items()}
+
+
+@pytest.fixture
+def loaded(sites: dict[str, Any], two_site_cohort: Path) -> dict[str, Any]:
+    """The two-site example cohort imported by a data-entry user of both sites."""
+    from jdmtrack.registry.models import Membership
+    from jdmtrack.registry.transfer import import_cohort
+
+    loader = make_user("loader", "data_entry", sites[OWN])
+    Membership.objects.create(user=loader, role="data_entry", site=sites[OTHER])
+    import_cohort(two_site_cohort, loader)
+    return sites
