@@ -14,7 +14,7 @@ from ..fields import DERIVED_FIELDS, field
 from .common import column
 from .settings import AnalysisSettings
 
-__all__ = ["summarise_at_start"]
+__all__ = ["known_yes", "summarise_at_start"]
 
 _COURSES = next(f.choices for f in DERIVED_FIELDS if f.name == "cmas_course")
 
@@ -26,7 +26,8 @@ def _count(flag: pd.Series, n: int) -> dict[str, Any]:
             "percent": 100.0 * hit / n if n else None}
 
 
-def _yes(series: pd.Series) -> pd.Series:
+def known_yes(series: pd.Series) -> pd.Series:
+    """True for yes (a nullable True or the text "yes"), False for no, None when missing."""
     return series.map(lambda v: None if v is None or v is pd.NA or v != v
                       else (v is True or v == "yes"))
 
@@ -40,10 +41,11 @@ def summarise_at_start(patients: pd.DataFrame, visits: pd.DataFrame,
     reasons = column(start, "reason_cmas_not_scored").dropna()
     codes = field("visits", "reason_cmas_not_scored").choices
     return {
-        "rash": _count(_yes(column(start, "rash")), n),
-        "muscle_involvement": _count(_yes(column(patients, "muscle_involvement")), n),
-        "enzymes_high_start": _count(_yes(column(patients, "enzymes_high_start")), n),
-        "enzymes_high_throughout": _count(_yes(column(patients, "enzymes_high_throughout")), n),
+        "rash": _count(known_yes(column(start, "rash")), n),
+        "muscle_involvement": _count(known_yes(column(patients, "muscle_involvement")), n),
+        "enzymes_high_start": _count(known_yes(column(patients, "enzymes_high_start")), n),
+        "enzymes_high_throughout": _count(
+            known_yes(column(patients, "enzymes_high_throughout")), n),
         "cmas_course": {c: int((column(patients, "cmas_course") == c).sum())
                         for c in _COURSES},
         "cmas_not_scorable": {"n": len(reasons), "of": n,

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ..fields import field
-from .at_start import _yes
+from .at_start import known_yes
 from .common import column, week_key
 from .settings import AnalysisSettings
 
@@ -25,7 +25,7 @@ def summarise_organs(patients: pd.DataFrame) -> dict[str, Any]:
     """Per organ: patients involved at start, and counts of each outcome among them."""
     out: dict[str, Any] = {}
     for organ in ORGANS:
-        involved = patients[_yes(column(patients, organ)) == True]  # noqa: E712
+        involved = patients[known_yes(column(patients, organ)) == True]  # noqa: E712
         outcome = column(involved, f"{organ}_outcome")
         codes = field("patients", f"{organ}_outcome").choices
         out[organ] = {"n_involved": len(involved),

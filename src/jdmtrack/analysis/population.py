@@ -2,11 +2,13 @@
 
 A condition is ``FIELD=VALUE``, ``FIELD!=VALUE``, ``FIELD in A;B`` (one of the values),
 or a numeric comparison ``FIELD<V``, ``<=``, ``>``, ``>=``. Several conditions are joined
-by AND. FIELD is any column of the patients table in the field dictionary, or a user
-``x_`` column of the data. A patient whose value is missing meets no condition (as in
-SQL and as a statistician defines a subgroup: unknown is not "not F"); the count of such
-patients is recorded. For a list field (``msa``, ``baseline_agents``) ``=`` means "the
-list holds the code", ``in`` "holds any of the codes" and ``!=`` "does not hold it".
+by AND. FIELD is any column of the patients table in the field dictionary (recorded, or
+derived from the visits such as ``cmas_course`` and ``enzymes_high_start``, see
+jdmtrack.courses), or a user ``x_`` column of the data. A patient whose value is missing
+meets no condition (as in SQL and as a statistician defines a subgroup: unknown is not
+"not F"); the count of such patients is recorded. For a list field (``msa``,
+``baseline_agents``) ``=`` means "the list holds the code", ``in`` "holds any of the
+codes" and ``!=`` "does not hold it".
 
 >>> parse_condition("jaki_drug in tofacitinib;ruxolitinib")
 Condition(field='jaki_drug', op='in', values=('tofacitinib', 'ruxolitinib'))

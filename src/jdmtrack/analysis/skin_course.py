@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from .at_start import _yes
+from .at_start import known_yes
 from .common import column, describe_dict
 from .settings import AnalysisSettings
 
@@ -26,7 +26,7 @@ def summarise_skin_course(patients: pd.DataFrame, visits: pd.DataFrame, events: 
                           settings: AnalysisSettings) -> dict[str, Any]:
     """Resolution n/% of those with rash, descriptive time to resolution, relapses."""
     start = visits[visits["week"] == settings.baseline_week].drop_duplicates("patient_id")
-    rash = _yes(column(start, "rash"))
+    rash = known_yes(column(start, "rash"))
     with_rash = set(start.loc[rash == True, "patient_id"])  # noqa: E712
     resolved = _first(events, "rash_resolution")
     resolved = resolved[resolved.index.isin(with_rash)]

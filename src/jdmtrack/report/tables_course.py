@@ -77,7 +77,7 @@ def at_start_table(ctx: Context) -> Table | None:
     rows.append([text("CMAS not scorable at week 0"), count(ns.get("n"))])
     rows += [[text(reason.replace("_", " "), level=1), count(n)]
              for reason, n in (ns.get("reasons") or {}).items() if n]
-    return Table("at-start", "Disease at JAKi start", ["", "n/N (%)"], rows,
+    return Table("at_start", "Disease at JAKi start", ["", "n/N (%)"], rows,
                  notes=[ctx.pct_note()])
 
 
@@ -101,7 +101,7 @@ def skin_course_table(ctx: Context) -> Table | None:
                           f"{f.fmt_value(r.get('rash_gone_week'), 1)}, back at week "
                           f"{f.fmt_value(r.get('relapse_week'), 1)}, JAKi stopped at week "
                           f"{f.fmt_value(r.get('jaki_stop_week'), 1)}", level=1), blank()])
-    return Table("skin-course", "Skin course", ["", "Value"], rows, notes=[
+    return Table("skin_course", "Skin course", ["", "Value"], rows, notes=[
         "The descriptive median is over those who resolved only (as study A's letter); the "
         "Kaplan-Meier estimate counts those who never resolved as censored.", ctx.pct_note()])
 
@@ -150,6 +150,6 @@ def response_percent_table(ctx: Context) -> Table | None:
             cells.append(Cell(f.count_pct(entry.get("n"), entry.get("percent"),
                                           ctx.pct_decimals), entry.get("n"), "0"))
         rows.append(cells)
-    return Table("response-percent", "Response with percentages", [
+    return Table("response_percent", "Response with percentages", [
         "", "Evaluable", "CR", "PR", "NR", "CR or PR"], rows, notes=[
         "Percentages of the patients evaluable at the week.", ctx.pct_note()])

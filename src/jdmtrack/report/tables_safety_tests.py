@@ -41,7 +41,7 @@ def serious_table(ctx: Context) -> Table | None:
     rows = [[text(e["patient_id"]), num(e.get("week"), 0), text(e.get("term")),
              text(", ".join(e.get("criteria") or []) or None), text(e.get("action"))]
             for e in listed]
-    return Table("serious-aes", "Serious adverse events", [
+    return Table("serious_aes", "Serious adverse events", [
         "Patient", "Week", "Term", "Seriousness criteria (ICH E2A)", "Action with JAKi"], rows)
 
 
@@ -85,7 +85,7 @@ def paper_tests_table(ctx: Context) -> Table | None:
     if not rows:
         return None
     adjust = str(tests.get("adjust", "holm")).capitalize()
-    return Table("paper-tests", "Tests as the papers ran them", [
+    return Table("paper_tests", "Tests as the papers ran them", [
         "Measure", "Comparison", "Pairs", "Exact Wilcoxon p", "SPSS asymptotic p",
         "Paired t p", f"{adjust}-adjusted p"], rows, inline_limit=30, notes=[
         "Exact: the conditional signed-rank distribution (jdmtrack's default). SPSS "
