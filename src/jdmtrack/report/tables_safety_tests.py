@@ -75,19 +75,23 @@ def paper_tests_table(ctx: Context) -> Table | None:
             rows.append([text(ctx.label(m)), text(f"week {week} vs 0"),
                          count(r.get("n_pairs")), pval(r.get("p_value_exact")),
                          pval(dig(r, "wilcoxon_asymptotic", "p_value")),
+                         num(r.get("difference_from_exact"), 3),
                          pval(dig(r, "t_test", "p_value_t")), blank()])
         for pair, c in ((entry.get("pairwise") or {}).get("pairs") or {}).items():
             if c.get("week_a") == "0":
                 continue
+            exact, asymptotic = c.get("p_value_exact"), c.get("p_value_asymptotic")
+            both = isinstance(exact, float | int) and isinstance(asymptotic, float | int)
             rows.append([text(ctx.label(m)), text(pair.replace("_vs_", " vs ")),
-                         count(c.get("n_pairs")), pval(c.get("p_value_exact")),
-                         pval(c.get("p_value_asymptotic")), blank(), pval(c.get("p_adjusted"))])
+                         count(c.get("n_pairs")), pval(exact), pval(asymptotic),
+                         num(asymptotic - exact, 3) if both else blank(), blank(),
+                         pval(c.get("p_adjusted"))])
     if not rows:
         return None
     adjust = str(tests.get("adjust", "holm")).capitalize()
     return Table("paper_tests", "Tests as the papers ran them", [
         "Measure", "Comparison", "Pairs", "Exact Wilcoxon p", "SPSS asymptotic p",
-        "Paired t p", f"{adjust}-adjusted p"], rows, inline_limit=30, notes=[
+        "Asymptotic - exact", "Paired t p", f"{adjust}-adjusted p"], rows, inline_limit=30, notes=[
         "Exact: the conditional signed-rank distribution (jdmtrack's default). SPSS "
         "asymptotic: normal approximation with tie correction and no continuity correction. "
         f"Pairs of later weeks follow the Friedman test, {adjust}-adjusted over all pairs."])
