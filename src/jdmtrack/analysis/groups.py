@@ -37,6 +37,10 @@ from .settings import AnalysisSettings
 
 __all__ = ["NOT_TESTED", "by_methods", "by_rows", "group_labels", "summarise_by", "wide_table"]
 
+# The exact two-group log-rank distribution is built while it has at most this many states
+# (about a second; e.g. 24 patients split 7 / 17 need ~350,000), else Monte Carlo.
+LOGRANK_MAX_STATES = 2_000_000
+
 # Covariates: described, not tested (design.md, outcomes).
 NOT_TESTED = {"weight_kg", "height_cm", "egfr", "creatinine_umol_l", "jaki_mg_day",
                "jaki_mg_kg_day"}
@@ -257,7 +261,8 @@ def _logrank(event: str, patients: pd.DataFrame, visits: pd.DataFrame, events: p
     # from the fewest resamples it takes and is not reported (the chi-square p is).
     r = logrank_test([t for t, _, _ in rows], [e for _, e, _ in rows], [g for _, _, g in rows],
                      permutation="auto" if small else "monte_carlo",
-                     resamples=settings.resamples if small else 1000, seed=settings.seed)
+                     resamples=settings.resamples if small else 1000, seed=settings.seed,
+                     max_states=LOGRANK_MAX_STATES)
     exact = small and r.p_value_exact is not None
     return {"test": "logrank", "groups": [str(g) for g in r.groups], "n": n,
             "observed": list(r.observed), "expected": list(r.expected),
