@@ -14,26 +14,9 @@ from typing import Any
 
 from .._version import __version__
 from ..pipeline import ScoredCohort
-from .aesi import summarise_aesi
-from .at_start import summarise_at_start
-from .baseline import summarise_baseline, summarise_cohort
-from .classified import summarise_criteria, summarise_response
-from .exposure import summarise_exposure
-from .followup import summarise_dosing, summarise_safety, summarise_time_to_event
-from .groups import by_methods, summarise_by
-from .listing import per_patient_listing
 from .measures import covariate_measures, outcome_measures
-from .methods import methods_text
-from .methods_course import course_methods
-from .organs import summarise_organs, summarise_response_percent
-from .outcomes import summarise_covariates, summarise_outcomes
-from .paper_tests import summarise_paper_tests
-from .patients import per_patient
 from .population import Population, keep_warnings, population_mask, restrict
 from .settings import AnalysisSettings, load_settings
-from .sites import site_labels, sites_methods, stratified_by_group, summarise_sites
-from .skin_course import summarise_skin_course
-from .steroid_course import summarise_steroids
 
 __all__ = ["SCHEMA_VERSION", "AnalysisSettings", "analyze", "load_settings", "restrict_scored"]
 
@@ -49,6 +32,27 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
     published-figure comparison of a subgroup needs only the ones its entries name); the
     identifying keys (schema version, software, input, settings) are always present.
     """
+    # The sections (and the statistics, scipy) load here, not with the package: `score`
+    # needs only the settings, and imports nothing it does not use.
+    from .baseline import summarise_baseline, summarise_cohort
+    from .classified import summarise_criteria, summarise_response
+    from .followup import summarise_dosing, summarise_safety, summarise_time_to_event
+    from .groups import summarise_by
+    from .methods import methods_text
+    from .outcomes import summarise_covariates, summarise_outcomes
+    from .patients import per_patient
+    from .sites import site_labels, stratified_by_group, summarise_sites
+    # The paper-figure sections (issue 15).
+    from .aesi import summarise_aesi
+    from .at_start import summarise_at_start
+    from .exposure import summarise_exposure
+    from .listing import per_patient_listing
+    from .methods_course import course_methods
+    from .organs import summarise_organs, summarise_response_percent
+    from .paper_tests import summarise_paper_tests
+    from .skin_course import summarise_skin_course
+    from .steroid_course import summarise_steroids
+
     settings = settings or AnalysisSettings()
     scored, population = restrict_scored(scored, settings.where)
     cohort = scored.cohort
@@ -86,7 +90,8 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
         "paper_tests": lambda: summarise_paper_tests(at_weeks, measures, settings),
         "methods": lambda: _with_population(
             _with_course(methods_text(settings, scored.methods, measures, covariates),
-                         settings), population, by_section(), sites_section()),
+                         course_methods(settings)), population, by_section(),
+            sites_section()),
         "warnings": lambda: [w.as_dict() for w in scored.warnings],
     }
     by_cache: dict[str, Any] = {}
@@ -154,6 +159,9 @@ def _with_population(paragraphs: list[str], population: Population,
                      by: dict[str, Any] | None, sites: dict[str, Any] | None) -> list[str]:
     """The methods text, opened by the sentence stating the analysis population, with the
     by-group and multi-site paragraphs after the statistics (before the software note)."""
+    from .groups import by_methods
+    from .sites import sites_methods
+
     sentence = population.sentence()
     out = [sentence, *paragraphs] if sentence else list(paragraphs)
     if by is not None:
@@ -163,6 +171,6 @@ def _with_population(paragraphs: list[str], population: Population,
     return out
 
 
-def _with_course(paragraphs: list[str], settings: AnalysisSettings) -> list[str]:
+def _with_course(paragraphs: list[str], course: str) -> list[str]:
     """The methods with the treatment-course paragraph before the software note."""
-    return [*paragraphs[:-1], course_methods(settings), *paragraphs[-1:]]
+    return [*paragraphs[:-1], course, *paragraphs[-1:]]
