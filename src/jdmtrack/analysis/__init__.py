@@ -34,22 +34,21 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
     """
     # The sections (and the statistics, scipy) load here, not with the package: `score`
     # needs only the settings, and imports nothing it does not use.
-    from .baseline import summarise_baseline, summarise_cohort
-    from .classified import summarise_criteria, summarise_response
-    from .followup import summarise_dosing, summarise_safety, summarise_time_to_event
-    from .groups import summarise_by
-    from .methods import methods_text
-    from .outcomes import summarise_covariates, summarise_outcomes
-    from .patients import per_patient
-    from .sites import site_labels, stratified_by_group, summarise_sites
-    # The paper-figure sections (issue 15).
     from .aesi import summarise_aesi
     from .at_start import summarise_at_start
+    from .baseline import summarise_baseline, summarise_cohort
+    from .classified import summarise_criteria, summarise_response
     from .exposure import summarise_exposure
+    from .followup import summarise_dosing, summarise_safety, summarise_time_to_event
+    from .groups import summarise_by
     from .listing import per_patient_listing
+    from .methods import methods_text
     from .methods_course import course_methods
     from .organs import summarise_organs, summarise_response_percent
+    from .outcomes import summarise_covariates, summarise_outcomes
     from .paper_tests import summarise_paper_tests
+    from .patients import per_patient
+    from .sites import site_labels, stratified_by_group, summarise_sites
     from .skin_course import summarise_skin_course
     from .steroid_course import summarise_steroids
 
