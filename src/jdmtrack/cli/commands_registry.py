@@ -58,6 +58,11 @@ def _django(ctx: click.Context, *, creating: bool = False) -> Iterator[Path]:
         except ValidationError as err:
             raise ReportedError("; ".join(err.messages)) from err
         except DatabaseError as err:
+            from ..registry.security import database_problem
+
+            problem = database_problem(err)
+            if problem is not None:
+                raise ReportedError(f"{home}: {problem}") from err
             raise ReportedError(f"database error in {home}: {err} (after an upgrade of "
                                 "jdmtrack, `jdmtrack registry serve` updates the database "
                                 "first)") from err
