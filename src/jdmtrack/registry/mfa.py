@@ -70,7 +70,7 @@ def mfa(request: HttpRequest) -> HttpResponse:
         audit.record(user, "mfa_failed", reason="wrong or reused code" if allowed
                      else "too many wrong codes: waiting")
         error = ("That code is not right (or was used already). Enter the current code."
-                 if allowed else "Too many wrong codes: wait a minute, then try again.")
+                 if allowed else "Too many wrong codes: wait a little, then try again.")
     context: dict[str, Any] = {"enrolling": enrolling, "error": error, "next": _next(request)}
     if enrolling:
         context.update(secret=secret_of(device), uri=device.config_url,

@@ -101,6 +101,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/patients/"
+LOGOUT_REDIRECT_URL = "/login/"
 
 # Login attempts (django-axes): after 5 failures in a row a user name is locked for 30
 # minutes, whatever the password (ASVS V2.2.1); each lockout is an audit event (signals).
