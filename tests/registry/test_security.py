@@ -188,9 +188,10 @@ def test_login_makes_a_new_session_and_logout_ends_it(users):
     client = _plain_client()
     client.get("/login/")
     before = client.session.session_key
-    _login(client, "data_entry")
+    response = _login(client, "data_entry")
     token = client.cookies["__Host-sessionid"].value
-    assert token != before and len(token) >= 32
+    # 32 characters of [a-z0-9] from the secrets module: about 165 bits; never in a URL
+    assert token != before and len(token) >= 32 and token not in response.url
     assert client.post("/logout/").status_code == 302
     replay = _plain_client()
     replay.cookies["__Host-sessionid"] = token
