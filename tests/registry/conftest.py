@@ -22,6 +22,19 @@ OWN, OTHER = "SYNTHETIC", "OTHER"
 OTHER_PATIENTS = ("SYN-003", "SYN-004")
 
 
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """On the PostgreSQL pass (test_postgres.py) keep only the tests using the database."""
+    import os
+
+    if not os.environ.get("JDMTRACK_REGISTRY_PG_PASS"):
+        return
+    keep = [i for i in items if {"db", "transactional_db"} & set(getattr(i, "fixturenames", ()))]
+    dropped = [i for i in items if i not in keep]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = keep
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     # Test users' passwords need no slow hashing.

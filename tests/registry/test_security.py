@@ -300,7 +300,9 @@ def test_an_unexpected_error_shows_an_incident_number_only(client, users, loaded
     from django.db import OperationalError
 
     import jdmtrack.registry.views as views
+    from jdmtrack.registry.models import Visit
 
+    url = f"/visits/{Visit.objects.filter(patient__patient_id='SYN-001').first().pk}/"
     client.force_login(users["data_entry"])
     client.raise_request_exception = False
 
@@ -308,7 +310,7 @@ def test_an_unexpected_error_shows_an_incident_number_only(client, users, loaded
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr(views, "evaluate", broken)
-    page = client.get("/visits/1/")
+    page = client.get(url)
     assert page.status_code == 500 and re.search(r'id="incident">[0-9a-f]{8}<', page.text)
     assert "secret internals" not in page.text and "Traceback" not in page.text
 
@@ -316,7 +318,7 @@ def test_an_unexpected_error_shows_an_incident_number_only(client, users, loaded
         raise OperationalError("database or disk is full")
 
     monkeypatch.setattr(views, "evaluate", full)
-    page = client.get("/visits/1/")
+    page = client.get(url)
     assert page.status_code == 503 and "disk holding the registry&#x27;s database is full" in page.text
 
 
