@@ -214,6 +214,31 @@ def verify_audit(ctx: click.Context) -> None:
 
 
 @registry.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.pass_context
+def backup(ctx: click.Context, out: Path) -> None:
+    """Copy the whole registry to the new file OUT (SQLite: a SQLite file; PostgreSQL: JSON)."""
+    with _django(ctx):
+        from ..registry.backup import backup as run_backup
+
+        summary = run_backup(out)
+    click.echo(f"Wrote {out}: {summary}.")
+
+
+@registry.command()
+@click.argument("source", metavar="IN", type=click.Path(path_type=Path))
+@click.pass_context
+def restore(ctx: click.Context, source: Path) -> None:
+    """Replace the registry's contents with the backup IN, if its audit chain verifies
+    (stop `serve` first; the current database is kept in HOME/backups/)."""
+    with _django(ctx, creating=True) as home:
+        from ..registry.backup import restore as run_restore
+
+        summary = run_restore(source, home)
+    click.echo(f"Restored {source}: {summary}.")
+
+
+@registry.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.pass_context
