@@ -42,7 +42,7 @@ _APPS = ("auth", "otp_totp", "registry")
 
 
 def _is_sqlite() -> bool:
-    return connection.vendor == "sqlite"
+    return bool(connection.vendor == "sqlite")
 
 
 def _live_sqlite() -> Path:
@@ -118,13 +118,14 @@ def backup(out: Path) -> str:
     with _new_file(out) as temporary:
         if _is_sqlite():
             _copy_sqlite(_live_sqlite(), temporary)
-            return f"SQLite database, {count + 1} audit events"
-        objects = _write_json(temporary)
-    return f"JSON, {objects} rows, {count + 1} audit events"
+            summary = f"SQLite database, {count + 1} audit events"
+        else:
+            summary = f"JSON, {_write_json(temporary)} rows, {count + 1} audit events"
+    return summary
 
 
 def _stamp() -> str:
-    return timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    return str(timezone.now().strftime("%Y%m%dT%H%M%SZ"))
 
 
 def _check_chain(source: Path) -> int:
