@@ -11,11 +11,16 @@ recorded with the value and version the database must now hold.
 from __future__ import annotations
 
 import http.client
+import json
 import re
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 PATIENT_LINK = re.compile(r'href="/patients/(\d+)/">')
@@ -166,3 +171,47 @@ def stale_save_is_refused(port: int, user: str, password: str, other: str, visit
     finally:
         first.close()
         second.close()
+
+
+STATE = """
+import json, sys
+from pathlib import Path
+from jdmtrack.registry import setup
+setup(Path(sys.argv[1]))
+from django.db import connection
+from jdmtrack.registry.models import AuditEvent, Visit
+visits = {v.pk: [str(v.phga_cm) if v.phga_cm is not None else None, v.version]
+          for v in Visit.objects.all()}
+events = {a: AuditEvent.objects.filter(table="visits", action=a).count()
+          for a in ("create", "update")}
+integrity = "ok"
+if connection.vendor == "sqlite":
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA integrity_check")
+        integrity = cursor.fetchone()[0]
+print(json.dumps({"visits": visits, "events": events, "integrity": integrity}))
+"""
+
+
+def database_state(home: Path, env: dict[str, str]) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, "-c", STATE, str(home)], env=env, capture_output=True,
+                         text=True, timeout=300, check=True).stdout
+    state: dict[str, Any] = json.loads(out)
+    state["visits"] = {int(k): v for k, v in state["visits"].items()}
+    return state
+
+
+def check_consistent(state: dict[str, Any], tallies: list[Tally], *, exact: bool) -> None:
+    """Acknowledged writes are there; versions and audit events agree one for one."""
+    visits = state["visits"]
+    for tally in tallies:
+        for pk, (value, version) in tally.expected.items():
+            assert pk in visits, f"acknowledged visit {pk} is missing"
+            held, held_version = visits[pk]
+            if exact or held_version == version:
+                assert (Decimal(held), held_version) == (Decimal(value), version), pk
+            else:  # a write in flight when the server died may have committed unanswered
+                assert held_version == version + 1, pk
+    assert state["events"]["create"] == len(visits)
+    assert state["events"]["update"] == sum(version - 1 for _, version in visits.values())
+    assert state["integrity"] == "ok"

@@ -9,7 +9,6 @@ version matches its audit events one for one, and the audit chain verifies.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -19,47 +18,17 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 import jdmtrack.demo
 
 from .databases import ENGINES, engine_env
-from .load import Tally, run_clients, stale_save_is_refused
+from .load import Tally, check_consistent, database_state, run_clients, stale_save_is_refused
 from .test_backup import PASSWORD, run
 
 LOAD_SECONDS = 6.0
-
-STATE = """
-import json, sys
-from pathlib import Path
-from jdmtrack.registry import setup
-setup(Path(sys.argv[1]))
-from django.db import connection
-from jdmtrack.registry.models import AuditEvent, Visit
-visits = {v.pk: [str(v.phga_cm) if v.phga_cm is not None else None, v.version]
-          for v in Visit.objects.all()}
-events = {a: AuditEvent.objects.filter(table="visits", action=a).count()
-          for a in ("create", "update")}
-integrity = "ok"
-if connection.vendor == "sqlite":
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA integrity_check")
-        integrity = cursor.fetchone()[0]
-print(json.dumps({"visits": visits, "events": events, "integrity": integrity}))
-"""
-
-
-def _state(home: Path, env: dict[str, str]) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, "-c", STATE, str(home)], env=env, capture_output=True,
-                         text=True, timeout=300, check=True).stdout
-    state: dict[str, Any] = json.loads(out)
-    state["visits"] = {int(k): v for k, v in state["visits"].items()}
-    return state
-
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -92,22 +61,6 @@ def served(home: Path, env: dict[str, str]) -> Iterator[tuple[int, subprocess.Po
             server.stderr.close()
 
 
-def _check_consistent(state: dict[str, Any], tallies: list[Tally], *, exact: bool) -> None:
-    """Acknowledged writes are there; versions and audit events agree one for one."""
-    visits = state["visits"]
-    for tally in tallies:
-        for pk, (value, version) in tally.expected.items():
-            assert pk in visits, f"acknowledged visit {pk} is missing"
-            held, held_version = visits[pk]
-            if exact or held_version == version:
-                assert (Decimal(held), held_version) == (Decimal(value), version), pk
-            else:  # a write in flight when the server died may have committed unanswered
-                assert held_version == version + 1, pk
-    assert state["events"]["create"] == len(visits)
-    assert state["events"]["update"] == sum(version - 1 for _, version in visits.values())
-    assert state["integrity"] == "ok"
-
-
 @pytest.mark.parametrize("engine", ENGINES)
 def test_eight_clients_lose_no_write_and_a_killed_server_leaves_a_consistent_database(
         tmp_path, engine):
@@ -119,7 +72,7 @@ def test_eight_clients_lose_no_write_and_a_killed_server_leaves_a_consistent_dat
             run(home, env, "createuser", name, "--role", "data_entry", "--site", "SYNTHETIC-B",
                 "--password-stdin", stdin=PASSWORD + "\n")
         run(home, env, "import", str(jdmtrack.demo.path("baricitinib")), "--user", "anna")
-        imported = _state(home, env)["visits"]
+        imported = database_state(home, env)["visits"]
         with served(home, env) as (port, _):
             tallies = run_clients(port, "anna", PASSWORD, LOAD_SECONDS)
             first = min(imported)
@@ -127,7 +80,7 @@ def test_eight_clients_lose_no_write_and_a_killed_server_leaves_a_consistent_dat
         for tally in tallies:
             assert not tally.server_errors and not tally.failures and not tally.refused, tally
         assert sum(t.creates for t in tallies) >= 8 and sum(t.edits for t in tallies) >= 8
-        _check_consistent(_state(home, env), tallies, exact=True)
+        check_consistent(database_state(home, env), tallies, exact=True)
         status, page = answer.split("\n", 1)
         assert status == "200" and 'id="stale"' in page and "phga_cm: now Decimal" in page
 
@@ -145,5 +98,5 @@ def test_eight_clients_lose_no_write_and_a_killed_server_leaves_a_consistent_dat
             writers.join(timeout=120)
         assert any(t.creates or t.edits for t in killed)
         assert all(not t.server_errors for t in killed)
-        _check_consistent(_state(home, env), killed, exact=False)
+        check_consistent(database_state(home, env), killed, exact=False)
         assert "intact" in run(home, env, "verify-audit")
