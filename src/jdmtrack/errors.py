@@ -71,7 +71,7 @@ class Problem:
         return ", ".join(parts)
 
     def __str__(self) -> str:
-        got = "" if self.value is None else f"got {self.value!r}, "
+        got = "" if self.value is None else f"got {_shown(self.value)}, "
         return f"{self.location()}: {got}expected {self.expected}"
 
     def sort_key(self) -> tuple[str, str, int, str]:
@@ -116,6 +116,23 @@ class DataWarning:
             "column": self.column,
             "table": self.table,
         }
+
+
+# A value longer than this is shown by its start and length (a pasted note can be
+# megabytes); the Problem keeps it whole.
+_SHOWN_CHARACTERS = 60
+
+
+def _shown(value: str) -> str:
+    """A value as a message shows it: quoted, and cut short when long.
+
+    >>> _shown("9"), _shown("x" * 100)
+    ("'9'", "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' (100 characters)")
+    """
+    if len(value) <= _SHOWN_CHARACTERS:
+        return repr(value)
+    start = repr(value[:_SHOWN_CHARACTERS])
+    return f"{start[:-1]}...{start[-1]} ({len(value)} characters)"
 
 
 def sorted_problems(problems: Sequence[Problem]) -> list[Problem]:

@@ -256,11 +256,14 @@ class WarningLog:
 
     def write_csv(self, path: Any) -> int:
         """Write :meth:`per_row` to ``path`` (CSV, UTF-8), block by block; rows written."""
+        from .io.write import csv_frame
+
         written = 0
         with open(path, "w", encoding="utf-8", newline="") as handle:
             handle.write(",".join(self._COLUMNS) + "\n")
             for block in self._blocks():
-                block.to_csv(handle, header=False, index=False, lineterminator="\n")
+                # Text a spreadsheet would run as a formula gets a quote (docs/output.md).
+                csv_frame(block).to_csv(handle, header=False, index=False, lineterminator="\n")
                 written += len(block)
         return written
 

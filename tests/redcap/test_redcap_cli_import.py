@@ -30,8 +30,12 @@ def test_import_writes_a_cohort_folder_and_warnings(tmp_path: Path) -> None:
     assert ("record 007, event baseline_arm_1, field cmas_01: missing-data code 'UNK' (Unknown) "
             "read as missing") in result.output
     assert sorted(p.name for p in out.iterdir()) == [
-        "adverse_events.csv", "events.csv", "patients.csv", "visits.csv", "warnings.csv"]
-    warnings = pd.read_csv(out / "warnings.csv")
+        "adverse_events.csv", "events.csv", "patients.csv", "visits.csv"]
+    # Beside the cohort folder, not in it, and not in the folder the export was read from
+    # unless that is where the output goes.
+    warnings = pd.read_csv(tmp_path / "cohort_warnings.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "cohort", "cohort_warnings.csv", "export.csv"]
     assert warnings["code"].tolist() == ["redcap_missing_code"]
     cohort = load_cohort(out)
     assert cohort.patients["patient_id"].tolist() == ["007"]

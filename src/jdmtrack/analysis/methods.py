@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._version import __version__
+from ..stats.wilcoxon import EXACT_MAX_N as WILCOXON_EXACT_MAX_N
 from .followup import RASH_IMPROVEMENT_DEFINITION
 from .measures import known_measures
 from .outcomes import PERMUTATION_MAX_N
@@ -67,7 +68,9 @@ def methods_text(settings: AnalysisSettings, criteria_methods: list[str],
         f"Each post-baseline week was compared with week {base} by the Wilcoxon signed-rank "
         "test on the patients with both values, dropping zero differences (Wilcoxon's method), "
         "with exact conditional p-values from the permutation distribution of the signed ranks, "
-        "which remain exact in the presence of ties; the normal approximation with tie and "
+        "which remain exact in the presence of ties (with more than "
+        f"{WILCOXON_EXACT_MAX_N} non-zero differences the normal approximation was used "
+        "instead); the normal approximation with tie and "
         "continuity correction, the Hodges-Lehmann estimate with its confidence interval and "
         f"the paired t-test are also given. p-values were adjusted with {_ADJUST[settings.p_adjust]} "
         "across the post-baseline weeks of each measure. Changes over all weeks were tested by "

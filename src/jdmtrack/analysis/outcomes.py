@@ -165,7 +165,7 @@ def _vs_baseline(values: np.ndarray[Any, Any], columns: dict[str, int | None],
             reason = f"no patient assessed at week {key}"
         elif result["n_pairs"] == 0:
             reason = f"no patient has values at both week {base_key} and week {key}"
-        elif result["p_value_exact"] is None:
+        elif result["p_value_exact"] is None and result["p_value_asymptotic"] is None:
             reason = ("every paired difference is zero: the signed-rank test has nothing to "
                       "rank")
         result["not_run"] = None if reason is None else not_run(reason)
@@ -174,7 +174,9 @@ def _vs_baseline(values: np.ndarray[Any, Any], columns: dict[str, int | None],
             reason or ("every paired difference is the same: the t statistic is not defined"
                        if result["n_pairs"] >= 2 else "the paired t-test needs two pairs")))
         comparisons[key] = result
-    raw = [c["p_value_exact"] for c in comparisons.values()]
+    # The exact p-value; above stats.wilcoxon.EXACT_MAX_N differences, the asymptotic one.
+    raw = [c["p_value_exact"] if c["p_value_exact"] is not None else c["p_value_asymptotic"]
+           for c in comparisons.values()]
     method = settings.p_adjust
     adjusted = raw if method == "none" or not raw else list(p_adjust(raw, method=method).adjusted)
     for c, p in zip(comparisons.values(), adjusted, strict=True):

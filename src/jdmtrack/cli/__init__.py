@@ -1,7 +1,8 @@
 """The ``jdmtrack`` command line: each command parses, makes one library call, writes.
 
 Exit codes: 0 success; 1 bad input or any other problem jdmtrack can name (every
-problem is listed, no traceback); 2 usage errors (click's own).
+problem is listed, no traceback), and an unexpected failure (one line asking for a bug
+report; see ``cli.errors``); 2 usage errors (click's own).
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from . import (
     commands_redcap,
     commands_registry,
 )
+from .errors import GuardedGroup
 
 __all__ = ["main", "run"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GuardedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="jdmtrack")
 def main() -> None:
     """Score, classify, analyse and report JAK-inhibitor studies in juvenile dermatomyositis.

@@ -67,7 +67,7 @@ def project(output: Path, weeks: str, data: Path | None) -> None:
 @click.argument("export", type=click.Path(path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Cohort folder to write (patients.csv, visits.csv, events.csv, "
-                   "adverse_events.csv, warnings.csv).")
+                   "adverse_events.csv); the warnings go beside it, in OUTPUT_warnings.csv.")
 @click.option("--dictionary", type=click.Path(path_type=Path), default=None,
               help="The project's data dictionary CSV, to decode its fields and codes "
                    "[default: jdmtrack's own].")
@@ -97,7 +97,9 @@ def import_(export: Path, output: Path, dictionary: Path | None,
     if len(result.warnings) > _SHOWN_WARNINGS:
         click.echo(f"  ... and {len(result.warnings) - _SHOWN_WARNINGS} more")
     if result.warnings:
-        click.echo(f"All warnings: {output / 'warnings.csv'}.")
+        from ..redcap.importer import warnings_path
+
+        click.echo(f"All warnings: {warnings_path(output)}.")
 
 
 COMMANDS = [redcap]

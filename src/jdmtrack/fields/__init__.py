@@ -16,6 +16,7 @@ from .cohort_v1 import (
     AE_CATEGORIES,
     AGENT_CODES,
     CMAS_ITEMS,
+    EARLIEST_DATE,
     ENZYMES,
     EVENT_CODES,
     FIELDS,
@@ -24,6 +25,8 @@ from .cohort_v1 import (
     MMT8_GROUPS,
     MSA_CODES,
     TABLES,
+    VISIT_DATE_TOLERANCE_FRACTION,
+    VISIT_DATE_TOLERANCE_WEEKS,
 )
 from .derived import DERIVED_FIELDS
 from .model import Field, Kind, Table
@@ -33,6 +36,7 @@ __all__ = [
     "AGENT_CODES",
     "CMAS_ITEMS",
     "DERIVED_FIELDS",
+    "EARLIEST_DATE",
     "ENZYMES",
     "EVENT_CODES",
     "EXTRA_PREFIX",
@@ -42,6 +46,8 @@ __all__ = [
     "MMT8_GROUPS",
     "MSA_CODES",
     "TABLES",
+    "VISIT_DATE_TOLERANCE_FRACTION",
+    "VISIT_DATE_TOLERANCE_WEEKS",
     "Field",
     "Kind",
     "Table",

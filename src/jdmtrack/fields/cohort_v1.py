@@ -15,9 +15,20 @@ from __future__ import annotations
 
 from .model import Field, Kind, Table
 
-__all__ = ["FIELDS", "LIST_SEPARATOR", "TABLES"]
+__all__ = [
+    "EARLIEST_DATE",
+    "FIELDS",
+    "LIST_SEPARATOR",
+    "TABLES",
+    "VISIT_DATE_TOLERANCE_FRACTION",
+    "VISIT_DATE_TOLERANCE_WEEKS",
+]
 
 LIST_SEPARATOR = ";"
+
+# plausibility: no date of this cohort (births of people alive and treated with a JAK
+# inhibitor, the first approved in 2012) falls before this; dates after today are refused too.
+EARLIEST_DATE = "1900-01-01"
 
 TABLES: tuple[Table, ...] = (
     Table("patients", True, ("patient_id",), "One row per patient: baseline characteristics."),
@@ -27,6 +38,17 @@ TABLES: tuple[Table, ...] = (
 )
 
 _PLAUS = "plausibility"
+_PULSE = ("an IV methylprednisolone pulse (10-30 mg/kg, at most 1 g) is not a daily dose: give "
+          "the oral daily dose here and record pulses in a column of your own, e.g. x_ivmp_mg_kg")
+_CS_HINT = ("the daily oral dose is at most 2 mg/kg/day in JDM; is this mg/day typed as "
+            f"mg/kg/day (mg/day go in cs_mg_day)? Or {_PULSE}")
+_CS_MG_HINT = f"the daily oral dose is at most 60 mg/day in JDM; {_PULSE}"
+
+# plausibility: a visit whose visit_date lies further from jaki_start_date + week than
+# this many weeks, or this fraction of the week if larger, is warned about (the date or the
+# week is likely mistyped). Two weeks is half the usual four-weekly visit interval.
+VISIT_DATE_TOLERANCE_WEEKS = 2.0
+VISIT_DATE_TOLERANCE_FRACTION = 0.25
 
 # CMAS items in form order with their maxima; item maxima sum to 52.
 # Items 1-7: Lovell et al. score sheet and Huber et al. 2004 (Arthritis Rheum 50:1595);
@@ -213,10 +235,16 @@ def _visits() -> list[Field]:
         _f(v, "skin_ulceration_active", "bool", "Active skin ulceration", group="skin",
            source="design"),
         _f(v, "erythema", "bool", "Erythema", group="skin", source="design"),
+        # Oral prednisolone for JDM is 1-2 mg/kg/day, at most 60 mg/day; IV methyl-
+        # prednisolone pulses are 10-30 mg/kg, at most 1 g (SHARE, Bellutti Enders 2017,
+        # Ann Rheum Dis 76:329). Above 2 mg/kg/day is more likely mg/day typed as mg/kg/day
+        # or a pulse entered as a daily dose: warned, not refused (plausibility).
         _f(v, "cs_mg_kg_day", "number", "Corticosteroid dose, prednisone equivalent",
-           unit="mg/kg/day", minimum=0, maximum=30, group="medication", source=_PLAUS),
+           unit="mg/kg/day", minimum=0, maximum=30, group="medication", source=_PLAUS,
+           plausible_maximum=2, plausible_hint=_CS_HINT),
         _f(v, "cs_mg_day", "number", "Corticosteroid dose, prednisone equivalent",
-           unit="mg/day", minimum=0, maximum=1000, group="medication", source=_PLAUS),
+           unit="mg/day", minimum=0, maximum=1000, group="medication", source=_PLAUS,
+           plausible_maximum=60, plausible_hint=_CS_MG_HINT),
         _f(v, "jaki_mg_per_dose", "number", "JAKi dose per administration", unit="mg",
            minimum=0, maximum=50, group="medication", source=_PLAUS),
         _f(v, "jaki_doses_per_day", "number", "JAKi administrations per day", minimum=0,

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from .cohort_v1 import FIELDS, LIST_SEPARATOR, TABLES
+from .cohort_v1 import (
+    EARLIEST_DATE,
+    FIELDS,
+    LIST_SEPARATOR,
+    TABLES,
+    VISIT_DATE_TOLERANCE_FRACTION,
+    VISIT_DATE_TOLERANCE_WEEKS,
+)
 from .derived import DERIVED_FIELDS
 from .model import Field
 
@@ -24,7 +31,11 @@ def range_or_choices(f: Field) -> str:
         return "yes, no"
     if f.kind == "date":
         return "YYYY-MM-DD"
-    return f.range_text().strip()
+    allowed = f.range_text().strip()
+    if f.plausible_maximum is not None:
+        # A value above it is accepted with a warning (validate.plausibility).
+        allowed += f"; warning above {f.plausible_maximum:g}"
+    return allowed
 
 
 def _escape(text: str) -> str:
@@ -58,7 +69,12 @@ def dictionary_markdown() -> str:
         "a column that is not listed here is an error unless its name starts with `x_` "
         "(your own columns, carried through untouched). Ranges are inclusive. "
         "Source `plausibility` marks a limit chosen by jdmtrack to catch unit and typing "
-        "errors, not a clinical threshold.",
+        "errors, not a clinical threshold. A value beyond a range is an error; a value "
+        "above a 'warning above' limit is accepted and listed as a warning with its row "
+        f"and column. Dates before {EARLIEST_DATE} or after today are errors, as is a "
+        "visit dated before the patient's birth or JAKi start; a `visit_date` more than "
+        f"{VISIT_DATE_TOLERANCE_WEEKS:g} weeks (or {VISIT_DATE_TOLERANCE_FRACTION:.0%} of "
+        "the week, if more) away from `jaki_start_date` + `week` is a warning.",
         "",
     ]
     for t in TABLES:

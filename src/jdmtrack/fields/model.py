@@ -17,7 +17,9 @@ Kind = Literal["text", "id", "integer", "number", "date", "bool", "choice", "lis
 class Field:
     """One column of one table of the cohort format.
 
-    ``minimum``/``maximum`` are inclusive unless ``minimum_exclusive`` is set. ``source``
+    ``minimum``/``maximum`` are inclusive unless ``minimum_exclusive`` is set; a value
+    beyond them is an error. A value above ``plausible_maximum`` is accepted with a
+    warning naming the cell and ``plausible_hint`` (what the value more likely is). ``source``
     says where a range or a choice list comes from (an instrument's paper, the design
     contract, or a plausibility limit of ours meant to catch unit errors).
     """
@@ -30,6 +32,8 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     minimum_exclusive: bool = False
+    plausible_maximum: float | None = None
+    plausible_hint: str = ""
     choices: tuple[str, ...] = ()
     required: bool = False
     group: str = ""

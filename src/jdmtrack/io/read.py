@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import re
 import warnings
 from collections.abc import Iterator, Sequence
@@ -22,12 +23,17 @@ import pandas as pd
 
 from ..errors import DataWarning, Problem
 from ..fields import TABLES, fields_of
+from .csvtext import lifted_field_limit, records
 from .raw import RawCohort, RawTable
 
-__all__ = ["read_raw"]
+__all__ = ["column_letter", "header_ok", "read_raw"]
 
 _NUMERIC_KINDS = ("integer", "number")
 _WORKBOOK_SUFFIXES = (".xlsx",)
+# The first bytes of a zip archive (.xlsx) and of an OLE2 file (.xls, an encrypted .xlsx).
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 _HINT = "a folder holding patients.csv and visits.csv, or an .xlsx workbook"
 
 
@@ -35,12 +41,24 @@ def read_raw(path: str | Path) -> RawCohort:
     """Read every table found at ``path``; problems are collected, never raised."""
     path = Path(path)
     cohort = RawCohort(path)
+    try:
+        path.stat()
+    except FileNotFoundError:
+        pass  # reported below, as nothing being there
+    except (OSError, ValueError) as err:  # a name too long, a loop of links, a NUL byte
+        cohort.problems.append(_file_problem(str(path), f"{_HINT} (this path cannot be "
+                                             f"opened: {getattr(err, 'strerror', None) or err})"))
+        return cohort
     if not path.exists():
         cohort.problems.append(_file_problem(str(path), f"{_HINT} (nothing exists at this path)"))
     elif path.is_dir():
         _read_folder(path, cohort)
+    elif not path.is_file():
+        cohort.problems.append(_file_problem(str(path), f"{_HINT}; {_not_a_file(path)}"))
     elif path.suffix.lower() in _WORKBOOK_SUFFIXES:
-        _read_workbook(path, cohort)
+        from .workbook import read_workbook
+
+        read_workbook(path, cohort)
     else:
         what = f"a {path.suffix} file" if path.suffix else "a file without an extension"
         cohort.problems.append(_file_problem(str(path), f"{_HINT}; this is {what}"))
@@ -49,6 +67,24 @@ def read_raw(path: str | Path) -> RawCohort:
 
 def _file_problem(file: str, expected: str, sheet: str | None = None) -> Problem:
     return Problem(file, None, None, None, expected, sheet=sheet)
+
+
+def _case_hint(folder: Path, name: str) -> str:
+    """'; rename X to name' when the folder holds ``name`` in another letter case."""
+    try:
+        near = [p.name for p in folder.iterdir() if p.name.lower() == name.lower()]
+    except OSError:
+        return ""
+    return f"; rename {near[0]!r} to {name!r} (names are case-sensitive)" if near else ""
+
+
+def _not_a_file(path: Path) -> str:
+    """What is at ``path`` instead of a regular file, in a user's words."""
+    if path.is_symlink() and not path.exists():
+        return f"this is a link to {os.readlink(path)!r}, which does not exist"
+    if path.is_dir():
+        return "this is a folder"
+    return "this is not a regular file (a named pipe, socket or device); copy the data into a file"
 
 
 # --- CSV folder -----------------------------------------------------------------------
@@ -62,10 +98,21 @@ def _read_folder(folder: Path, cohort: RawCohort) -> None:
             table = _read_csv(file, t.name, cohort)
             if table is not None:
                 cohort.tables[t.name] = table
+        elif os.path.lexists(file):
+            # There, but not a file to read: an optional table is not silently absent.
+            cohort.problems.append(_file_problem(
+                str(file), f"a CSV file ({t.filename}); {_not_a_file(file)}"))
         elif t.required:
             what = t.description.lower().rstrip(".")
-            cohort.problems.append(_file_problem(str(file), f"a file {t.filename} ({what})"))
-    for other in sorted(folder.iterdir()):
+            cohort.problems.append(_file_problem(str(file), f"a file {t.filename} ({what})"
+                                                 + _case_hint(folder, t.filename)))
+    try:
+        others = sorted(folder.iterdir())
+    except OSError as err:
+        cohort.problems.append(_file_problem(
+            str(folder), f"a folder jdmtrack can list ({err.strerror or err})"))
+        return
+    for other in others:
         if other.suffix.lower() == ".csv" and other.name not in known:
             cohort.warnings.append(
                 DataWarning(
@@ -78,9 +125,20 @@ def _read_folder(folder: Path, cohort: RawCohort) -> None:
 
 
 def _read_csv(file: Path, name: str, cohort: RawCohort) -> RawTable | None:
-    data = file.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
     shown = str(file)
+    try:
+        data = file.read_bytes()
+    except OSError as err:
+        cohort.problems.append(_file_problem(
+            shown, f"a file jdmtrack can read ({err.strerror or err}); check its permissions"))
+        return None
+    sha = hashlib.sha256(data).hexdigest()
+    if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
+        cohort.problems.append(_problem_at(
+            shown, 1, "CSV text (this looks like a binary file: an Excel workbook with a .csv "
+            "name; give jdmtrack the workbook under its .xlsx name, or save each sheet as "
+            "'CSV UTF-8')"))
+        return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -97,7 +155,12 @@ def _read_csv(file: Path, name: str, cohort: RawCohort) -> RawTable | None:
         line = text[: text.index("\x00")].count("\n") + 1
         cohort.problems.append(_problem_at(shown, line, "CSV text (this looks like a binary file)"))
         return None
-    header = next(csv.reader(_lines(text)))
+    try:
+        with lifted_field_limit():
+            header = next(csv.reader(_lines(text)), [])
+    except csv.Error as err:
+        cohort.problems.append(_problem_at(shown, 1, f"a well-formed CSV header row ({err})"))
+        return None
     del text  # the parser reads the bytes; a second 1-byte-per-character copy is not kept
     if not header:
         cohort.problems.append(_problem_at(shown, 1, "a header row naming the columns in row 1 "
@@ -109,7 +172,7 @@ def _read_csv(file: Path, name: str, cohort: RawCohort) -> RawTable | None:
             shown, 1, f"columns separated by commas (the header is one cell holding "
             f"{separator!r} between the names; save the file as 'CSV UTF-8 (comma delimited)')"))
         return None
-    if not _header_ok(header, shown, None, cohort):
+    if not header_ok(header, shown, None, cohort):
         return None
     kinds = {f.name: f.kind for f in fields_of(name)}
     as_text = {col: object for col in header if kinds.get(col) not in _NUMERIC_KINDS}
@@ -130,9 +193,10 @@ def _read_csv(file: Path, name: str, cohort: RawCohort) -> RawTable | None:
                 on_bad_lines="error",
                 engine="c",
             )
-    except (pd.errors.ParserError, ValueError) as err:
+    except (pd.errors.ParserError, ValueError, OverflowError) as err:
         cohort.problems.extend(_csv_problems(data.decode("utf-8-sig"), shown, len(header), err))
         return None
+    frame = _as_typed(frame, data)
     frame.index = pd.RangeIndex(2, 2 + len(frame), name="row")
     # A row of empty or space-only cells is blank, as in a workbook (see _read_sheet).
     # Numeric columns first: their check is cheap and usually ends the search.
@@ -151,29 +215,50 @@ def _read_csv(file: Path, name: str, cohort: RawCohort) -> RawTable | None:
     return RawTable(name, shown, None, frame, sha)
 
 
-def _lines(text: str) -> Iterator[str]:
-    """The lines of ``text`` one at a time, for ``csv.reader`` to take only those it needs
-    (``io.StringIO`` would first copy the whole file, at four bytes a character).
+def _as_typed(frame: pd.DataFrame, data: bytes) -> pd.DataFrame:
+    """The frame, with each numeric column holding an infinite value read again as text.
 
-    >>> list(_lines("a,b\\nc"))
-    ['a,b\\n', 'c']
+    The C parser reads ``inf``, ``Infinity`` and numbers beyond a float's range (``1e400``,
+    a 400-digit integer) as infinity; validation must show the cell as the user typed it.
     """
-    start = 0
-    while start < len(text):
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end + 1
-        yield text[start:end]
-        start = end
+    infinite = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c].dtype)
+                and np.isinf(frame[c].to_numpy()).any()]
+    if not infinite:
+        return frame
+    again = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", usecols=infinite, dtype=object,
+                        keep_default_na=False, na_values=[""], skip_blank_lines=False,
+                        engine="c")
+    frame = frame.copy()
+    for column in infinite:
+        frame[column] = again[column].to_numpy(dtype=object)
+    return frame
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` one at a time, each ending in ``\\r\\n``, ``\\n`` or a bare
+    ``\\r``, for ``csv.reader`` to take only those it needs (``io.StringIO`` would first
+    copy the whole file, at four bytes a character).
+
+    >>> list(_lines("a,b\\nc\\rd\\r\\ne"))
+    ['a,b\\n', 'c\\r', 'd\\r\\n', 'e']
+    """
+    for match in _LINE.finditer(text):
+        if match.group():
+            yield match.group()
 
 
 def _csv_problems(text: str, file: str, width: int, err: Exception) -> list[Problem]:
     """The rows behind a CSV parser error: every row with more cells than the header."""
-    problems = [
-        Problem(file, row, None, None, f"at most {width} cells, one per header column (this "
-                f"row has {len(record)}; a comma inside a value needs the value in double quotes)")
-        for row, record in enumerate(csv.reader(io.StringIO(text)), start=1)
-        if len(record) > width
-    ]
+    try:
+        problems = [
+            Problem(file, row, None, None, f"at most {width} cells, one per header column "
+                    f"(this row has {len(record)}; a comma inside a value needs the value in "
+                    "double quotes)")
+            for row, record in enumerate(records(text), start=1)
+            if len(record) > width
+        ]
+    except csv.Error:
+        problems = []  # the parser's own message below says what is wrong
     if problems:
         return problems
     message = _parser_message(err)
@@ -194,14 +279,13 @@ def _problem_at(file: str, row: int, expected: str) -> Problem:
     return Problem(file, row, None, None, expected)
 
 
-def _header_ok(header: Sequence[object], file: str, sheet: str | None, cohort: RawCohort) -> bool:
-    from ..errors import Problem
-
+def header_ok(header: Sequence[object], file: str, sheet: str | None, cohort: RawCohort) -> bool:
+    """Whether every header cell names a column once, without spaces at its edges."""
     ok = True
     seen: dict[str, int] = {}
     for position, raw in enumerate(header, start=1):
         name = "" if raw is None else str(raw)
-        letter = _column_letter(position)
+        letter = column_letter(position)
         if not name.strip():
             cohort.problems.append(Problem(file, 1, None, None,
                                            f"a column name in header cell {letter}1",
@@ -222,10 +306,10 @@ def _header_ok(header: Sequence[object], file: str, sheet: str | None, cohort: R
     return ok
 
 
-def _column_letter(position: int) -> str:
+def column_letter(position: int) -> str:
     """Spreadsheet column letter.
 
-    >>> _column_letter(1), _column_letter(26), _column_letter(28)
+    >>> column_letter(1), column_letter(26), column_letter(28)
     ('A', 'Z', 'AB')
     """
     letters = ""
@@ -233,89 +317,3 @@ def _column_letter(position: int) -> str:
         position, rest = divmod(position - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
-
-
-# --- Excel workbook -------------------------------------------------------------------
-
-
-def _read_workbook(path: Path, cohort: RawCohort) -> None:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
-    shown = str(path)
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as err:
-        cohort.problems.append(
-            _file_problem(shown, f"an .xlsx workbook that Excel can open ({type(err).__name__}: {err})")
-        )
-        return
-    try:
-        names = set(book.sheetnames)
-        for t in TABLES:
-            if t.name in names:
-                table = _read_sheet(book[t.name], t.name, shown, sha, cohort)
-                if table is not None:
-                    cohort.tables[t.name] = table
-            elif t.required:
-                what = t.description.lower().rstrip(".")
-                cohort.problems.append(
-                    _file_problem(shown, f"a sheet named {t.name!r} ({what}); "
-                                  f"the workbook has " + ", ".join(repr(s) for s in book.sheetnames))
-                )
-    finally:
-        book.close()
-
-
-def _read_sheet(sheet: object, name: str, file: str, sha: str, cohort: RawCohort) -> RawTable | None:
-    rows = list(sheet.iter_rows(values_only=True))  # type: ignore[attr-defined]
-    while rows and all(_blank(v) for v in rows[-1]):
-        rows.pop()
-    if not rows:
-        cohort.problems.append(_file_problem(
-            file, "a header row naming the columns (the sheet is empty)", sheet=name))
-        return None
-    header = list(rows[0])
-    width = max(len(r) for r in rows)
-    header += [None] * (width - len(header))
-    # Trailing header cells with no name and no data are formatting, not columns.
-    while header and _blank(header[-1]) and all(
-        len(r) < len(header) or _blank(r[len(header) - 1]) for r in rows[1:]
-    ):
-        header.pop()
-    if not _header_ok(header, file, name, cohort):
-        return None
-    columns: dict[str, list[object]] = {str(h): [] for h in header}
-    row_numbers: list[int] = []
-    for number, values in enumerate(rows[1:], start=2):
-        cells = list(values[: len(header)]) + [None] * max(0, len(header) - len(values))
-        if all(_blank(v) for v in cells):
-            continue
-        row_numbers.append(number)
-        for h, v in zip(header, cells, strict=True):
-            columns[str(h)].append(None if _blank(v) else v)
-    index = pd.Index(row_numbers, name="row", dtype="int64")
-    # An explicit dtype per column: pandas >= 3 would otherwise re-infer object columns
-    # (datetime cells become datetime64 with NaT, text becomes its string dtype).
-    series = {}
-    for h, v in columns.items():
-        array = _excel_column(v)
-        series[h] = pd.Series(array, index=index, dtype=array.dtype)
-    frame = pd.DataFrame(series, index=index)
-    return RawTable(name, file, name, frame, sha)
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
-
-
-def _excel_column(values: list[object]) -> np.ndarray:
-    """A numeric column when every cell is a number, else the cells as objects."""
-    if all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in values):
-        return np.array([np.nan if v is None else v for v in values], dtype="float64")
-    column = np.empty(len(values), dtype=object)
-    column[:] = values
-    return column

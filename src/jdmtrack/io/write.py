@@ -2,7 +2,8 @@
 
 Booleans are written ``yes``/``no`` (a missing input boolean stays empty; a derived one
 that cannot be decided is ``not_evaluable``), lists are ``;``-joined, dates ISO, and
-numbers at full precision (integral values without a trailing ``.0``).
+numbers at full precision (integral values without a trailing ``.0``). Text that a
+spreadsheet would run as a formula is written so that it cannot run (:mod:`.formula`).
 """
 
 from __future__ import annotations
@@ -15,31 +16,60 @@ import pandas as pd
 
 from ..errors import JdmtrackError
 from ..fields import LIST_SEPARATOR
+from .formula import csv_safe_column
 
-__all__ = ["format_for_output", "write_table"]
+__all__ = ["csv_frame", "format_for_output", "write_csv", "write_table"]
 
 NOT_EVALUABLE = "not_evaluable"
 
 
 def format_for_output(frame: pd.DataFrame, derived_bools: set[str] | None = None) -> pd.DataFrame:
-    """Cells as the user-facing text of the cohort format (a new frame of ``object``)."""
+    """Cells as the user-facing text of the cohort format (a new frame).
+
+    Text, yes/no and date columns become ``object`` columns of ``str``; number columns stay
+    numbers (nullable integers where every value is whole). Each column is formatted as a
+    whole (numpy/pandas operations); an object column of mixed Python values is formatted
+    once per distinct value.
+
+    >>> frame = pd.DataFrame({"a": [1.0, None], "b": pd.array([True, None]),
+    ...                       "c": [("x", "y"), None]})
+    >>> format_for_output(frame, {"b"}).to_dict("list")
+    {'a': [1, None], 'b': ['yes', 'not_evaluable'], 'c': ['x;y', '']}
+    """
     derived_bools = derived_bools or set()
     out: dict[str, Any] = {}
     for name in frame.columns:
         column = frame[name]
         missing_text = NOT_EVALUABLE if name in derived_bools else ""
-        if isinstance(column.dtype, pd.BooleanDtype):
-            cells = np.where(column.isna().to_numpy(), missing_text,
-                             np.where(column.fillna(False).to_numpy(dtype=bool), "yes", "no"))
-        elif pd.api.types.is_datetime64_any_dtype(column.dtype):
-            cells = column.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object)
-        elif pd.api.types.is_float_dtype(column.dtype):
+        dtype = column.dtype
+        if isinstance(dtype, pd.BooleanDtype) or pd.api.types.is_bool_dtype(dtype):
+            out[str(name)] = _yes_no(column, missing_text)
+        elif pd.api.types.is_datetime64_any_dtype(dtype):
+            out[str(name)] = column.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object)
+        elif pd.api.types.is_float_dtype(dtype):
             out[str(name)] = _numbers(column)
-            continue
+        elif pd.api.types.is_integer_dtype(dtype):
+            out[str(name)] = column.astype("Int64")
         else:
-            cells = np.array([_cell(v) for v in column.to_numpy(dtype=object)], dtype=object)
-        out[str(name)] = cells
+            out[str(name)] = _texts(column)
     return pd.DataFrame(out, index=frame.index)
+
+
+def _yes_no(column: pd.Series, missing_text: str) -> np.ndarray:
+    return np.where(column.isna().to_numpy(), missing_text,
+                    np.where(column.fillna(False).to_numpy(dtype=bool), "yes", "no")).astype(object)
+
+
+def _texts(column: pd.Series) -> np.ndarray:
+    """An object column as text: strings as they are, anything else as :func:`_cell` says."""
+    values = column.to_numpy(dtype=object)
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in ("string", "empty"):
+        return np.where(pd.isna(values), "", values)
+    # Mixed Python values (lists as tuples, bools, numbers): format each distinct one once.
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    text = np.array([_cell(u) for u in uniques.tolist()] + [""], dtype=object)
+    return text[codes]  # code -1 (missing) takes the last entry, ""
 
 
 def _numbers(column: pd.Series) -> pd.Series:
@@ -64,18 +94,60 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell made safe for a spreadsheet (:mod:`.formula`)."""
+    safe = {str(name): csv_safe_column(_texts(frame[name])) if _is_text(frame[name].dtype)
+            else frame[name] for name in frame.columns}
+    return pd.DataFrame(safe, index=frame.index)
+
+
+def _is_text(dtype: Any) -> bool:
+    return pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype)
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` as UTF-8 CSV (no index, ``\\n`` line ends), text cells formula-safe.
+
+    Missing text is written empty. Use this for every CSV jdmtrack writes. If some text holds
+    a carriage return, every text cell is quoted: the csv module quotes only cells holding
+    the line end itself, and a reader would take a bare carriage return for one.
+    """
+    import csv
+
+    path = Path(path)
+    safe = csv_frame(frame)
+    carriage = any("\r" in "".join(safe[c].tolist())
+                   for c in safe.columns if _is_text(safe[c].dtype))
+    safe.to_csv(path, index=False, encoding="utf-8", lineterminator="\n",
+                quoting=csv.QUOTE_NONNUMERIC if carriage else csv.QUOTE_MINIMAL)
+    return path
+
+
 def write_table(frame: pd.DataFrame, path: str | Path, *, sheet: str = "visits",
                 derived_bools: set[str] | None = None) -> Path:
-    """Write one table to ``path`` (.csv or .xlsx)."""
+    """Write one table to ``path`` (.csv or .xlsx).
+
+    In CSV, text that a spreadsheet would run as a formula gets a leading ``'``
+    (:mod:`.formula`); in .xlsx, text is always a string cell.
+    """
     path = Path(path)
-    text = format_for_output(frame, derived_bools)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise JdmtrackError(f"{path}: the output must end in .csv or .xlsx")
+    text = format_for_output(frame, derived_bools)
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        text.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        write_csv(text, path)
     else:
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            text.to_excel(writer, sheet_name=sheet, index=False)
+        _write_xlsx(text, path, sheet)
     return path
+
+
+def _write_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
+    from .xlsx import Sheet, Styled, Styles, frame_rows, save_workbook
+
+    styles = Styles()
+    worksheet = Sheet(sheet, styles)
+    worksheet.append([Styled(str(c), bold=True) for c in frame.columns])
+    worksheet.extend_xml(frame_rows(frame, worksheet.next_row))
+    save_workbook(path, [worksheet], styles, None)

@@ -23,10 +23,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +34,7 @@ import pandas as pd
 from ..cohort import Cohort
 from ..errors import DataWarning, InputError, Problem, sorted_problems
 from ..fields import EXTRA_PREFIX, LIST_SEPARATOR, TABLES, Field, fields_of
+from ..io.csvtext import CONTROL_CHARACTER, lifted_field_limit, text_lines
 from ..io.raw import RawCohort, RawTable
 from ..validate import validate_cohort
 from .dictionary import DictField, ProjectDictionary, choice_label, default_dictionary, parse_dictionary
@@ -47,6 +47,7 @@ __all__ = [
     "import_records",
     "parse_missing_codes",
     "records_to_cohort",
+    "warnings_path",
     "write_cohort",
 ]
 
@@ -205,7 +206,8 @@ def _read_text(path: Path) -> str:
 
 
 def write_cohort(result: RedcapImport, directory: str | Path) -> list[Path]:
-    """Write the cohort tables and ``warnings.csv`` into ``directory``; the paths written."""
+    """Write the cohort tables into ``directory`` and the warnings beside it (see
+    ``warnings_path``): a cohort folder holds the cohort tables only. The paths written."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
@@ -213,12 +215,23 @@ def write_cohort(result: RedcapImport, directory: str | Path) -> list[Path]:
         path = directory / f"{name}.csv"
         frame.fillna("").to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         written.append(path)
-    path = directory / "warnings.csv"
+    path = warnings_path(directory)
     pd.DataFrame([w.as_dict() for w in result.warnings],
                  columns=["code", "message", "patient_id", "week", "column"]).to_csv(
         path, index=False, encoding="utf-8", lineterminator="\n")
     written.append(path)
     return written
+
+
+def warnings_path(directory: str | Path) -> Path:
+    """Where ``write_cohort`` puts the warnings: next to the cohort folder, never in it
+    (jdmtrack reads that folder as a cohort; another CSV file there is not a table).
+
+    >>> warnings_path("out/cohort").as_posix()
+    'out/cohort_warnings.csv'
+    """
+    directory = Path(directory)
+    return directory.with_name(directory.name + "_warnings.csv")
 
 
 def records_to_cohort(text: str, *, dictionary: ProjectDictionary | None = None,
@@ -260,7 +273,10 @@ class _Importer:
         self._check_problems()
         self._rows(header, body, columns)
         self._check_duplicate_visits()
-        self._check_problems()
+        # Cells that could not be decoded are left empty and validation runs anyway, so
+        # that one run lists every problem; validation's view of a cell already reported
+        # is dropped.
+        decoding = list(self.problems)
         tables, provenance = self._tables()
         raw = RawCohort(Path(self.source))
         for name, frame in tables.items():
@@ -270,8 +286,11 @@ class _Importer:
         try:
             cohort = validate_cohort(raw)
         except InputError as err:
-            raise InputError(sorted_problems([self._relocate(p, provenance)
-                                              for p in err.problems])) from None
+            seen = {p.location() for p in decoding}
+            found = [self._relocate(p, provenance) for p in err.problems]
+            raise InputError(sorted_problems(
+                decoding + [p for p in found if p.location() not in seen])) from None
+        self._check_problems()
         text_tables = {name: frame.astype(object).where(frame.notna(), "")
                        for name, frame in tables.items()}
         return RedcapImport(text_tables, cohort, self.warnings, self.source)
@@ -283,23 +302,17 @@ class _Importer:
     # --- reading ------------------------------------------------------------------------
 
     def _read(self) -> tuple[list[str], list[tuple[int, list[str]]]]:
-        reader = csv.reader(io.StringIO(self.text))
+        reader = csv.reader(text_lines(self.text))
         body: list[tuple[int, list[str]]] = []
         header: list[str] | None = None
         try:
-            while True:
-                start = reader.line_num + 1
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    break
-                if header is None:
-                    header = row
-                elif any(cell.strip() for cell in row):
-                    body.append((start, row))
+            with lifted_field_limit():
+                self._read_rows(reader, body)
         except csv.Error as err:
             raise InputError([Problem(self.source, reader.line_num, None, None,
                                       f"well-formed CSV ({err})")]) from err
+        if body:
+            header = body.pop(0)[1]
         if not header or not any(h.strip() for h in header):
             raise InputError([Problem(self.source, None, None, None,
                                       "a REDCap export with a header row (the file is empty)")])
@@ -332,6 +345,16 @@ class _Importer:
                                              f"(this row has {len(row)})"))
         self._check_problems()
         return header, body
+
+    @staticmethod
+    def _read_rows(reader: Iterator[list[str]], body: list[tuple[int, list[str]]]) -> None:
+        """Every row and the line it starts on (the header first; blank rows left out)."""
+        line_num = getattr(reader, "line_num", 0)
+        for row in reader:
+            start = line_num + 1
+            line_num = getattr(reader, "line_num", line_num + 1)
+            if not body or any(cell.strip() for cell in row):
+                body.append((start, row))
 
     # --- which field goes where ---------------------------------------------------------
 
@@ -456,6 +479,14 @@ class _Importer:
             if not where.record.strip():
                 self.problems.append(RedcapProblem(self.source, line, header[0], None,
                                                    "a record ID in the first column"))
+                continue
+            control = CONTROL_CHARACTER.search(where.record)
+            if control:
+                # Located by line, not by the record: the ID itself is what cannot be shown.
+                self.problems.append(Problem(
+                    self.source, line, header[0], where.record,
+                    f"a record ID without control characters (it holds "
+                    f"U+{ord(control.group()):04X}); correct the record ID in REDCap"))
                 continue
             key = (where.record, where.event, where.instrument, where.instance)
             if key in seen:

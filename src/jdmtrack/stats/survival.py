@@ -10,6 +10,8 @@
   ends exactly at 1 - p, the midpoint between that time and the last follow-up time. The CI of
   a quantile is the same quantile of the lower and upper confidence curves.
 * An unreached quantile or an unbounded confidence limit is ``None``.
+* Every step is a whole-array numpy operation over the sorted distinct times (counts by
+  ``bincount``, at-risk sets by a reversed cumulative sum): O(n log n) for n patients.
 
 References
 ----------
@@ -103,16 +105,8 @@ def _findq(x: FloatArray, y: FloatArray, p: float) -> float | None:
         return None
     xmax = float(x[-1])
     # duplicated(y): keep the first occurrence of each value, NA counting as one value.
-    keep = np.zeros(y.size, dtype=bool)
-    seen: set[float] = set()
-    seen_nan = False
-    for i, value in enumerate(y.tolist()):
-        if math.isnan(value):
-            keep[i] = not seen_nan
-            seen_nan = True
-        elif value not in seen:
-            keep[i] = True
-            seen.add(value)
+    _, first = np.unique(y, return_index=True, equal_nan=True)
+    keep = np.sort(first)
     x, y = x[keep], y[keep]
     valid = ~np.isnan(y)
     if p == 0.0:
@@ -174,10 +168,10 @@ def kaplan_meier(
         return KaplanMeierResult(0, 0, (), (), (), (), (), (), (), (), None, (None, None),
                                  None, (None, None), None, (None, None), conf_level, method,
                                  "no patients")
-    times = np.unique(t)
-    n_risk = np.array([np.count_nonzero(t >= u) for u in times], dtype=np.int64)
-    n_event = np.array([np.count_nonzero((t == u) & died) for u in times], dtype=np.int64)
-    n_censor = np.array([np.count_nonzero((t == u) & ~died) for u in times], dtype=np.int64)
+    times, at = np.unique(t, return_inverse=True)
+    n_event = np.bincount(at, weights=died, minlength=times.size).astype(np.int64)
+    n_censor = np.bincount(at, weights=~died, minlength=times.size).astype(np.int64)
+    n_risk = np.cumsum((n_event + n_censor)[::-1])[::-1]  # at risk: follow-up >= the time
     surv = np.cumprod(1.0 - n_event / n_risk)
     with np.errstate(divide="ignore"):
         terms = np.where(

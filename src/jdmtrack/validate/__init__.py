@@ -3,7 +3,8 @@
 Checks, all driven by the field dictionary: file-level problems met while reading,
 unknown and missing required columns, each cell's type, range and choices, duplicate
 keys, rows naming an unknown patient, dates and ages out of order, visits outside
-follow-up, and item scores that contradict a recorded total. Problems are collected
+follow-up or before birth, and item scores that contradict a recorded total. Values a
+clinician would query (validate.plausibility) are warnings carried with the cohort. Problems are collected
 across all files and raised together as one ``InputError``.
 """
 
@@ -12,11 +13,12 @@ from __future__ import annotations
 import pandas as pd
 
 from ..cohort import Cohort, SourceFile
-from ..errors import InputError, Problem, sorted_problems
+from ..errors import DataWarning, InputError, Problem, sorted_problems
 from ..fields import TABLES, fields_of
 from ..io.raw import RawCohort, RawTable
 from .cells import parse_column
 from .consistency import check_visit_consistency
+from .plausibility import check_plausible_values, check_visit_dates
 from .tables import (
     check_columns,
     check_dates,
@@ -30,23 +32,39 @@ __all__ = ["validate_cohort"]
 
 
 def validate_cohort(raw: RawCohort) -> Cohort:
-    """Type-check a raw cohort. Raises ``InputError`` listing every problem found."""
+    """Type-check a raw cohort. Raises ``InputError`` listing every problem found.
+
+    Checks across cells and tables run in the same pass as the cell checks, on the rows
+    whose cells are all valid: one run of ``validate`` lists everything there is to fix.
+    """
     problems: list[Problem] = list(raw.problems)
+    warnings: list[DataWarning] = list(raw.warnings)
     typed: dict[str, pd.DataFrame] = {}
+    clean: dict[str, pd.DataFrame] = {}
     for name, table in raw.tables.items():
-        frame, found = _parse_table(table)
+        frame, cells, keys = _parse_table(table)
         typed[name] = frame
-        problems += found
-    patients = typed.get("patients")
-    if patients is not None and "patient_id" in patients.columns:
-        ids = set(patients["patient_id"].dropna()) | _rejected_ids(raw.tables["patients"], patients)
+        problems += cells + keys
+        bad = {p.row for p in cells if p.row is not None} & set(frame.index)
+        clean[name] = frame.drop(index=sorted(bad)) if bad else frame
+    patients = clean.get("patients")
+    if patients is not None:
+        problems += check_dates(raw.tables["patients"], patients)
+    if patients is not None and "patient_id" in typed["patients"].columns:
+        ids = set(typed["patients"]["patient_id"].dropna()) | _rejected_ids(
+            raw.tables["patients"], typed["patients"])
         for name in ("visits", "events", "adverse_events"):
             if name in typed:
                 problems += check_links(raw.tables[name], typed[name], ids)
         if "visits" in typed:
-            problems += check_visit_timing(raw.tables["visits"], typed["visits"], patients)
+            problems += check_visit_timing(raw.tables["visits"], clean["visits"], patients)
+            found, noted = check_visit_dates(raw.tables["visits"], clean["visits"], patients)
+            problems += found
+            warnings += noted
     if "visits" in typed:
-        problems += check_visit_consistency(raw.tables["visits"], typed["visits"])
+        problems += check_visit_consistency(raw.tables["visits"], clean["visits"])
+    for name, frame in clean.items():
+        warnings += check_plausible_values(raw.tables[name], frame)
     if problems:
         raise InputError(sorted_problems(problems))
     return Cohort(
@@ -55,12 +73,14 @@ def validate_cohort(raw: RawCohort) -> Cohort:
         events=typed.get("events", _empty("events")),
         adverse_events=typed.get("adverse_events", _empty("adverse_events")),
         sources=tuple(SourceFile(t.name, t.file, t.sheet, t.sha256) for t in raw.tables.values()),
-        warnings=list(raw.warnings),
+        warnings=warnings,
     )
 
 
-def _parse_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
+def _parse_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem], list[Problem]]:
+    """The typed table, the problems of its cells, and those of its columns and keys."""
     problems = check_columns(raw) + check_not_empty(raw)
+    cells: list[Problem] = []
     specs = {f.name: f for f in fields_of(raw.name)}
     columns: dict[str, pd.Series] = {}
     for column in raw.frame.columns:
@@ -72,14 +92,12 @@ def _parse_table(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
             continue
         typed, found = parse_column(raw, spec, values)
         columns[spec.name] = typed
-        problems += found
+        cells += found
     # copy=False keeps one block per column: stacking them into 2-D blocks would copy
     # every value once more for no gain (copy-on-write keeps the raw table safe).
     frame = pd.DataFrame(columns, index=raw.frame.index, copy=False)
     problems += check_keys(raw, frame)
-    if raw.name == "patients":
-        problems += check_dates(raw, frame)
-    return frame, problems
+    return frame, cells, problems
 
 
 def _rejected_ids(raw: RawTable, typed: pd.DataFrame) -> set[str]:

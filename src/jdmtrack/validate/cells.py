@@ -22,8 +22,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem
-from ..fields import LIST_SEPARATOR, Field
+from ..fields import EARLIEST_DATE, LIST_SEPARATOR, Field
+from ..io.csvtext import CONTROL_CHARACTER
 from ..io.raw import RawTable, show_value
+from ..io.workbook import EXCEL_ERRORS
 
 __all__ = ["parse_column"]
 
@@ -34,6 +36,9 @@ _JOIN = "\x1f"  # ASCII unit separator: never typed in a cell
 _EDGE_SPACE = re.compile(r"\x1f[\s\x1f]|\s\x1f")  # no anchors: they make the scan slow
 # The ASCII characters str.isspace() and the regex \s both count as space (_JOIN is one).
 _ASCII_SPACE = " \t\n\x0b\x0c\r\x1c\x1d\x1e"
+# CONTROL_CHARACTER but for _JOIN, to scan cells joined by it (each cell is checked in full
+# once the scan finds one).
+_ID_CONTROL = re.compile(r"[\x00-\x1e\x7f]")
 
 
 def parse_column(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
@@ -98,10 +103,15 @@ def _numbers_from_objects(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         if _is_empty(value):
             continue
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            numbers[i] = float(value)
+            try:
+                numbers[i] = float(value)
+            except OverflowError:  # an integer too large for a float (Excel cell)
+                bad[i] = True
+                continue
             bad[i] = not np.isfinite(numbers[i])
         elif isinstance(value, str) and _NUMBER.match(value):
-            numbers[i] = float(value)
+            numbers[i] = float(value)  # a float: 1e400 and 400 digits become inf, not an error
+            bad[i] = not np.isfinite(numbers[i])
         elif isinstance(value, str) and not value.strip():
             continue
         else:
@@ -112,8 +122,16 @@ def _numbers_from_objects(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def _number_expected(spec: Field, value: object) -> str:
     if isinstance(value, str) and _COMMA_DECIMAL.match(value):
         return f"{spec.expected()} (use a decimal point, not a comma)"
-    if isinstance(value, str) and value.strip().lower() in ("na", "n/a", "nan", "null", "none", "-", "."):
+    word = value.strip().lower() if isinstance(value, str) else ""
+    if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
+        return (f"{spec.expected()} (an Excel error value: the formula that made it failed; "
+                "fix it in the workbook and save or export again)")
+    if word in ("na", "n/a", "nan", "null", "none", "-", "."):
         return f"{spec.expected()} (leave the cell empty when the value is missing)"
+    if word.lstrip("+-") in ("inf", "infinity"):
+        return f"{spec.expected()} (infinity is not a measurement; type the value recorded)"
+    if (isinstance(value, int) and not isinstance(value, bool)) or _NUMBER.match(word):
+        return f"{spec.expected()} (this number is beyond the range of any measurement)"
     return spec.expected()
 
 
@@ -136,6 +154,8 @@ def _texts(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
         # One C-level scan of all cells joined: blanks and spaces at a cell's edge are
         # rare, so the per-cell work below runs only when the scan finds one.
         joined = _JOIN + _JOIN.join(cells[present]) + _JOIN
+        if spec.kind == "id" and _ID_CONTROL.search(joined):
+            cells, problems = _control_characters(raw, spec, values, cells)
         if len(joined) > 2 and not _edge_space(joined):
             cells[~present] = None
             return pd.Series(cells, index=values.index, name=spec.name, dtype=object), problems
@@ -144,7 +164,8 @@ def _texts(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
         blank = (stripped == "").to_numpy()
         cells[blank] = None
         if spec.kind == "id":
-            spaced = (~blank) & (stripped != text).to_numpy()
+            reported = [p.row for p in problems if p.row is not None]
+            spaced = (~blank) & (stripped != text).to_numpy() & ~np.isin(values.index, reported)
             for i in np.flatnonzero(spaced).tolist():
                 problems.append(raw.problem(int(values.index[i]), spec.name, cells[i],
                                             "an identifier without leading or trailing spaces"))
@@ -157,6 +178,11 @@ def _texts(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
             out[i] = None
             continue
         shown = _as_text(value)
+        if spec.kind == "id" and CONTROL_CHARACTER.search(shown):
+            problems += _control_characters(raw, spec, values.iloc[i:i + 1],
+                                            np.array([shown], dtype=object))[1]
+            out[i] = None
+            continue
         if spec.kind == "id" and shown != shown.strip():
             problems.append(raw.problem(int(values.index[i]), spec.name, shown,
                                         "an identifier without leading or trailing spaces"))
@@ -164,6 +190,20 @@ def _texts(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
             continue
         out[i] = shown
     return pd.Series(out, index=values.index, name=spec.name, dtype=object), problems
+
+
+def _control_characters(raw: RawTable, spec: Field, values: pd.Series,
+                        cells: np.ndarray) -> tuple[np.ndarray, list[Problem]]:
+    """Identifiers holding a control character: reported, and left out (set to None)."""
+    problems = []
+    for i, value in enumerate(cells.tolist()):
+        found = CONTROL_CHARACTER.search(value) if isinstance(value, str) else None
+        if found:
+            problems.append(raw.problem(int(values.index[i]), spec.name, value,
+                                        "an identifier without control characters (it holds "
+                                        f"U+{ord(found.group()):04X}; retype it)"))
+            cells[i] = None
+    return cells, problems
 
 
 def _edge_space(joined: str) -> bool:
@@ -251,11 +291,15 @@ def _bools(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
 
 
 def _dates(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, list[Problem]]:
+    earliest, today = _date_limits()
     if _all_text(values):
         text = values.astype(object).where(values.notna(), "").str.strip()
         parsed = pd.to_datetime(text.where(text.str.fullmatch(r"\d{4}-\d{2}-\d{2}"), None),
                                 format="%Y-%m-%d", errors="coerce")
-        bad = ((text != "") & parsed.isna()).to_numpy()
+        # Dates pandas cannot hold (before 1677) come out missing here and are looked at
+        # one by one below, as are dates outside the plausible range.
+        bad = (((text != "") & parsed.isna()) | (parsed < pd.Timestamp(earliest))
+               | (parsed > pd.Timestamp(today))).to_numpy()
         if not bad.any():
             return pd.Series(parsed.to_numpy(dtype="datetime64[ns]"), index=values.index,
                              name=spec.name), []
@@ -266,19 +310,34 @@ def _dates(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
         if _is_empty(value):
             continue
         row = int(values.index[i])
+        day: dt.date | None = None
         if isinstance(value, dt.datetime):
             if value.time() != dt.time(0):
                 problems.append(raw.problem(row, spec.name, value, "a date without a time of day"))
                 continue
-            out[i] = np.datetime64(value.date(), "ns")
+            day = value.date()
         elif isinstance(value, dt.date):
-            out[i] = np.datetime64(value, "ns")
+            day = value
         elif isinstance(value, str) and _ISO_DATE.match(value.strip()):
             try:
-                out[i] = np.datetime64(dt.date.fromisoformat(value.strip()), "ns")
+                day = dt.date.fromisoformat(value.strip())
             except ValueError:
                 problems.append(raw.problem(row, spec.name, value,
                                             "a date YYYY-MM-DD that exists on the calendar"))
+                continue
+        if day is not None:
+            # Checked before the conversion: nanosecond timestamps hold 1677-2262 only,
+            # and numpy wraps a date outside that range instead of failing.
+            if day < earliest:
+                problems.append(raw.problem(row, spec.name, value,
+                                            f"a date on or after {earliest.isoformat()} (an "
+                                            "earlier date is not plausible; check the year)"))
+            elif day > today:
+                problems.append(raw.problem(row, spec.name, value,
+                                            f"a date not after today ({today.isoformat()}); "
+                                            "check the year"))
+            else:
+                out[i] = np.datetime64(day, "ns")
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             problems.append(raw.problem(row, spec.name, value,
                                         "a date YYYY-MM-DD (this cell holds a number; format it "
@@ -288,6 +347,11 @@ def _dates(raw: RawTable, spec: Field, values: pd.Series) -> tuple[pd.Series, li
         else:
             problems.append(raw.problem(row, spec.name, value, spec.expected()))
     return pd.Series(out, index=values.index, name=spec.name), problems
+
+
+def _date_limits() -> tuple[dt.date, dt.date]:
+    """The earliest plausible date (field dictionary) and today, by this computer's clock."""
+    return dt.date.fromisoformat(EARLIEST_DATE), dt.date.today()
 
 
 _Parser = Callable[[RawTable, Field, pd.Series], tuple[pd.Series, list[Problem]]]
