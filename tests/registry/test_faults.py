@@ -1,4 +1,5 @@
-"""A read-only database and a full disk: one clear line, exit 1, the database as it was.
+"""A read-only database and a full disk: one clear line, exit 1, the database as it was;
+an import killed with SIGKILL on PostgreSQL changes nothing (test_sqlite.py: on SQLite).
 
 Read-only: the tests run as root here, and root writes through any file mode, so as root
 the database file is made immutable (``chattr +i``, which binds root too); as another
@@ -89,3 +90,64 @@ def test_a_full_disk_is_one_clear_line_and_imports_nothing(tmp_path):
     assert "Traceback" not in result.stderr
     assert "intact: 3 events" in result.stdout  # the import wrote nothing
     assert " 100% " in result.stdout  # the disk was really full
+
+
+def _pg_snapshot(url: str) -> dict[str, object]:
+    """Row counts of every table and the last audit hash."""
+    import psycopg
+
+    with psycopg.connect(url) as db:
+        tables = [t for (t,) in db.execute("SELECT table_name FROM information_schema.tables "
+                                           "WHERE table_schema = 'public'")]
+        counts: dict[str, object] = {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()
+                                     for t in tables}
+        counts["last hash"] = db.execute("SELECT hash FROM registry_auditevent "
+                                         "ORDER BY id DESC LIMIT 1").fetchone()
+    return counts
+
+
+def _writing(url: str) -> bool:
+    """Has another session's open transaction written rows (it holds a transaction id)?"""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url) as db:
+        row = db.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s "
+                         "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()", [name]).fetchone()
+    return bool(row and row[0])
+
+
+def test_sigkill_during_import_on_postgresql_leaves_the_database_as_before(tmp_path):
+    import signal
+    import time
+
+    import pandas as pd
+
+    from jdmtrack.demo import generate_synthetic
+
+    home = tmp_path / "reg"
+    with engine_env("postgresql") as env:
+        url = env["DATABASE_URL"]
+        _registry(home, env)
+        cohort = generate_synthetic(150, 7, tmp_path / "big")
+        patients = pd.read_csv(cohort / "patients.csv", dtype=str, keep_default_na=False)
+        patients["site"] = "SYNTHETIC-B"
+        patients.to_csv(cohort / "patients.csv", index=False)
+        before = _pg_snapshot(url)
+        process = subprocess.Popen([sys.executable, "-m", "jdmtrack", "registry", "--home",
+                                    str(home), "import", str(cohort), "--user", "anna"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        deadline = time.monotonic() + 180
+        while not _writing(url):
+            assert process.poll() is None, "the import ended before it began writing"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        time.sleep(0.5)  # rows written, nothing committed
+        assert process.poll() is None, "the import finished before it could be killed"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        while _writing(url):  # the server notices the lost client and rolls back
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert _pg_snapshot(url) == before
+        assert "intact: 3 events" in run(home, env, "verify-audit")
