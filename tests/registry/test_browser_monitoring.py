@@ -7,6 +7,7 @@ as test_browser does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
@@ -48,6 +49,7 @@ def _login(browser: Any, server: str, name: str) -> Any:
     page.fill("#id_username", name)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/(patients|mfa)/"))
     if "/mfa/" in page.url:  # monitors pass a second factor (issue 18: MFA for monitors)
         _second_factor(page, name)
     expect(page).to_have_url(server + "/patients/")
@@ -73,7 +75,7 @@ def _second_factor(page: Any, name: str) -> None:
         time.sleep((step - 1) * 30 - time.time() + 0.5)
     _LAST_STEP[name] = step
     page.fill("#id_token", totp(_SECRETS[name], at=step * 30))
-    page.click("button[type=submit]")
+    page.click("form[action='/mfa/'] button[type=submit]")  # not the header's Log out
 
 
 def _open_patient(page: Any, pid: str) -> None:
