@@ -10,6 +10,7 @@ from typing import Any
 
 from jdmtrack.errors import SettingsError
 from jdmtrack.plan import _checks
+from jdmtrack.plan.logrank_exact import EXACT_LOGRANK_MAX_TOTAL
 from jdmtrack.plan.models import Design
 from jdmtrack.plan.pilot import Pilot, endpoint_week, load_pilot
 from jdmtrack.plan.power import PILOT_TESTS, TESTS, PowerResult, Progress, simulate_power
@@ -116,7 +117,8 @@ def run_power(*, test: str, n: Sequence[int] | int | None, p1: float | None, p2:
                         followup=_positive(followup, "--followup"), **values)
         settings.update(values, visits=steps)
         if test == "logrank":
-            settings.update(median=design.median, followup=design.followup)
+            settings.update(median=design.median, followup=design.followup,
+                            exact_max_total=EXACT_LOGRANK_MAX_TOTAL)
     if sites > 1:
         effect_source += f"; {sites} sites with intraclass correlation {icc:g}"
     if dropout > 0.0:

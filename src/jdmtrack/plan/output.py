@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from jdmtrack.plan.logrank_exact import EXACT_LOGRANK_MAX_TOTAL
 from jdmtrack.plan.power import TWO_ARM, PowerResult
 
 __all__ = ["protocol_paragraph", "write_outputs"]
@@ -19,7 +20,9 @@ _TEST_NAMES = {
     "mann-whitney": "the two-sided Mann-Whitney (Wilcoxon rank-sum) test between arms (exact "
                     "without ties, else normal approximation with tie and continuity correction)",
     "fisher": "the two-sided Fisher exact test of the response proportions between arms",
-    "logrank": "the two-sided log-rank test between arms",
+    "logrank": "the two-sided log-rank test between arms (exact permutation p-value of the "
+               f"log-rank scores when the study has at most {EXACT_LOGRANK_MAX_TOTAL} patients "
+               "in all, else chi-square on one degree of freedom)",
     "friedman": "the Friedman test over visits (complete cases; exact permutation p-value "
                 "without ties, else chi-square with tie correction)",
 }

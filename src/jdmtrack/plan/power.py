@@ -26,6 +26,7 @@ from jdmtrack.errors import SettingsError
 from jdmtrack.plan import models, vectorised
 from jdmtrack.plan._types import BoolArray
 from jdmtrack.plan.friedman_exact import ExactFriedman
+from jdmtrack.plan.logrank_exact import EXACT_LOGRANK_MAX_TOTAL
 from jdmtrack.plan.models import Design
 from jdmtrack.plan.pilot import Pilot
 
@@ -83,15 +84,24 @@ def minimum_n(test: str, alpha: float) -> int:
     """Smallest n (per arm for two-arm tests) at which the test can reach ``alpha`` at all.
 
     Signed-rank: the smallest two-sided p is 2 / 2^n; rank-sum and Fisher: 2 / C(2n, n) (all
-    of one arm above the other); the chi-square tests need two patients (per arm).
+    of one arm above the other); the exact log-rank test (up to
+    ``EXACT_LOGRANK_MAX_TOTAL`` patients in all) too, as every split and its mirror image
+    give the same |sum of scores|; above that size the log-rank chi-square, like Friedman's,
+    needs two patients (per arm).
 
     >>> minimum_n("wilcoxon", 0.05), minimum_n("mann-whitney", 0.05), minimum_n("fisher", 0.01)
     (6, 4, 5)
+    >>> minimum_n("logrank", 0.05), minimum_n("logrank", 1e-6)   # 2/C(22, 11) = 2.9e-6
+    (4, 11)
     """
     if test == "wilcoxon":
         return next(n for n in range(1, 200) if 2.0 / 2.0**n <= alpha)
     if test in ("mann-whitney", "fisher"):
         return next(n for n in range(1, 200) if 2.0 / math.comb(2 * n, n) <= alpha)
+    if test == "logrank":
+        largest_exact = EXACT_LOGRANK_MAX_TOTAL // 2
+        return next(n for n in range(1, 200)
+                    if n > largest_exact or 2.0 / math.comb(2 * n, n) <= alpha)
     return 2
 
 

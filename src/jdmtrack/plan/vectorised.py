@@ -14,7 +14,10 @@ at ``alpha``. They reproduce, study by study, what the analysis would conclude:
   exact without ties when both arms have fewer than 50, else the normal approximation with
   tie and continuity correction.
 * ``fisher_reject``: two-sided Fisher exact test (R ``fisher.test``).
-* ``logrank_reject``: log-rank chi-square test on one degree of freedom (R ``survdiff``).
+* ``logrank_reject``: log-rank test: with at most ``EXACT_LOGRANK_MAX_TOTAL`` (20) patients
+  in all, the exact permutation p-value (``logrank_exact``, as ``jdmtrack.stats.logrank_test``
+  with ``permutation="exact"``); above it the chi-square on one degree of freedom (R
+  ``survdiff``).
 * ``friedman_reject``: Friedman test over complete cases: the exact permutation p-value of
   ``jdmtrack.stats.friedman_permutation_p`` for studies without ties (through one critical
   value per n, ``friedman_exact``), else the chi-square with tie correction (R
@@ -27,6 +30,7 @@ import numpy as np
 
 from jdmtrack.plan._types import BoolArray, FloatArray, IntArray
 from jdmtrack.plan.friedman_exact import ExactFriedman
+from jdmtrack.plan.logrank_exact import EXACT_LOGRANK_MAX_TOTAL, logrank_exact_p
 from jdmtrack.plan.nulls import (
     P_TOLERANCE,
     fisher_reject_table,
@@ -200,9 +204,15 @@ def logrank_statistic(times: FloatArray, events: BoolArray, arm1: BoolArray) -> 
 
 
 def logrank_reject(times: FloatArray, events: BoolArray, arm1: BoolArray, alpha: float) -> BoolArray:
-    """Per study: does the log-rank test reject? (A study without events never does.)"""
+    """Per study: does the log-rank test reject? (A study without events never does.)
+
+    Exact permutation p-value up to ``EXACT_LOGRANK_MAX_TOTAL`` patients, else chi-square.
+    """
     from scipy import special
 
+    if times.shape[1] <= EXACT_LOGRANK_MAX_TOTAL:
+        p = logrank_exact_p(times, events, arm1)
+        return np.asarray(np.isfinite(p) & (p <= alpha * (1 + P_TOLERANCE)))
     chi2 = logrank_statistic(times, events, arm1)
     return np.asarray((chi2 > 0) & (special.chdtrc(1, chi2) <= alpha))
 
