@@ -9,7 +9,8 @@ on two cores for the Wilcoxon endpoint. Four cases are timed (wall clock, one pr
 of 2 runs):
 
 1. parametric normal change, n = 10, 15, ..., 55, no ties (table look-up path);
-2. the same with 8 sites (ICC 0.05) and 10 % dropout per visit over 3 visits;
+2. the same with 8 sites (ICC 0.05) and 10 % dropout per visit over 3 visits (with sites,
+   each study is analysed with the site-stratified signed-rank test, the default);
 3. the bundled baricitinib pilot, cmas_change (integer scores with ties and a ceiling: the
    exact conditional distribution runs for every tied study), 8 sites, ICC 0.05;
 4. the peer: the per-study path, calling ``jdmtrack.stats.wilcoxon_signed_rank`` once per

@@ -50,6 +50,9 @@ def _sizes(_ctx: click.Context, _param: click.Parameter, value: str | None) -> l
 @click.option("--sites", type=int, default=1, show_default=True, help="Number of sites.")
 @click.option("--icc", type=float,
               help="Intraclass correlation between sites (with --sites >= 2; default 0.05).")
+@click.option("--analysis", type=click.Choice(["pooled", "stratified"]),
+              help="How each simulated multicentre study is analysed (default: stratified by "
+                   "site for --test wilcoxon when --sites > 1, else pooled).")
 @click.option("--dropout", type=float, default=0.0, show_default=True,
               help="Probability of leaving the study at each visit.")
 @click.option("--visits", type=int, help="Scheduled post-baseline visits (parametric; default "
@@ -68,7 +71,8 @@ def _sizes(_ctx: click.Context, _param: click.Parameter, value: str | None) -> l
 def plan(design: str | None, test: str | None, n: list[int] | None, p0: float | None,
          p1: float | None, p2: float | None, alpha: float, beta: float, nmax: int,
          effect: float | None, sd: float | None, pilot: Path | None, endpoint: str | None,
-         week: float | None, sites: int, icc: float | None, dropout: float, visits: int | None,
+         week: float | None, sites: int, icc: float | None, analysis: str | None,
+         dropout: float, visits: int | None,
          median: float, followup: float, sims: int, seed: int, json_path: Path | None,
          output: Path | None) -> None:
     """Size a study: Simon's two-stage design, an exact binomial design, or power by
@@ -88,7 +92,7 @@ def plan(design: str | None, test: str | None, n: list[int] | None, p0: float | 
             design=design, test=test, n=n, p0=p0, p1=p1, p2=p2, alpha=alpha, beta=beta,
             nmax=nmax, effect=effect, sd=sd, pilot=pilot, endpoint=endpoint, week=week,
             sites=sites, icc=icc, dropout=dropout, visits=visits, median=median,
-            followup=followup, sims=sims, seed=seed,
+            followup=followup, sims=sims, seed=seed, analysis=analysis,
             progress=None)  # shown when standard error is a terminal
         text = json.dumps(result.as_dict(), indent=1, allow_nan=False)
         written = []

@@ -41,7 +41,8 @@ def plan(*, design: str | None = None, test: str | None = None, n: Sequence[int]
          sites: int = 1, icc: float | None = None, dropout: float = 0.0, visits: int | None = None,
          median: float = 24.0, followup: float = 52.0,
          sims: int = DEFAULT_SIMS, seed: int = DEFAULT_SEED,
-         progress: bool | Progress | None = None) -> SimonResult | BinomialDesign | PowerResult:
+         progress: bool | Progress | None = None,
+         analysis: str | None = None) -> SimonResult | BinomialDesign | PowerResult:
     """Size a study (the library form of ``jdmtrack plan``).
 
     Examples
@@ -83,7 +84,7 @@ def plan(*, design: str | None = None, test: str | None = None, n: Sequence[int]
     return run_power(test=test, n=n, p1=p1, p2=p2, alpha=alpha, effect=effect, sd=sd,
                      pilot=pilot, endpoint=endpoint, week=week, sites=sites, icc=icc,
                      dropout=dropout, visits=visits, median=median, followup=followup,
-                     sims=sims, seed=seed, progress=callback)
+                     sims=sims, seed=seed, progress=callback, analysis=analysis)
 
 
 def as_json(result: SimonResult | BinomialDesign | PowerResult) -> dict[str, Any]:

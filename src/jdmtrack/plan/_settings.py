@@ -13,7 +13,15 @@ from jdmtrack.plan import _checks
 from jdmtrack.plan.logrank_exact import EXACT_LOGRANK_MAX_TOTAL
 from jdmtrack.plan.models import Design
 from jdmtrack.plan.pilot import Pilot, endpoint_week, load_pilot
-from jdmtrack.plan.power import PILOT_TESTS, TESTS, PowerResult, Progress, simulate_power
+from jdmtrack.plan.power import (
+    ANALYSES,
+    PILOT_TESTS,
+    STRATIFIED_TESTS,
+    TESTS,
+    PowerResult,
+    Progress,
+    simulate_power,
+)
 
 _MAX_SIMS = 1_000_000
 #: Sample sizes when none are given: ten points a multicentre JDM study could recruit.
@@ -64,12 +72,28 @@ def _parametric(test: str, effect: float | None, sd: float | None, p1: float | N
     return {"effect": e, "sd": s}, f"the settings: {between} {e:g}, SD {s:g} (normal)"
 
 
+def _analysis(analysis: str | None, test: str, sites: int) -> str:
+    """``--analysis``: stratified by site by default when there are sites and the test has a
+    stratified form in the simulation; pooled otherwise."""
+    if analysis is None:
+        return "stratified" if sites > 1 and test in STRATIFIED_TESTS else "pooled"
+    if analysis not in ANALYSES:
+        raise SettingsError(f"--analysis must be one of {', '.join(ANALYSES)}; got {analysis!r}")
+    if analysis == "stratified" and sites < 2:
+        raise SettingsError("--analysis stratified needs --sites K with K >= 2")
+    if analysis == "stratified" and test not in STRATIFIED_TESTS:
+        raise SettingsError(f"--analysis stratified is available for --test "
+                            f"{' or '.join(STRATIFIED_TESTS)}; the {test} test is simulated "
+                            "with the pooled analysis (--analysis pooled)")
+    return analysis
+
+
 def run_power(*, test: str, n: Sequence[int] | int | None, p1: float | None, p2: float | None,
               alpha: float, effect: float | None, sd: float | None, pilot: str | Path | None,
               endpoint: str | None, week: float | None, sites: int, icc: float | None,
               dropout: float,
               visits: int | None, median: float, followup: float, sims: int, seed: int,
-              progress: Progress | None) -> PowerResult:
+              progress: Progress | None, analysis: str | None = None) -> PowerResult:
     """Check every setting, then simulate (``power.simulate_power``)."""
     if test not in TESTS:
         raise SettingsError(f"unknown test {test!r}; choose from " + ", ".join(TESTS))
@@ -85,7 +109,9 @@ def run_power(*, test: str, n: Sequence[int] | int | None, p1: float | None, p2:
     if icc > 0.0 and sites < 2:
         raise SettingsError("--icc needs --sites K with K >= 2 (site heterogeneity needs sites)")
     dropout = _checks.probability(dropout, "--dropout", open_low=False)
-    settings: dict[str, Any] = {"sites": sites, "icc": icc, "dropout": dropout}
+    analysis = _analysis(analysis, test, sites)
+    settings: dict[str, Any] = {"sites": sites, "icc": icc, "dropout": dropout,
+                                "analysis": analysis}
     source: Pilot | None = None
     last = 1
     if pilot is not None:
@@ -124,6 +150,8 @@ def run_power(*, test: str, n: Sequence[int] | int | None, p1: float | None, p2:
     if dropout > 0.0:
         effect_source += f"; dropout {dropout:g} per visit over {design.visits} visit(s)"
     method = f"{test}, alpha {alpha:g}, {sims} simulated studies per n, seed {seed}"
+    if sites > 1:
+        method += f", {analysis} analysis"
     return simulate_power(test, sizes, sims=sims, seed=seed, alpha=alpha, design=design,
                           pilot=source, last=last, effect_source=effect_source, method=method,
-                          settings=settings, progress=progress)
+                          settings=settings, progress=progress, analysis=analysis)

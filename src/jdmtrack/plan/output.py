@@ -28,6 +28,18 @@ _TEST_NAMES = {
 }
 
 
+def _analysis_sentence(result: PowerResult) -> str:
+    sites = int(result.settings.get("sites", 1))
+    if sites <= 1:
+        return "Each simulated study was analysed as a single site."
+    if result.settings.get("analysis") == "stratified":
+        return (f"Each simulated study was analysed stratified by site ({sites} sites): the "
+                "site-stratified Wilcoxon signed-rank test, differences ranked within site and "
+                "the exact p-value convolved over sites.")
+    return (f"Each simulated study was analysed pooled over its {sites} sites, ignoring the "
+            "site (the site-stratified analysis is not simulated for this test).")
+
+
 def _target(result: PowerResult, target: float = 0.8) -> int | None:
     return next((g.n for g in result.grid if g.power >= target), None)
 
@@ -63,6 +75,7 @@ def protocol_paragraph(result: PowerResult) -> str:
             + "; the simulation accounts for the rank test, dropout and sites that the "
             "formula ignores."
         )
+    lines.append(_analysis_sentence(result))
     lines.append(f"Computed with jdmtrack plan ({result.method}).")
     return "\n\n".join(lines) + "\n"
 

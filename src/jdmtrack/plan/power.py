@@ -24,17 +24,21 @@ import numpy as np
 
 from jdmtrack.errors import SettingsError
 from jdmtrack.plan import models, vectorised
-from jdmtrack.plan._types import BoolArray
+from jdmtrack.plan._types import BoolArray, FloatArray
 from jdmtrack.plan.friedman_exact import ExactFriedman
 from jdmtrack.plan.logrank_exact import EXACT_LOGRANK_MAX_TOTAL
 from jdmtrack.plan.models import Design
 from jdmtrack.plan.pilot import Pilot
+from jdmtrack.plan.stratified_rank import stratified_signed_rank_reject
 
 __all__ = ["TESTS", "GridPoint", "PowerResult", "minimum_n", "simulate_power", "t_test_power"]
 
 TESTS = ("wilcoxon", "mann-whitney", "fisher", "logrank", "friedman")
 TWO_ARM = ("mann-whitney", "fisher", "logrank")
 PILOT_TESTS = ("wilcoxon", "friedman")
+ANALYSES = ("pooled", "stratified")
+#: Tests with a site-stratified analysis in the simulation (the others are analysed pooled).
+STRATIFIED_TESTS = ("wilcoxon",)
 # Studies simulated at once: bounds the memory of the pairwise rank comparisons
 # (studies x patients^2 x 8 bytes stays near 100 MB).
 _CHUNK = 500
@@ -131,15 +135,19 @@ def _fisher_exact_power(n: int, design: Design, alpha: float) -> float:
 
 def _rejections(test: str, rng: np.random.Generator, sims: int, n: int, design: Design,
                 alpha: float, pilot: Pilot | None, last: int,
-                friedman: ExactFriedman) -> BoolArray:
+                friedman: ExactFriedman, stratified: bool) -> BoolArray:
+    def signed_rank(differences: FloatArray) -> BoolArray:
+        if stratified:
+            return stratified_signed_rank_reject(differences, design.sites, alpha)
+        return vectorised.signed_rank_reject(differences, alpha)
+
     if pilot is not None:
         traj = pilot.sample(rng, sims, n, last, design)
         if test == "wilcoxon":
-            return vectorised.signed_rank_reject(traj[..., last] - traj[..., 0], alpha)
+            return signed_rank(traj[..., last] - traj[..., 0])
         return vectorised.friedman_reject(traj, alpha, friedman)
     if test == "wilcoxon":
-        return vectorised.signed_rank_reject(models.changes(rng, sims, n, design, design.effect),
-                                             alpha)
+        return signed_rank(models.changes(rng, sims, n, design, design.effect))
     if test == "mann-whitney":
         arm1 = models.changes(rng, sims, n, design, design.effect)
         arm2 = models.changes(rng, sims, n, design, 0.0)
@@ -161,8 +169,15 @@ def simulate_power(test: str, ns: Sequence[int], *, sims: int, seed: int, alpha:
                    design: Design, pilot: Pilot | None = None, last: int = 1,
                    effect_source: str = "", method: str = "",
                    settings: dict[str, Any] | None = None,
-                   progress: Progress | None = None) -> PowerResult:
-    """Power of ``test`` at each n of ``ns`` (see the module notes)."""
+                   progress: Progress | None = None, analysis: str = "pooled") -> PowerResult:
+    """Power of ``test`` at each n of ``ns`` (see the module notes).
+
+    ``analysis="stratified"`` (``wilcoxon`` only) decides each study with the site-stratified
+    signed-rank test (``stratified_rank``) instead of the pooled one.
+    """
+    if analysis not in ANALYSES or (analysis == "stratified" and test not in STRATIFIED_TESTS):
+        raise SettingsError(f"analysis {analysis!r} is not available for the {test} test; "
+                            "stratified analysis exists for: " + ", ".join(STRATIFIED_TESTS))
     if test not in TESTS:
         raise SettingsError(f"unknown test {test!r}; choose from " + ", ".join(TESTS))
     smallest = minimum_n(test, alpha)
@@ -191,7 +206,7 @@ def simulate_power(test: str, ns: Sequence[int], *, sims: int, seed: int, alpha:
             for start in range(0, sims, chunk):
                 size = min(chunk, sims - start)
                 hits += int(_rejections(test, rng, size, n, design, alpha, pilot, last,
-                                        friedman).sum())
+                                        friedman, analysis == "stratified").sum())
             power = hits / sims
             formula = None
             if pilot is None and test in ("wilcoxon", "mann-whitney"):
