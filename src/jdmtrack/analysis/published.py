@@ -105,14 +105,18 @@ def subset(cohort: Cohort, column: str, value: str) -> Cohort:
                    events=only(cohort.events), adverse_events=only(cohort.adverse_events))
 
 
-def attach_published(results: dict[str, Any], demo_name: str, cohort: Cohort | None = None,
+def attach_published(results: dict[str, Any], demo_name: str, folder: Path,
+                     cohort: Cohort | None = None,
                      settings: AnalysisSettings | None = None) -> dict[str, Any]:
-    """Add the ``demo`` section to results computed on a bundled demo cohort."""
-    from ..demo import path as demo_path
+    """Add the ``demo`` section to results computed on the demo cohort in ``folder``.
+
+    ``folder`` is the demo's folder (the caller finds it, e.g. ``jdmtrack.demo.path``);
+    its ``published.json`` lists the published figures to set against the results.
+    """
     from ..pipeline import score_cohort
     from . import analyze
 
-    file = Path(str(demo_path(demo_name))) / "published.json"
+    file = folder / "published.json"
     data = json.loads(file.read_text(encoding="utf-8")) if file.exists() else []
     entries = cast(list[dict[str, Any]], data.get("figures", data.get("entries", []))
                    if isinstance(data, dict) else data)

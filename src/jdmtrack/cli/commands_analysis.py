@@ -169,7 +169,7 @@ def report(data: Path | None, demo: str | None, output: Path, warnings_file: Pat
             from ..analysis.published import attach_published
 
             progress("comparing with the published figures")
-            attach_published(results, demo, scored.cohort, settings)
+            attach_published(results, demo, Path(str(data)), scored.cohort, settings)
         from ..report import render_report
 
         files = render_report(results, scored.visits, output, progress=progress)
