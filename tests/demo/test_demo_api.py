@@ -65,7 +65,7 @@ def test_published_gives_typed_figures():
     cmas = next(f for f in figures if f.id == "cmas_w0_median")
     assert (cmas.printed, cmas.value, cmas.decimals) == ("41.0", 41.0, 1)
     assert cmas.path == "outcomes.cmas_total.by_week.0.median"
-    assert cmas.subgroup == ("x_muscle_involvement", "yes")
+    assert cmas.subgroup == ("muscle_involvement", "yes")
     q3 = next(f for f in figures if f.id == "das_skin_w0_q3")
     assert not q3.reproducible and q3.cohort_value == 7.75 and "type 7" in q3.note
     follow = next(f for f in demo.published("tofacitinib-ruxolitinib")

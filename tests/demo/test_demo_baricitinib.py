@@ -45,7 +45,6 @@ EXPLICIT = {
     "duration_24": lambda t, o, h: float(t["patients"]["jaki_stop_week"].isna().sum()),
     "rash_n": lambda t, o, h: float((o.week(0)["rash"] == "yes").sum()),
     "rash_pct": lambda t, o, h: 100 * float((o.week(0)["rash"] == "yes").mean()),
-    "muscle_n": lambda t, o, h: float((t["patients"]["x_muscle_involvement"] == "yes").sum()),
     "ild_improved": lambda t, o, h: float((t["patients"]["x_ild_outcome"] == "improved").sum()),
     "ild_stable": lambda t, o, h: float((t["patients"]["x_ild_outcome"] == "stable").sum()),
     "calcinosis_improved":

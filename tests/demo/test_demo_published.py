@@ -59,7 +59,10 @@ def test_published_file_is_well_formed(name, demo_tables):
         assert e["path"] is None or e["path"].split(".")[0] in SECTIONS, e["id"]
         assert e["reproducible"] or e["note"], f"{e['id']}: say why it cannot be reproduced"
         if e["subgroup"] is not None:
-            assert e["subgroup"]["column"] in columns and e["subgroup"]["column"].startswith("x_")
+            assert e["subgroup"]["column"] in columns
+            # a user extra, or a patients field of the dictionary (as --where takes)
+            assert (e["subgroup"]["column"].startswith("x_")
+                    or e["subgroup"]["column"] in {f.name for f in fields_of("patients")})
         if e["reproducible"]:
             assert e["cohort_value"] is None
 

@@ -106,15 +106,13 @@ EXPLICIT = {
     "relapse_week": lambda t, o, h: float(_events(t, "relapse")[0]),
     "relapse_stop_week": lambda t, o, h: float(
         t["patients"].set_index("patient_id").loc["A02", "jaki_stop_week"]),
-    "weakness_n": lambda t, o, h: float(len(_group(t, "x_muscle_weakness", "yes"))),
-    "weakness_pct": lambda t, o, h: 100 * len(_group(t, "x_muscle_weakness", "yes")) / 25,
     "enzymes_persistent_n": lambda t, o, h: _persistent(o),
     "enzymes_persistent_pct": lambda t, o, h: 100 * _persistent(o) / 25,
     "cmas_improved_p": lambda t, o, h: spss_wilcoxon(
         *_pairs(o, "cmas_total", _group(t, "x_cmas_course", "improved"))),
     "cmas_unchanged_n": lambda t, o, h: float(len(_group(t, "x_cmas_course", "unchanged"))),
     "cmas_not_scorable": lambda t, o, h: float(
-        o.week(0).loc[_group(t, "x_muscle_weakness", "yes"), "cmas_total"].isna().sum()),
+        o.week(0).loc[_group(t, "muscle_involvement", "yes"), "cmas_total"].isna().sum()),
     "enzymes_abnormal_n": lambda t, o, h: float(_abnormal(o.week(0)).sum()),
     "ldh_p": lambda t, o, h: spss_wilcoxon(
         *_pairs(o, "ldh_u_l", _group(t, "x_enzymes_abnormal", "yes"))),

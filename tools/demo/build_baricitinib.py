@@ -203,13 +203,13 @@ def build_rows() -> tuple[list[dict[str, object]], list[dict[str, object]],
             "age_onset_years": round(age - months / 12 - delay, 1),
             "age_start_years": age, "disease_months": months,
             "ild": bool(ild), "calcinosis": bool(calc), "skin_ulceration": bool(ulcer),
-            "mas": bool(mas), "baseline_agents": tuple(agents.split(";")),
+            "mas": bool(mas), "muscle_involvement": bool(muscle), "baseline_agents": tuple(agents.split(";")),
             "jaki_drug": "baricitinib", "jaki_stop_week": stop,
             "jaki_stop_reason": (None if stop is None else
                                  "not covered by health insurance" if pid == "B02"
                                  else "not reported"),
             "followup_weeks": 24,
-            "x_muscle_involvement": bool(muscle), "x_paper_patient": f"P{number}",
+            "x_paper_patient": f"P{number}",
             "x_ild_outcome": ILD_OUTCOME.get(pid), "x_calcinosis_outcome":
                 CALCINOSIS_OUTCOME.get(pid), "x_mas_outcome": "resolved" if mas else None,
         })
@@ -388,7 +388,7 @@ def _agent(t: T, code: str) -> float:
 
 def figures() -> list[Figure]:
     figs: list[Figure] = []
-    mus = ("x_muscle_involvement", "yes")
+    mus = ("muscle_involvement", "yes")
 
     def add(*args: object, **kw: object) -> None:
         figs.append(Figure(*args, **kw))  # type: ignore[arg-type]
@@ -474,9 +474,10 @@ def figures() -> list[Figure]:
         "type-6 median of das_skin at week 24", reproducible=False,
         note="The abstract prints '6.0 vs. 1.0' for week 24; the results print 0 (0, 1.0). "
              "The cohort follows the results.")
-    add("muscle_n", "muscle", "Muscle involvement", "7", 7, 0, "count", None,
-        lambda t: _count(t, "patients", "x_muscle_involvement", "yes"),
-        "x_muscle_involvement = yes; the same seven have CMAS < 48 or MMT-8 < 78 at week 0")
+    add("muscle_n", "muscle", "Muscle involvement", "7", 7, 0, "count",
+        "baseline.muscle_involvement.counts.yes",
+        lambda t: _count(t, "patients", "muscle_involvement", "yes"),
+        "muscle_involvement = yes; the same seven have CMAS < 48 or MMT-8 < 78 at week 0")
     mqq("cmas_w0", "CMAS at week 0 (7 with muscle involvement)", ("41.0", "29.0", "44.0"), 1,
         "cmas_total", 0, mus)
     mqq("cmas_w12", "CMAS at week 12 (7 with muscle involvement)", ("46.0", "42.0", "52.0"), 1,

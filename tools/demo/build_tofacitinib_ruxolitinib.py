@@ -193,11 +193,11 @@ def build_rows() -> tuple[list[dict[str, object]], list[dict[str, object]],
         patients.append({
             "patient_id": pid, "site": SITE, "sex": sex, "age_onset_years": onset,
             "age_start_years": age, "disease_months": months,
-            "refractory_type": refractory, "jaki_drug": drug,
+            "refractory_type": refractory, "muscle_involvement": pid in CMAS, "jaki_drug": drug,
             "jaki_stop_week": None if stop is None else stop[0],
             "jaki_stop_reason": None if stop is None else stop[1],
             "followup_weeks": end,
-            "x_muscle_weakness": pid in CMAS, "x_cmas_course": CMAS_COURSE.get(pid),
+            "x_cmas_course": CMAS_COURSE.get(pid),
             "x_enzymes_abnormal": pid in CK,
         })
         height = round(75 + 6.2 * age)
@@ -493,12 +493,14 @@ def figures() -> list[Figure]:
     add("relapse_stop_week", "relapse", "Relapse: JAKi stopped at week", "12", 12, 0, "value",
         None, lambda t: float(t["patients"].set_index("patient_id").loc["A02", "jaki_stop_week"]),
         "A02's jaki_stop_week")
-    add("weakness_n", "weakness", "Decreased muscle strength", "10", 10, 0, "count", None,
-        lambda t: _count(t, "patients", "x_muscle_weakness", "yes"),
-        "x_muscle_weakness = yes")
-    add("weakness_pct", "weakness", "Decreased muscle strength, %", "40", 40, 0, "percent", None,
-        lambda t: 100 * _count(t, "patients", "x_muscle_weakness", "yes") / 25,
-        "% of 25 with x_muscle_weakness = yes")
+    add("weakness_n", "weakness", "Decreased muscle strength", "10", 10, 0, "count",
+        "baseline.muscle_involvement.counts.yes",
+        lambda t: _count(t, "patients", "muscle_involvement", "yes"),
+        "muscle_involvement = yes")
+    add("weakness_pct", "weakness", "Decreased muscle strength, %", "40", 40, 0, "percent",
+        "baseline.muscle_involvement.percent.yes",
+        lambda t: 100 * _count(t, "patients", "muscle_involvement", "yes") / 25,
+        "% of 25 with muscle_involvement = yes")
     add("enzymes_persistent_n", "enzymes_persistent", "Persistently high muscle enzymes", "1",
         1, 0, "count", None, _persistent,
         "patients with CK above ck_uln_u_l or LDH above ldh_uln_u_l at every laboratory visit")
@@ -539,7 +541,7 @@ def figures() -> list[Figure]:
                 subgroup=unchanged)
     add("cmas_not_scorable", "cmas_not_scorable", "CMAS not scorable before (contracture)", "1",
         1, 0, "count", None,
-        lambda t: float(_visits(t, 0, ("x_muscle_weakness", "yes"))["cmas_total"].isna().sum()),
+        lambda t: float(_visits(t, 0, ("muscle_involvement", "yes"))["cmas_total"].isna().sum()),
         "patients with decreased strength and no cmas_total at week 0")
     add("enzymes_abnormal_n", "enzymes_abnormal", "CK and/or LDH abnormal at JAKi start", "12",
         12, 0, "count", None, lambda t: float(_abnormal(_visits(t, 0)).sum()),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from typing import Any
 
 from .._version import __version__
@@ -16,13 +17,16 @@ from ..pipeline import ScoredCohort
 from .baseline import summarise_baseline, summarise_cohort
 from .classified import summarise_criteria, summarise_response
 from .followup import summarise_dosing, summarise_safety, summarise_time_to_event
+from .groups import by_methods, summarise_by
 from .measures import covariate_measures, outcome_measures
 from .methods import methods_text
 from .outcomes import summarise_covariates, summarise_outcomes
 from .patients import per_patient
+from .population import Population, keep_warnings, population_mask, restrict
 from .settings import AnalysisSettings, load_settings
+from .sites import site_labels, sites_methods, stratified_by_group, summarise_sites
 
-__all__ = ["SCHEMA_VERSION", "AnalysisSettings", "analyze", "load_settings"]
+__all__ = ["SCHEMA_VERSION", "AnalysisSettings", "analyze", "load_settings", "restrict_scored"]
 
 SCHEMA_VERSION = 1
 
@@ -37,6 +41,7 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
     identifying keys (schema version, software, input, settings) are always present.
     """
     settings = settings or AnalysisSettings()
+    scored, population = restrict_scored(scored, settings.where)
     cohort = scored.cohort
     visits, patients, events = scored.visits, scored.patients, scored.events
     adverse = cohort.adverse_events
@@ -61,15 +66,41 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
         "safety": lambda: summarise_safety(patients, visits, events, adverse),
         "dosing": lambda: summarise_dosing(patients, visits, settings, reference_name),
         "patients": lambda: per_patient(patients, visits, adverse, settings),
-        "methods": lambda: methods_text(settings, scored.methods, measures, covariates),
+        "methods": lambda: _with_population(
+            methods_text(settings, scored.methods, measures, covariates), population,
+            by_section(), sites_section()),
         "warnings": lambda: [w.as_dict() for w in scored.warnings],
     }
+    by_cache: dict[str, Any] = {}
+
+    def by_section() -> dict[str, Any] | None:
+        if settings.by is None:
+            return None
+        if "by" not in by_cache:
+            by_cache["by"] = summarise_by(patients, visits, events, settings, settings.by,
+                                          at_weeks)
+            stratified = stratified_by_group(by_cache["by"], patients, at_weeks, settings)
+            if stratified is not None:
+                by_cache["by"]["stratified"] = stratified
+        section: dict[str, Any] = by_cache["by"]
+        return section
+
+    def sites_section() -> dict[str, Any] | None:
+        if "sites" not in by_cache:
+            by_cache["sites"] = summarise_sites(patients, visits, events, settings, at_weeks)
+        section: dict[str, Any] | None = by_cache["sites"]
+        return section
+
+    if settings.by is not None:
+        parts["by"] = by_section
+    if site_labels(patients) is not None:
+        parts["sites"] = sites_section
     identity = {
         "schema_version": SCHEMA_VERSION,
         "software": {"name": "jdmtrack", "version": __version__},
         "generated": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "input": {"sha256": digest, "files": sources},
-        "settings": settings.as_dict(),
+        "settings": settings.as_dict() | {"population": population.as_dict()},
     }
     if sections is not None:
         unknown = set(sections) - set(parts) - set(identity)
@@ -77,3 +108,38 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
             raise ValueError(f"unknown results sections: {', '.join(sorted(unknown))}")
     return identity | {key: compute() for key, compute in parts.items()
                        if sections is None or key in sections}
+
+
+def restrict_scored(scored: ScoredCohort, where: Collection[str]) -> tuple[ScoredCohort, Population]:
+    """The scored cohort limited to the analysis population (every table, and the warnings).
+
+    Scores and classifications are per patient, so restricting after scoring gives what
+    scoring the restricted cohort would, and conditions may name derived patient columns.
+    The aggregated data-quality warnings stay those of the whole data set read (they
+    describe the input, and the log keeps counts, not a per-patient list).
+    """
+    keep, population = population_mask(scored.patients, list(where))
+    if not population.conditions:
+        return scored, population
+    ids = set(scored.patients.loc[keep, "patient_id"])
+    cohort = scored.cohort
+    cohort = replace(cohort, patients=restrict(cohort.patients, ids),
+                     visits=restrict(cohort.visits, ids), events=restrict(cohort.events, ids),
+                     adverse_events=restrict(cohort.adverse_events, ids),
+                     warnings=keep_warnings(cohort.warnings, ids))
+    return replace(scored, cohort=cohort, visits=restrict(scored.visits, ids),
+                   patients=scored.patients[keep],
+                   events=restrict(scored.events, ids)), population
+
+
+def _with_population(paragraphs: list[str], population: Population,
+                     by: dict[str, Any] | None, sites: dict[str, Any] | None) -> list[str]:
+    """The methods text, opened by the sentence stating the analysis population, with the
+    by-group and multi-site paragraphs after the statistics (before the software note)."""
+    sentence = population.sentence()
+    out = [sentence, *paragraphs] if sentence else list(paragraphs)
+    if by is not None:
+        out.insert(len(out) - 1, by_methods(by))
+    if sites is not None:
+        out.insert(len(out) - 1, sites_methods(sites, by is not None and "stratified" in by))
+    return out

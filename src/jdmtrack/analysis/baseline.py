@@ -12,14 +12,14 @@ from ..stats.descriptive import describe_categorical
 from .common import column, describe_dict, end_of_followup, week_key
 from .settings import AnalysisSettings
 
-__all__ = ["summarise_baseline", "summarise_cohort"]
+__all__ = ["patient_ages", "summarise_baseline", "summarise_cohort"]
 
 _DAYS_PER_YEAR = 365.25
 _DAYS_PER_MONTH = 365.25 / 12
 
 _CATEGORICAL = ("sex", "bohan_peter", "refractory_type", "jaki_drug")
 _FEATURES = ("ild", "calcinosis", "skin_ulceration", "mas", "gi_involvement",
-             "cardiac_involvement", "dysphagia", "icu_admission")
+             "cardiac_involvement", "dysphagia", "icu_admission", "muscle_involvement")
 _AT_BASELINE = (("weight_kg", "Weight at JAKi start"),
                 ("jaki_mg_day", "JAKi dose at start, mg/day"),
                 ("jaki_mg_kg_day", "JAKi dose at start, mg/kg/day"),
@@ -55,15 +55,8 @@ def _bool_levels(values: pd.Series) -> list[object]:
     return [None if pd.isna(v) else ("yes" if v else "no") for v in values]
 
 
-def summarise_baseline(patients: pd.DataFrame, visits: pd.DataFrame,
-                       settings: AnalysisSettings) -> dict[str, Any]:
-    """The ``baseline`` section: one entry per variable, continuous or categorical."""
-    q = settings.quantile_method
-    out: dict[str, Any] = {}
-    for name in _CATEGORICAL:
-        if name in patients.columns:
-            spec = field("patients", name)
-            out[name] = _categorical(patients[name], spec.label, list(spec.choices))
+def patient_ages(patients: pd.DataFrame) -> dict[str, pd.Series]:
+    """Age at onset and at JAKi start, and disease months: as given, else from the dates."""
     age_start = column(patients, "age_start_years").astype("float64")
     age_onset = column(patients, "age_onset_years").astype("float64")
     months = column(patients, "disease_months").astype("float64")
@@ -74,9 +67,24 @@ def summarise_baseline(patients: pd.DataFrame, visits: pd.DataFrame,
     if {"diagnosis_date", "jaki_start_date"} <= set(patients.columns):
         months = months.fillna((patients["jaki_start_date"] - patients["diagnosis_date"]).dt.days
                                / _DAYS_PER_MONTH)
-    for name, values, label in (("age_onset_years", age_onset, "Age at onset, years"),
-                                ("age_start_years", age_start, "Age at JAKi start, years"),
-                                ("disease_months", months,
+    return {"age_onset_years": age_onset, "age_start_years": age_start, "disease_months": months}
+
+
+def summarise_baseline(patients: pd.DataFrame, visits: pd.DataFrame,
+                       settings: AnalysisSettings) -> dict[str, Any]:
+    """The ``baseline`` section: one entry per variable, continuous or categorical."""
+    q = settings.quantile_method
+    out: dict[str, Any] = {}
+    for name in _CATEGORICAL:
+        if name in patients.columns:
+            spec = field("patients", name)
+            out[name] = _categorical(patients[name], spec.label, list(spec.choices))
+    ages = patient_ages(patients)
+    for name, values, label in (("age_onset_years", ages["age_onset_years"],
+                                 "Age at onset, years"),
+                                ("age_start_years", ages["age_start_years"],
+                                 "Age at JAKi start, years"),
+                                ("disease_months", ages["disease_months"],
                                  "Disease duration, diagnosis to JAKi start, months")):
         if values.notna().any():
             out[name] = _continuous(values.to_numpy(), label, q)

@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, cast
 
-from ..cohort import Cohort
+from ..pipeline import ScoredCohort
 from .settings import AnalysisSettings
 
 __all__ = ["attach_published", "compare_published", "lookup"]
@@ -95,25 +95,16 @@ def compare_published(results: dict[str, Any], entries: list[dict[str, Any]],
     return rows
 
 
-def subset(cohort: Cohort, column: str, value: str) -> Cohort:
-    """The cohort restricted to the patients whose ``column`` equals ``value``."""
-    patients = cohort.patients
-    keep = set(patients.loc[patients[column].astype(object) == value, "patient_id"])
-    def only(frame: Any) -> Any:
-        return frame[frame["patient_id"].isin(keep)] if "patient_id" in frame else frame
-    return replace(cohort, patients=only(patients), visits=only(cohort.visits),
-                   events=only(cohort.events), adverse_events=only(cohort.adverse_events))
-
-
 def attach_published(results: dict[str, Any], demo_name: str, folder: Path,
-                     cohort: Cohort | None = None,
+                     scored: ScoredCohort | None = None,
                      settings: AnalysisSettings | None = None) -> dict[str, Any]:
     """Add the ``demo`` section to results computed on the demo cohort in ``folder``.
 
     ``folder`` is the demo's folder (the caller finds it, e.g. ``jdmtrack.demo.path``);
     its ``published.json`` lists the published figures to set against the results.
+    An entry's ``subgroup`` is analysed as the population ``column=value`` of the whole
+    scored demo cohort (the same mechanism as ``--where``).
     """
-    from ..pipeline import score_cohort
     from . import analyze
 
     file = folder / "published.json"
@@ -133,10 +124,9 @@ def attach_published(results: dict[str, Any], demo_name: str, folder: Path,
 
     def for_subgroup(spec: dict[str, Any]) -> dict[str, Any]:
         key = key_of(spec)
-        if key not in cache and cohort is not None:
-            part = subset(cohort, *key)
-            crit = None if settings is None else settings.criteria
-            cache[key] = analyze(score_cohort(part, crit), settings, sections=needed.get(key, set()))
+        if key not in cache and scored is not None:
+            population = replace(settings or AnalysisSettings(), where=(f"{key[0]}={key[1]}",))
+            cache[key] = analyze(scored, population, sections=needed.get(key, set()))
         return cache.get(key, {})
 
     results["demo"] = {"name": demo_name, "synthetic": True,

@@ -15,6 +15,7 @@ from ..criteria import CriteriaSettings
 from ..errors import SettingsError
 from .common import week_key
 from .measures import known_measures
+from .population import parse_conditions
 from .windows import VisitWindows
 
 __all__ = ["AnalysisSettings", "load_settings"]
@@ -47,6 +48,10 @@ class AnalysisSettings:
     #: post-baseline week, a {week: half-width} table, or None for the default rule
     #: (see analysis.windows).
     visit_window: float | dict[float, float] | tuple[tuple[float, float], ...] | None = None
+    # The analysis population: --where conditions joined by AND (analysis/population.py).
+    where: tuple[str, ...] = ()
+    # --by: a patients field whose groups are described side by side and compared.
+    by: str | None = None
 
     def __post_init__(self) -> None:
         if not (isinstance(self.quantile_method, int) and 1 <= self.quantile_method <= 9):
@@ -62,6 +67,11 @@ class AnalysisSettings:
         if self.p_adjust not in _P_ADJUST:
             raise SettingsError(f"p_adjust is {self.p_adjust!r}; expected one of "
                                 + ", ".join(_P_ADJUST))
+        if isinstance(self.where, str):
+            object.__setattr__(self, "where", (self.where,))
+        object.__setattr__(self, "where", tuple(c.text for c in parse_conditions(self.where)))
+        if self.by is not None and not (isinstance(self.by, str) and self.by.isidentifier()):
+            raise SettingsError(f"by is {self.by!r}; expected the name of a patients field")
         if self.resamples < 1000:
             raise SettingsError(f"resamples is {self.resamples}; expected at least 1000")
         if self.measures is not None:
@@ -87,7 +97,7 @@ class AnalysisSettings:
                 "resamples": self.resamples, "seed": self.seed,
                 "measures": None if self.measures is None else list(self.measures),
                 "visit_window": {week_key(w): h for w, h in self.windows.half_widths.items()},
-                **crit}
+                **crit, "where": list(self.where), "by": self.by}
 
 
 _TOP = {f.name for f in fields(AnalysisSettings)} - {"criteria"}
@@ -112,6 +122,8 @@ def load_settings(path: str | Path | None = None, **overrides: Any) -> AnalysisS
         if isinstance(top.get("measures"), (str, list)):
             given = top["measures"]
             top["measures"] = tuple(given.split(",") if isinstance(given, str) else given)
+        if "where" in top and not isinstance(top["where"], str):
+            top["where"] = tuple(top["where"])
         return AnalysisSettings(criteria=criteria, **top)
     except TypeError as err:
         raise SettingsError(f"settings: {err}") from err

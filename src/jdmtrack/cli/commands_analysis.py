@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Callable
@@ -106,6 +105,19 @@ def settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+def population_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--where (and --by): who is analysed, and how they are split (analysis/population.py)."""
+    command = click.option(
+        "--by", "by", metavar="FIELD",
+        help="Describe the groups of a patients field side by side and compare them "
+             "(e.g. jaki_drug, sex, site, muscle_involvement).")(command)
+    return click.option(
+        "--where", "where", multiple=True, metavar="CONDITION",
+        help="Analyse only the patients meeting CONDITION on a patients field (repeatable, "
+             "AND): FIELD=V, FIELD!=V, 'FIELD in A;B', FIELD<V, <=, >, >=. Replaces the "
+             "settings file's where.")(command)
+
+
 def _progress() -> Callable[[str], None]:
     """Stage names on a terminal; nothing when stderr is piped or redirected."""
     start = time.perf_counter()
@@ -114,19 +126,13 @@ def _progress() -> Callable[[str], None]:
     return lambda stage: click.echo(f"[{time.perf_counter() - start:5.1f} s] {stage}", err=True)
 
 
-def _run(data: Path, options: dict[str, Any],
-         progress: Callable[[str], None]) -> tuple[Any, Any, Any]:
-    from ..analysis import analyze, load_settings
-    from ..pipeline import load_cohort, score_cohort
+def _run(data: Path, options: dict[str, Any], progress: Callable[[str], None]) -> Any:
+    """The analysis through the Python API (jdmtrack.api.analyze): a typed Results."""
+    from ..api import analyze
 
     settings_file = options.pop("settings_file", None)
-    settings = load_settings(settings_file, **options)
-    progress(f"reading and validating {data}")
-    cohort = load_cohort(data)
-    progress(f"scoring and classifying {len(cohort.visits)} visits")
-    scored = score_cohort(cohort, settings.criteria)
-    progress("analysing")
-    return analyze(scored, settings), scored, settings
+    where = tuple(options.pop("where", None) or ()) or None
+    return analyze(data, where=where, settings=settings_file, progress=progress, **options)
 
 
 @click.command()
@@ -135,15 +141,20 @@ def _run(data: Path, options: dict[str, Any],
               help="The results file to write (JSON, full precision).")
 @warnings_file_option
 @settings_options
+@population_options
 def analyze(data: Path, json_path: Path, warnings_file: Path | None, **options: Any) -> None:
     """Analyse DATA and write the results file (version 1)."""
     with reported():
-        results, scored, _ = _run(data, options, _progress())
-    json_path.parent.mkdir(parents=True, exist_ok=True)
-    json_path.write_text(json.dumps(results, indent=1, allow_nan=False), encoding="utf-8")
-    click.echo(f"Wrote {json_path}: {results['cohort']['n_patients']} patients, "
+        typed = _run(data, options, _progress())
+        typed.to_json(json_path)
+    results = typed.data
+    population = results["settings"]["population"]
+    who = ("" if not population["where"] else
+           f" (population {population['definition']}: {population['n_patients']} of "
+           f"{population['n_source_patients']})")
+    click.echo(f"Wrote {json_path}: {results['cohort']['n_patients']} patients{who}, "
                f"{len(results['outcomes'])} outcome measures.")
-    echo_warnings(scored.warnings, warnings_file)
+    echo_warnings(typed.scored.warnings, warnings_file)
 
 
 @click.command()
@@ -153,6 +164,7 @@ def analyze(data: Path, json_path: Path, warnings_file: Path | None, **options: 
               help="Folder to write the report into.")
 @warnings_file_option
 @settings_options
+@population_options
 def report(data: Path | None, demo: str | None, output: Path, warnings_file: Path | None,
            **options: Any) -> None:
     """Write the full report on DATA (or --demo NAME): HTML, Word, Excel, figures, results."""
@@ -164,18 +176,19 @@ def report(data: Path | None, demo: str | None, output: Path, warnings_file: Pat
             from ..demo import path as demo_path
 
             data = Path(str(demo_path(demo)))
-        results, scored, settings = _run(Path(str(data)), options, progress)
+        typed = _run(Path(str(data)), options, progress)
+        results = typed.to_dict()
         if demo is not None:
             from ..analysis.published import attach_published
 
             progress("comparing with the published figures")
-            attach_published(results, demo, Path(str(data)), scored.cohort, settings)
-        from ..report import render_report
+            attach_published(results, demo, Path(str(data)), typed.scored, typed.settings)
+        from ..api import report as write_report
 
-        files = render_report(results, scored.visits, output, progress=progress)
+        files = write_report(results, output, visits=typed.visits, progress=progress)
     click.echo(f"Wrote the report to {output}/ ({', '.join(_names(files))}).")
     click.echo(f"Open {output / 'report.html'} in a browser.")
-    echo_warnings(scored.warnings, warnings_file)
+    echo_warnings(typed.scored.warnings, warnings_file)
 
 
 def _names(files: Any) -> list[str]:

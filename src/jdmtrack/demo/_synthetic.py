@@ -186,6 +186,7 @@ class _Cohort:
         self.stop_reason = np.where(stops, _codes(rng, n, (0.35, 0.2, 0.2, 0.15, 0.1)), -1)
         # Latent disease: muscle and skin activity at week 0, residual fraction, speed.
         involved = rng.random(n) < 0.5
+        self.muscle_involved = involved  # recorded as muscle_involvement (no extra draw)
         self.muscle0 = np.where(involved, rng.uniform(0.15, 0.85, n), rng.uniform(0, 0.05, n))
         skin_active = rng.random(n) < 0.92
         self.skin0 = np.where(skin_active, rng.uniform(0.25, 0.95, n), rng.uniform(0, 0.08, n))
@@ -259,6 +260,7 @@ class _Cohort:
             ("cardiac_involvement", features["cardiac_involvement"]),
             ("dysphagia", features["dysphagia"]),
             ("icu_admission", features["icu_admission"]),
+            ("muscle_involvement", _yes_no(self.muscle_involved)),
             ("msa", choice(msa_code, msa_vocab)),
             ("baseline_agents", choice(agents, _list_vocabulary(_AGENTS))),
             ("failed_agents_n", integer(rng.integers(1, 4, n).astype(np.float64))),

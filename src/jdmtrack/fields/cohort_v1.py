@@ -151,6 +151,12 @@ def _patients() -> list[Field]:
            source="design (Ding 2021 split)"),
         *[_f(p, name, "bool", label, group="severe_features", source="design; SHARE 2017")
           for name, label in yes_no],
+        # Muscle involvement at JAKi start, as the clinician recorded it: study B (Wang 2022)
+        # reports CMAS and MMT-8 for its 7 patients with muscle involvement, study A (Ding
+        # 2021) counts 10 of 25 with decreased muscle strength. A recorded judgement, not
+        # derived from CMAS/MMT-8 (the response rule's own muscle criterion is in criteria/).
+        _f(p, "muscle_involvement", "bool", "Muscle involvement (weakness) at JAKi start",
+           source="design; Wang 2022, Ding 2021"),
         _f(p, "msa", "list", "Myositis-specific/associated autoantibodies (positive)",
            choices=MSA_CODES, source="design"),
         _f(p, "baseline_agents", "list", "Immunosuppressants at JAKi start",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from . import figures
 from . import format as f
 from . import tables as t
+from . import tables_groups as tg
 from . import tables_outcomes as to
 from . import tables_quality as q
 from . import tables_windows as tw
@@ -105,8 +106,9 @@ def _cohort(ctx: Context) -> Section:
 
 def _baseline(ctx: Context) -> Section:
     section = Section("baseline", "Baseline characteristics")
-    section.blocks += _keep(t.baseline_table(ctx), t.missing_table(ctx),
-                            otherwise=NOT_IN_RESULTS)
+    section.blocks += _keep(t.baseline_table(ctx), tg.by_baseline_table(ctx),
+                            tg.by_outcomes_table(ctx), tg.site_completeness_table(ctx),
+                            t.missing_table(ctx), otherwise=NOT_IN_RESULTS)
     return section
 
 
