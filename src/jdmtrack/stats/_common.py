@@ -22,6 +22,10 @@ IntArray = npt.NDArray[np.int64]
 DEFAULT_ALPHA = 0.05
 #: The confidence level of every interval unless stated otherwise (design.md: ``ci95``).
 DEFAULT_CONF_LEVEL = 0.95
+#: Monte Carlo resamples and seed when none are given (design.md settings.resamples, seed):
+#: the one default of every statistic and of the analysis settings.
+DEFAULT_RESAMPLES = 100_000
+DEFAULT_SEED = 20240607
 
 
 def as_float_vector(values: Any, name: str, *, allow_nan: bool = False) -> FloatArray:
