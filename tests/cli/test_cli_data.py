@@ -61,3 +61,21 @@ def test_dictionary_markdown_to_stdout():
     result = CliRunner().invoke(main, ["dictionary", "--format", "markdown"])
     assert result.exit_code == 0
     assert "| `cmas_05` | integer |  | 0-6 |" in result.output
+
+
+def test_score_imports_no_statistics_and_no_analysis_section(tmp_path):
+    """`score` needs the settings, not the analysis: no scipy, jdmtrack.stats or analysis
+    section module is loaded (issue 16: imports were a fifth of score's time)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from jdmtrack.cli import main\n"
+            f"main(['score', {str(example_path())!r}, '-o', {str(tmp_path / 's.csv')!r}],"
+            " standalone_mode=False)\n"
+            "heavy = ('scipy', 'matplotlib', 'jdmtrack.stats', 'jdmtrack.analysis.outcomes',"
+            " 'jdmtrack.analysis.baseline')\n"
+            "print(sorted(m for m in sys.modules if m.startswith(heavy)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "s.csv").exists()

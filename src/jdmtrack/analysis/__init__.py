@@ -14,17 +14,9 @@ from typing import Any
 
 from .._version import __version__
 from ..pipeline import ScoredCohort
-from .baseline import summarise_baseline, summarise_cohort
-from .classified import summarise_criteria, summarise_response
-from .followup import summarise_dosing, summarise_safety, summarise_time_to_event
-from .groups import by_methods, summarise_by
 from .measures import covariate_measures, outcome_measures
-from .methods import methods_text
-from .outcomes import summarise_covariates, summarise_outcomes
-from .patients import per_patient
 from .population import Population, keep_warnings, population_mask, restrict
 from .settings import AnalysisSettings, load_settings
-from .sites import site_labels, sites_methods, stratified_by_group, summarise_sites
 
 __all__ = ["SCHEMA_VERSION", "AnalysisSettings", "analyze", "load_settings", "restrict_scored"]
 
@@ -40,6 +32,17 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
     published-figure comparison of a subgroup needs only the ones its entries name); the
     identifying keys (schema version, software, input, settings) are always present.
     """
+    # The sections (and the statistics, scipy) load here, not with the package: `score`
+    # needs only the settings, and imports nothing it does not use.
+    from .baseline import summarise_baseline, summarise_cohort
+    from .classified import summarise_criteria, summarise_response
+    from .followup import summarise_dosing, summarise_safety, summarise_time_to_event
+    from .groups import summarise_by
+    from .methods import methods_text
+    from .outcomes import summarise_covariates, summarise_outcomes
+    from .patients import per_patient
+    from .sites import site_labels, stratified_by_group, summarise_sites
+
     settings = settings or AnalysisSettings()
     scored, population = restrict_scored(scored, settings.where)
     cohort = scored.cohort
@@ -136,6 +139,9 @@ def _with_population(paragraphs: list[str], population: Population,
                      by: dict[str, Any] | None, sites: dict[str, Any] | None) -> list[str]:
     """The methods text, opened by the sentence stating the analysis population, with the
     by-group and multi-site paragraphs after the statistics (before the software note)."""
+    from .groups import by_methods
+    from .sites import sites_methods
+
     sentence = population.sentence()
     out = [sentence, *paragraphs] if sentence else list(paragraphs)
     if by is not None:

@@ -8,8 +8,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..stats.descriptive import describe
-
 __all__ = ["column", "describe_dict", "end_of_followup", "week_key"]
 
 
@@ -31,6 +29,10 @@ def column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 def describe_dict(values: Any, quantile_method: int) -> dict[str, Any]:
     """``{n, missing, median, q1, q3, mean, sd, min, max}`` at full precision."""
+    # Imported here: jdmtrack.stats loads scipy, which the settings (visit windows, via
+    # week_key) and so `jdmtrack score` do not need.
+    from ..stats.descriptive import describe
+
     r = describe(np.asarray(values, dtype="float64"), quantile_method)
     return {"n": r.n, "missing": r.missing, "median": r.median, "q1": r.q1, "q3": r.q3,
             "mean": r.mean, "sd": r.sd, "min": r.min, "max": r.max}

@@ -69,7 +69,11 @@ def csv_safe_column(values: np.ndarray | pd.Series) -> np.ndarray:
     cells tested, with numpy string functions.
     """
     cells = np.asarray(values, dtype=object)
-    joined = "\n" + "\n".join(map(str, cells.tolist()))
+    listed = cells.tolist()
+    try:
+        joined = "\n" + "\n".join(listed)
+    except TypeError:  # a cell that is not str (the contract says text; str() it)
+        joined = "\n" + "\n".join(map(str, listed))
     if cells.size == 0 or not any(start in joined for start in _LINE_STARTS):
         return cells
     text = cells.astype(_STRINGS)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..errors import JdmtrackError
 from ..fields import LIST_SEPARATOR
+from .csv_columns import csv_lines
 from .formula import csv_safe_column
 
 __all__ = ["csv_frame", "format_for_output", "write_csv", "write_table"]
@@ -62,14 +63,20 @@ def _yes_no(column: pd.Series, missing_text: str) -> np.ndarray:
 
 def _texts(column: pd.Series) -> np.ndarray:
     """An object column as text: strings as they are, anything else as :func:`_cell` says."""
-    values = column.to_numpy(dtype=object)
-    kind = pd.api.types.infer_dtype(values, skipna=True)
-    if kind in ("string", "empty"):
-        return np.where(pd.isna(values), "", values)
-    # Mixed Python values (lists as tuples, bools, numbers): format each distinct one once.
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    text = np.array([_cell(u) for u in uniques.tolist()] + [""], dtype=object)
-    return text[codes]  # code -1 (missing) takes the last entry, ""
+    codes, table = _text_table(column)
+    text: np.ndarray = table[codes]
+    return text
+
+
+def _text_table(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each distinct value of an object column as text, once, and which one each cell is:
+    ``table[codes]`` is the column as text (code -1, missing, takes the last entry, "")."""
+    codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
+    listed = uniques.tolist()
+    if pd.api.types.infer_dtype(uniques, skipna=True) not in ("string", "empty"):
+        # Mixed Python values (lists as tuples, bools, numbers).
+        listed = [_cell(u) for u in listed]
+    return codes, np.array([*listed, ""], dtype=object)
 
 
 def _numbers(column: pd.Series) -> pd.Series:
@@ -96,9 +103,16 @@ def _cell(value: object) -> str:
 
 def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every text cell made safe for a spreadsheet (:mod:`.formula`)."""
-    safe = {str(name): csv_safe_column(_texts(frame[name])) if _is_text(frame[name].dtype)
+    safe = {str(name): _safe_texts(frame[name]) if _is_text(frame[name].dtype)
             else frame[name] for name in frame.columns}
     return pd.DataFrame(safe, index=frame.index)
+
+
+def _safe_texts(column: pd.Series) -> np.ndarray:
+    # Each distinct text is checked once (a column holds few: codes, yes/no, ids).
+    codes, table = _text_table(column)
+    safe: np.ndarray = csv_safe_column(table)[codes]
+    return safe
 
 
 def _is_text(dtype: Any) -> bool:
@@ -116,6 +130,11 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
 
     path = Path(path)
     safe = csv_frame(frame)
+    lines = csv_lines(safe)
+    if lines is not None:  # the same bytes as to_csv below, built a column at a time
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            handle.writelines(lines)
+        return path
     carriage = any("\r" in "".join(safe[c].tolist())
                    for c in safe.columns if _is_text(safe[c].dtype))
     safe.to_csv(path, index=False, encoding="utf-8", lineterminator="\n",

@@ -65,6 +65,9 @@ def as_float_vector_with_missing(values: Any, name: str) -> FloatArray:
     >>> as_float_vector_with_missing([1, None, float("nan")], "x")
     array([ 1., nan, nan])
     """
+    array = np.asarray(values)
+    if array.dtype.kind in "fiub":  # numbers already (a float column): nothing to convert
+        return as_float_vector(array.ravel(), name, allow_nan=True)
     raw = [_missing_to_nan(v) for v in np.asarray(values, dtype=object).ravel().tolist()]
     return as_float_vector(raw, name, allow_nan=True)
 
