@@ -19,7 +19,7 @@ SRC = Path(jdmtrack.__file__).parent
 
 # Lowest first. A module may import from its own layer or any layer below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("_version", "errors"),
+    ("_version", "defaults", "errors", "xmltext"),  # leaves: version, shared defaults, text
     ("fields",),  # the field dictionary: every fact, no code above it
     ("cohort", "io"),  # read: raw tables; the typed cohort's conventions
     ("warning_log",),  # aggregated warnings (written out with io)

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from ..criteria import CriteriaSettings
+from ..defaults import DEFAULT_ALPHA, DEFAULT_RESAMPLES, DEFAULT_SEED
 from ..errors import SettingsError
 from ..fields import SCHEDULED_WEEKS
-from ..stats._common import DEFAULT_ALPHA, DEFAULT_RESAMPLES, DEFAULT_SEED
 from .common import week_key
 from .measures import known_measures
 from .population import parse_conditions

@@ -17,27 +17,11 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = [
-    "CONTROL_CHARACTER", "FIELD_LIMIT", "lifted_field_limit", "printable", "records", "text_lines",
-]
+__all__ = ["CONTROL_CHARACTER", "FIELD_LIMIT", "lifted_field_limit", "records", "text_lines"]
 
 # C0 control characters and DEL: never part of an identifier a person typed (a NUL or an
 # escape in an ID comes from a damaged file or a bad export, and cannot be shown or searched).
 CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
-
-# C0 control characters XML 1.0 cannot hold (tab, line feed and carriage return it can):
-# text bound for Word or Excel has them replaced by a space.
-_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def printable(text: str) -> str:
-    """``text`` without the control characters that XML (Word, Excel) cannot hold.
-
-    >>> printable("bad\x0bvalue")
-    'bad value'
-    """
-    return _XML_UNSAFE.sub(" ", text)
-
 
 # The largest limit the csv module accepts on every platform (a C long may be 32 bits).
 FIELD_LIMIT = 2**31 - 1

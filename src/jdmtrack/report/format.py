@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..io.csvtext import printable
+from ..xmltext import printable
 
 if TYPE_CHECKING:
     from typing_extensions import TypeIs
