@@ -19,7 +19,8 @@ SRC = Path(jdmtrack.__file__).parent
 
 # Lowest first. A module may import from its own layer or any layer below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("_version", "defaults", "errors", "xmltext"),  # leaves: version, shared defaults, text
+    # Leaves: version, shared defaults, errors, XML-safe text, the progress line.
+    ("_version", "defaults", "errors", "progress", "xmltext"),
     ("fields",),  # the field dictionary: every fact, no code above it
     ("cohort", "io"),  # read: raw tables; the typed cohort's conventions
     ("warning_log",),  # aggregated warnings (written out with io)

@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,15 +39,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A registry right after init (plus a site, a user and the example cohort), served."""
-    home = tmp_path_factory.mktemp("served") / "reg"
-    ok(registry(home, "init", "--admin", "boss", "--password-stdin", stdin=PASSWORD + "\n"))
-    ok(registry(home, "site", "add", "SYNTHETIC"))
-    ok(registry(home, "createuser", "anna", "--role", "data_entry", "--site", "SYNTHETIC",
-                "--password-stdin", stdin=PASSWORD + "\n"))
-    ok(registry(home, "import", str(example_path()), "--user", "anna"))
+@contextmanager
+def served(home: Path) -> Iterator[str]:
+    """``jdmtrack registry serve`` on the registry in ``home``, on a free loopback port."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     process = subprocess.Popen([sys.executable, "-m", "jdmtrack", "registry", "--home", str(home),
@@ -62,9 +57,31 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             assert process.poll() is None, "serve exited"
             assert time.monotonic() < deadline, "serve did not answer within 60 s"
             time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=30)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def new_registry(home: Path, *users: tuple[str, str, str | None]) -> None:
+    """A registry right after init, with the site SYNTHETIC, the users (name, role, site)
+    and the example cohort imported by the first of them."""
+    ok(registry(home, "init", "--admin", "boss", "--password-stdin", stdin=PASSWORD + "\n"))
+    ok(registry(home, "site", "add", "SYNTHETIC"))
+    for name, role, site in users:
+        ok(registry(home, "createuser", name, "--role", role, *(["--site", site] if site else []),
+                    "--password-stdin", stdin=PASSWORD + "\n"))
+    ok(registry(home, "import", str(example_path()), "--user", users[0][0]))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A registry right after init (plus a site, a user and the example cohort), served."""
+    home = tmp_path_factory.mktemp("served") / "reg"
+    new_registry(home, ("anna", "data_entry", "SYNTHETIC"))
+    with served(home) as base:
+        yield base
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

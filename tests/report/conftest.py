@@ -20,6 +20,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from jdmtrack.analysis.ae_table import ae_by_term
+
 WEEKS = ["0", "4", "12", "24"]
 NAN = math.nan
 
@@ -214,6 +216,7 @@ def make_results(*, demo: bool = True) -> dict[str, Any]:
             "by_category": {"infection": {"events": 3, "patients": 2},
                             "laboratory": {"events": 1, "patients": 1}},
             "serious": 1, "by_grade": {"1": 3, "2": 1}, "events": events,
+            "by_term": ae_by_term(pd.DataFrame(events), 132.0, 6),
         },
         "dosing": {"jaki_mg_kg_day": _describe(mg_kg), "jaki_mg_day": _describe(
             [p[2] for p in _PATIENTS]), "below_reference": ["P02"], "above_maximum": [],
@@ -293,3 +296,27 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], 
     results = make_results()
     files = render_report(copy.deepcopy(results), make_visits(), Path(out))
     return results, files
+
+
+DEMOS = ("baricitinib", "tofacitinib-ruxolitinib")
+
+
+@pytest.fixture(scope="session")
+def demo_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each bundled demo's report folder, written once by ``jdmtrack report --demo``
+    (1000 permutations instead of the default: the figures and tables are the same), with
+    ``--pdf`` for the first demo when Chromium is installed."""
+    from click.testing import CliRunner
+
+    from jdmtrack.cli import main
+    from jdmtrack.report.pdf import find_chromium
+
+    out: dict[str, Path] = {}
+    for name in DEMOS:
+        folder = tmp_path_factory.mktemp(f"demo-{name}")
+        pdf = ["--pdf"] if name == DEMOS[0] and find_chromium() is not None else []
+        done = CliRunner().invoke(main, ["report", "--demo", name, "--resamples", "1000",
+                                         *pdf, "-o", str(folder)])
+        assert done.exit_code == 0, done.output
+        out[name] = folder
+    return out

@@ -140,8 +140,9 @@ def test_every_stacked_segment_is_labelled_with_its_count() -> None:
     from jdmtrack.report.figures import _stacked_bars
 
     ax = Figure().add_subplot()
-    style = {"cr": ("CR", "#0072B2", ""), "nr": ("NR", "#E69F00", "xx")}
-    _stacked_bars(ax, ["4", "12"], [20, 20], {"cr": [1, 10], "nr": [19, 10]}, style)
+    style = {"cr": ("#0072B2", ""), "nr": ("#E69F00", "xx")}
+    _stacked_bars(ax, ["4", "12"], [20, 20], {"cr": [1, 10], "nr": [19, 10]}, style,
+                  {"cr": "CR", "nr": "NR"})
     labels = sorted(t.get_text() for t in ax.texts)
     # Four segment counts (1 beside its bar) and the two "n = 20" headers.
     assert labels == ["1", "10", "10", "19", "n = 20", "n = 20"]

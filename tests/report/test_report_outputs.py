@@ -22,7 +22,7 @@ SHEETS = [
     "contents", "visits_per_week", "baseline", "missing", "patients", "patients_all", "outcomes",
     "outcome_das_skin", "outcome_cmas_total", "outcome_mmt8_total", "outcome_das_total",
     "outcome_cs_mg_kg_day", "vs_baseline", "response", "criteria", "tis", "cs_taper",
-    "time_to_event", "safety", "safety_grade", "ae_listing", "dosing", "published",
+    "time_to_event", "safety", "ae_by_term", "safety_grade", "ae_listing", "dosing", "published",
     "data_quality", "completeness", "undecided", "input_files", "settings", "visits",
 ]
 
@@ -38,7 +38,7 @@ def test_docx_opens_and_holds_the_tables_and_figures(rendered: tuple[Any, Report
     headers = [[c.text for c in t.rows[0].cells] for t in document.tables]
     assert ["Characteristic", "n", "Median (Q1, Q3) or n (%)", "Mean ± SD", "Range",
             "Missing"] in headers
-    assert any(h[:3] == ["Week", "Evaluable", "CR, n (%)"] for h in headers)
+    assert any(h[:3] == ["Week", "Evaluable", "Complete response (CR), n (%)"] for h in headers)
     assert len(document.inline_shapes) == len(FIGURES)
     text = "\n".join(p.text for p in document.paragraphs)
     assert "SYNTHETIC DATA." in text

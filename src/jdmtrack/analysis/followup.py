@@ -11,6 +11,7 @@ from ..fields import field
 from ..protocol.dosing import load_dose_reference
 from ..stats.safety import event_rate
 from ..stats.survival import kaplan_meier
+from .ae_table import ae_by_term
 from .common import column, describe_dict, end_of_followup
 from .settings import AnalysisSettings
 
@@ -136,7 +137,8 @@ def summarise_safety(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.Da
     return {**rate, "by_category": by_category, "serious": n_serious,
             "serious_patients": int(adverse.loc[serious.fillna(False).astype(bool),
                                                 "patient_id"].nunique()) if n_events else 0,
-            "by_grade": by_grade, "events": listing,
+            "by_grade": by_grade, "by_term": ae_by_term(adverse, exposure, n_exposed),
+            "events": listing,
             "exposure": "from week 0 to the end of follow-up (followup_weeks, else the last "
                         "visit or event)"}
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+from ..progress import progress_line
 from .errors import reported
 from .warnings_output import echo_warnings, warnings_file_option
 
@@ -155,14 +154,6 @@ def population_options(command: Callable[..., Any]) -> Callable[..., Any]:
              "settings file's where.")(command)
 
 
-def _progress() -> Callable[[str], None]:
-    """Stage names on a terminal; nothing when stderr is piped or redirected."""
-    start = time.perf_counter()
-    if not sys.stderr.isatty():
-        return lambda stage: None
-    return lambda stage: click.echo(f"[{time.perf_counter() - start:5.1f} s] {stage}", err=True)
-
-
 def _run(data: Path, options: dict[str, Any], progress: Callable[[str], None]) -> Any:
     """The analysis through the Python API (jdmtrack.api.analyze): a typed Results."""
     from ..api import analyze
@@ -181,8 +172,8 @@ def _run(data: Path, options: dict[str, Any], progress: Callable[[str], None]) -
 @population_options
 def analyze(data: Path, json_path: Path, warnings_file: Path | None, **options: Any) -> None:
     """Analyse DATA and write the results file (version 1)."""
-    with reported():
-        typed = _run(data, options, _progress())
+    with reported(), progress_line() as line:
+        typed = _run(data, options, line.stage)
         typed.to_json(json_path)
     results = typed.data
     population = results["settings"]["population"]
@@ -199,16 +190,22 @@ def analyze(data: Path, json_path: Path, warnings_file: Path | None, **options: 
 @click.option("--demo", "demo", help="Report on a bundled demo cohort instead of DATA.")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the report into.")
+@click.option("--pdf", "pdf", is_flag=True,
+              help="Also print the report to report.pdf (needs Chromium; see docs/report.md).")
 @warnings_file_option
 @settings_options
 @population_options
 def report(data: Path | None, demo: str | None, output: Path, warnings_file: Path | None,
-           **options: Any) -> None:
+           pdf: bool = False, **options: Any) -> None:
     """Write the full report on DATA (or --demo NAME): HTML, Word, Excel, figures, results."""
     if (data is None) == (demo is None):
         raise click.UsageError("give either DATA or --demo NAME")
-    progress = _progress()
-    with reported():
+    with reported(), progress_line() as line:
+        progress = line.stage
+        if pdf:  # before the analysis: say at once when the PDF cannot be printed
+            from ..report.pdf import require_chromium
+
+            require_chromium()
         if demo is not None:
             from ..demo import path as demo_path
 
@@ -223,7 +220,13 @@ def report(data: Path | None, demo: str | None, output: Path, warnings_file: Pat
         from ..api import report as write_report
 
         files = write_report(results, output, visits=typed.visits, progress=progress)
-    click.echo(f"Wrote the report to {output}/ ({', '.join(_names(files))}).")
+        printed = []
+        if pdf:
+            from ..report.pdf import print_pdf
+
+            progress("report.pdf")
+            printed = [print_pdf(output / "report.html", output / "report.pdf").name]
+    click.echo(f"Wrote the report to {output}/ ({', '.join(_names(files) + printed)}).")
     click.echo(f"Open {output / 'report.html'} in a browser.")
     echo_warnings(typed.scored.warnings, warnings_file)
 

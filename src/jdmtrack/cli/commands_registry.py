@@ -163,14 +163,39 @@ def import_(ctx: click.Context, data: Path, user_name: str) -> None:
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--user", "user_name", required=True, metavar="NAME", help="Who exports.")
 @click.option("--site", "site_code", default=None, metavar="CODE", help="Export this site only.")
+@click.option("--deidentify", is_flag=True,
+              help="Pooled de-identified export (monitors, statisticians): patient ids coded "
+                   "by an HMAC of the registry's key, dates as days from the JAKi start, no "
+                   "x_ columns, no patient whose consent is withdrawn.")
+@click.option("--keep-extras", is_flag=True,
+              help="With --deidentify: keep the x_ (free-text) columns.")
 @click.pass_context
-def export(ctx: click.Context, out: Path, user_name: str, site_code: str | None) -> None:
+def export(ctx: click.Context, out: Path, user_name: str, site_code: str | None,
+           deidentify: bool, keep_extras: bool) -> None:
     """Write the data the user may export to the folder OUT, in the cohort format v1."""
+    if keep_extras and not deidentify:
+        raise ReportedError("--keep-extras goes with --deidentify (an identified export "
+                            "always keeps the x_ columns)")
     with _django(ctx):
         from ..registry.transfer import export_cohort
 
-        counts = export_cohort(out, _user(user_name), site_code)
+        counts = export_cohort(out, _user(user_name), site_code, deidentify=deidentify,
+                               keep_extras=keep_extras)
     click.echo(f"Wrote {out}: " + ", ".join(f"{n} {t}" for t, n in counts.items()) + ".")
+
+
+@registry.command("queries-from-warnings")
+@click.option("--user", "user_name", required=True, metavar="NAME", help="The monitor raising them.")
+@click.option("--site", "site_code", default=None, metavar="CODE", help="This site only.")
+@click.pass_context
+def queries_from_warnings(ctx: click.Context, user_name: str, site_code: str | None) -> None:
+    """Raise a data query for each validation warning that has none yet (monitors)."""
+    with _django(ctx):
+        from ..registry.queries import raise_all_from_warnings
+
+        raised = raise_all_from_warnings(_user(user_name), site_code)
+    click.echo(f"Raised {sum(raised.values())} queries from warnings"
+               + "".join(f"; {pid}: {n}" for pid, n in raised.items() if n) + ".")
 
 
 @registry.command()

@@ -30,12 +30,14 @@ from .cohort_v1 import (
     VISIT_DATE_TOLERANCE_WEEKS,
 )
 from .derived import DERIVED_FIELDS
+from .labels import CODE_LABELS, code_label
 from .model import Field, Kind, Table
 
 __all__ = [
     "AE_CATEGORIES",
     "AGENT_CODES",
     "CMAS_ITEMS",
+    "CODE_LABELS",
     "DERIVED_FIELDS",
     "EARLIEST_DATE",
     "ENZYMES",
@@ -53,6 +55,7 @@ __all__ = [
     "Field",
     "Kind",
     "Table",
+    "code_label",
     "field",
     "fields_of",
     "table",

@@ -33,6 +33,7 @@ from ..fields import (
     Field,
     fields_of,
 )
+from ..fields.labels import code_label
 from .layout import FORMS, form_of, redcap_name
 from .metadata import (
     API_NAMES,
@@ -59,21 +60,6 @@ __all__ = [
 
 _RADIO_MAX = 4  # up to this many choices show as radio buttons, more as a drop-down
 
-# Display labels for codes whose plain-words form reads badly. Labels only: the codes
-# and which codes exist come from jdmtrack.fields.
-_CHOICE_LABELS: dict[str, str] = {
-    "F": "Female", "M": "Male",
-    "gc_ineffective": "Glucocorticoid-ineffective", "gc_dependent": "Glucocorticoid-dependent",
-    "negative": "Negative (tested, none found)",
-    "tif1g": "Anti-TIF1-gamma", "nxp2": "Anti-NXP2", "mda5": "Anti-MDA5", "mi2": "Anti-Mi-2",
-    "sae": "Anti-SAE", "jo1": "Anti-Jo-1", "pl7": "Anti-PL-7", "pl12": "Anti-PL-12",
-    "ej": "Anti-EJ", "oj": "Anti-OJ", "ks": "Anti-KS", "zo": "Anti-Zo", "ha": "Anti-Ha",
-    "srp": "Anti-SRP", "hmgcr": "Anti-HMGCR", "pmscl": "Anti-PM-Scl", "u1rnp": "Anti-U1-RNP",
-    "ku": "Anti-Ku", "ro52": "Anti-Ro52",
-    "ivig": "IVIG", "ivmp": "IV methylprednisolone",
-    "cs_discontinuation": "Corticosteroids discontinued",
-    "jaki_discontinuation": "JAK inhibitor discontinued",
-}
 _SECTION_HEADERS: dict[str, str] = {
     "severe_features": "Severe-JDM features at JAKi start",
     "cmas": "CMAS: Childhood Myositis Assessment Scale",
@@ -98,15 +84,12 @@ _NOTES: dict[tuple[str, str], str] = {
 
 
 def choice_label(code: str) -> str:
-    """The label shown for a cohort code in REDCap.
+    """The label shown for a cohort code in REDCap: the dictionary's (``jdmtrack.fields``).
 
     >>> choice_label("F"), choice_label("gc_dependent"), choice_label("rash_resolution")
     ('Female', 'Glucocorticoid-dependent', 'Rash resolution')
     """
-    if code in _CHOICE_LABELS:
-        return _CHOICE_LABELS[code]
-    words = code.replace("_", " ")
-    return words[:1].upper() + words[1:]
+    return code_label(code)
 
 
 # --- building ---------------------------------------------------------------------------

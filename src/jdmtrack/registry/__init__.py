@@ -10,7 +10,10 @@ Modules: ``settings`` (one home folder or ``DATABASE_URL``), ``fieldgen`` (Djang
 from the field dictionary), ``models``, ``policy`` (the role table: ``can``/``scoped``),
 ``audit`` (the hash-chained event log), ``tables`` (rows <-> cohort-format tables),
 ``transfer`` (import/export), ``admin_ops`` (init, sites, users), ``live`` (the scores a
-visit form shows), ``views``/``forms``/``urls``, ``server`` (waitress).
+visit form shows), ``views``/``forms``/``urls``, ``server`` (waitress). Monitoring:
+``queries`` (data queries), ``oversight`` (SDV, lock/unlock, e-signature, consent) and
+their tables in ``oversight_models``, ``deidentify`` (the pooled de-identified export),
+``views_monitoring``/``monitoring_context`` (their pages).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..errors import JdmtrackError
 
-__all__ = ["NotAllowed", "ReasonRequired", "RegistryError", "StaleWrite"]
+__all__ = ["NotAllowed", "ReasonRequired", "RecordLocked", "RegistryError", "StaleWrite"]
 
 
 class RegistryError(JdmtrackError):
@@ -21,3 +21,7 @@ class ReasonRequired(RegistryError):
 
 class StaleWrite(RegistryError):
     """A save based on an older version of a row: refused, never a silent overwrite."""
+
+
+class RecordLocked(RegistryError):
+    """A write to a locked patient's data (only a monitor's unlock, with a reason, reopens it)."""

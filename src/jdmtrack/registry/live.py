@@ -33,6 +33,8 @@ class Evaluation:
     warnings: list[str] = field(default_factory=list)
     edited: dict[str, str] | None = None
     typed: pd.DataFrame | None = None
+    # Every row a warning rule fired on (``WarningLog.per_row``): code, table, week, column.
+    fired: pd.DataFrame | None = None
 
     def problems_by_column(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -81,6 +83,7 @@ def evaluate(patient: Any, edited: dict[str, str] | None = None,
     result = Evaluation(visits=rows, typed=cohort.visits)
     # One line per row a rule fired on (the log itself is aggregated by kind).
     fired = scored.warnings.per_row()
+    result.fired = fired
     weeks = pd.to_numeric(fired["week"], errors="coerce")
     if edited is not None:
         last_row = scored.visits.iloc[-1]

@@ -17,12 +17,13 @@ from django.conf import settings
 from django.db import models, transaction
 from simple_history.models import HistoricalRecords
 
-from .errors import ReasonRequired, RegistryError, StaleWrite
+from .errors import ReasonRequired, RecordLocked, RegistryError, StaleWrite
 from .fieldgen import generated_fields
 from .policy import ROLES
+from .tables import text_value
 
-__all__ = ["STATES", "AdverseEvent", "AuditEvent", "Event", "Membership", "Patient",
-           "RowModel", "Site", "Visit", "data_models"]
+__all__ = ["STATES", "AdverseEvent", "AuditEvent", "Consent", "Event", "Membership", "Patient",
+           "Query", "QueryMessage", "RowModel", "Signature", "Site", "Visit", "data_models"]
 
 STATES = ("draft", "complete", "verified", "locked")
 
@@ -55,21 +56,50 @@ class Membership(models.Model):
                                                name="one_membership_per_role_site")]
 
 
+class RowQuerySet(models.QuerySet):
+    """Bulk writes that would pass by ``save``: refused on locked rows."""
+
+    def update(self, **kwargs: Any) -> int:
+        if self.filter(state="locked").exists():
+            raise RecordLocked("locked rows are never changed in bulk; unlock the patient first")
+        return int(super().update(**kwargs))
+
+    def delete(self) -> Any:
+        if self.filter(state="locked").exists():
+            raise RecordLocked("locked rows are never deleted; unlock the patient first")
+        return super().delete()
+
+
 class RowModel(models.Model):
-    """What every clinical row carries besides its dictionary fields."""
+    """What every clinical row carries besides its dictionary fields.
+
+    ``save`` is the one gate every write passes (pages, import, commands, shell): it
+    refuses a stale version, a change without a reason, and any write to a locked row or
+    a new row of a locked patient; it undoes source data verification of a row whose data
+    change, and voids the patient's e-signatures when any of the patient's data change.
+    """
 
     state = models.CharField(max_length=10, choices=[(s, s) for s in STATES], default="draft")
     version = models.PositiveIntegerField(default=1)
     # The user's own x_ columns, as [name, value-as-read] pairs (order kept on every engine).
     extras = models.JSONField(default=list, blank=True)
+    objects = RowQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Insert, or update only from the current version and with a reason for change."""
+        from .oversight import void_signatures
+
         if self._state.adding:
+            owner = self.owner_pk()
+            if owner is not None and Patient.objects.filter(pk=owner, state="locked").exists():
+                raise RecordLocked(f"{self.describe()}: the patient is locked; a monitor must "
+                                   "unlock it (with a reason) before a row is added")
             super().save(*args, **kwargs)
+            if owner is not None:
+                void_signatures(owner, f"{self.describe()} added")
             return
         if not getattr(self, "_change_reason", None):
             raise ReasonRequired(f"{self.describe()}: give the reason for changing saved data")
@@ -77,11 +107,34 @@ class RowModel(models.Model):
             current = type(self)._default_manager.select_for_update().get(pk=self.pk)
             if current.version != self.version:
                 raise StaleWrite(stale_message(self, current))
+            changed = [n for n in clinical_names(type(self))
+                       if getattr(current, n) != getattr(self, n)]
+            if current.state == "locked" and (changed or not getattr(self, "_unlocking", False)):
+                raise RecordLocked(locked_message(self))
+            if changed and current.state == "verified" and self.state == "verified":
+                self.state = "draft"  # verified data that change must be verified again
             self.version += 1
             super().save(*args, **kwargs)
+            if changed:
+                void_signatures(self.owner_pk(), f"{self.describe()} changed ({', '.join(changed)}): "
+                                f"{self._change_reason}")
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if type(self)._default_manager.filter(pk=self.pk, state="locked").exists():
+            raise RecordLocked(locked_message(self))
+        return super().delete(*args, **kwargs)
+
+    def owner_pk(self) -> Any:
+        """The pk of the patient this row belongs to (the patient's own, for a patient)."""
+        return self.pk if isinstance(self, Patient) else getattr(self, "patient_id", None)
 
     def describe(self) -> str:
         return f"{type(self).__name__} {self.pk}"
+
+
+def locked_message(row: Any) -> str:
+    return (f"{row.describe()} is locked: its data cannot change. A monitor may unlock the "
+            "patient, giving the reason, if a correction is needed.")
 
 
 def clinical_names(model: type[models.Model]) -> list[str]:
@@ -123,7 +176,8 @@ Visit: Any = type("Visit", (RowModel,), {
     "patient": models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="visits"),
     **generated_fields("visits", skip=("patient_id",)),
     "history": HistoricalRecords(),
-    "describe": lambda self: f"visit of patient {self.patient.patient_id} at week {self.week}",
+    "describe": lambda self: f"visit of patient {self.patient.patient_id} at week "
+                             f"{text_value(self.week)}",
     "Meta": _meta(ordering=["patient__seq", "week"], constraints=[models.UniqueConstraint(
         fields=["patient", "week"], name="visit_key")]),
 })
@@ -185,3 +239,7 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise RegistryError("audit events are append-only: a stored event is never deleted")
+
+
+# The monitoring tables (queries, e-signatures, consent) live in their own module.
+from .oversight_models import Consent, Query, QueryMessage, Signature  # noqa: E402

@@ -13,7 +13,7 @@ Export writes the cohort format v1 (one CSV per table) of the sites the user may
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from django.db import transaction
 
 from ..errors import InputError, Problem
 from . import audit
-from .errors import NotAllowed, RegistryError
+from .errors import NotAllowed, RecordLocked, RegistryError
 from .policy import can, scoped, site_codes, sites_for
 from .tables import frame_rows, row_text, text_frame
 
@@ -35,6 +35,8 @@ class ImportCounts:
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    # Rows the file would change (or add) on locked patients: the import is refused.
+    locked: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged"
@@ -99,6 +101,10 @@ def import_cohort(path: Path, user: Any) -> ImportCounts:
         patients = _write_patients(cohort, sites, user, reason, counts)
         for table in TABLE_ORDER[1:]:
             _write_children(table, cohort.table(table), patients, user, reason, counts)
+        if counts.locked:
+            raise RecordLocked(f"{path}: nothing imported; the file changes data of locked "
+                               "patients (a monitor must unlock them first):\n  "
+                               + "\n  ".join(counts.locked))
         audit.record(user, "import", reason=reason, new=counts.new, changed=counts.changed,
                      unchanged=counts.unchanged,
                      files={s.path: s.sha256 for s in cohort.sources})
@@ -119,6 +125,9 @@ def _save(row: Any, values: dict[str, Any], extras: list[list[str]], user: Any, 
     adding = row.pk is None
     for name, value in values.items():
         setattr(row, name, value)
+    if (row.state if isinstance(row, Patient) else row.patient.state) == "locked":
+        counts.locked.append(f"{row.describe()}: " + ("a new row" if adding else "changed"))
+        return row
     row.extras = extras
     row.full_clean(validate_unique=False, validate_constraints=False)
     row.save()
@@ -173,14 +182,15 @@ def _write_children(table: str, frame: Any, patients: dict[str, Any], user: Any,
         _save(row, values, extras, user, reason, counts, table)
 
 
-def export_cohort(out: Path, user: Any, site: str | None = None) -> dict[str, int]:
-    """Write the cohort format of the sites ``user`` may export (or just ``site``)."""
-    from .models import Patient, data_models
+def _export_scope(out: Path, user: Any, site: str | None, action: str) -> Any:
+    """The patients ``user`` may export under ``action`` (or refuse, audited)."""
+    from .models import Patient
 
-    if not can(user, "export_identified"):
-        audit.record(user, "refused", reason="export: user may not export identified data")
-        raise NotAllowed(f"user {user.username} may not export identified data")
-    allowed = site_codes(user, "export_identified")
+    what = "identified" if action == "export_identified" else "de-identified"
+    if not can(user, action):
+        audit.record(user, "refused", reason=f"export: user may not export {what} data")
+        raise NotAllowed(f"user {user.username} may not export {what} data")
+    allowed = site_codes(user, action)
     if site is not None and site not in allowed:
         audit.record(user, "refused", site=site, reason=f"export of site {site}")
         raise NotAllowed(f"user {user.username} may not export site {site!r} "
@@ -189,9 +199,39 @@ def export_cohort(out: Path, user: Any, site: str | None = None) -> dict[str, in
         raise RegistryError(f"{out}: export writes a folder of CSV files; give a folder name")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise RegistryError(f"{out}: exists and is not an empty folder; choose a new one")
-    patients = scoped(user, Patient.objects.select_related("site"), "export_identified")
+    patients = scoped(user, Patient.objects.select_related("site"), action)
     if site is not None:
         patients = patients.filter(site__code=site)
+    return patients
+
+
+def export_cohort(out: Path, user: Any, site: str | None = None, *, deidentify: bool = False,
+                  keep_extras: bool = False) -> dict[str, int]:
+    """Write the cohort format of the sites ``user`` may export (or just ``site``).
+
+    ``deidentify``: the pooled de-identified export (``deidentify.deidentify_row``), without
+    the patients whose consent is withdrawn; ``keep_extras`` keeps the user's x_ columns.
+    """
+    from django.conf import settings
+
+    from .deidentify import deidentify_row
+    from .models import data_models
+
+    action = "export_deidentified" if deidentify else "export_identified"
+    patients = _export_scope(out, user, site, action)
+    withdrawn = 0
+    if deidentify:
+        withdrawn = patients.filter(consent__withdrawn=True).count()
+        patients = patients.exclude(consent__withdrawn=True)
+
+    def text(table: str, row: Any) -> dict[str, str]:
+        texts = row_text(table, row)
+        if not deidentify:
+            return texts
+        patient = row if table == "patients" else row.patient
+        return deidentify_row(table, texts, patient.site.code, patient.jaki_start_date,
+                              settings.SECRET_KEY, keep_extras)
+
     counts: dict[str, int] = {}
     frames = {}
     for table in TABLE_ORDER:
@@ -201,7 +241,7 @@ def export_cohort(out: Path, user: Any, site: str | None = None) -> dict[str, in
             rows = list(data_models()[table].objects.filter(patient__in=patients)
                         .select_related("patient", "patient__site"))
         if rows or table in ("patients", "visits"):
-            frames[table] = text_frame(table, [row_text(table, r) for r in rows])
+            frames[table] = text_frame(table, [text(table, r) for r in rows])
             counts[table] = len(rows)
     ids = frames["patients"]["patient_id"]
     if ids.duplicated().any():
@@ -211,5 +251,8 @@ def export_cohort(out: Path, user: Any, site: str | None = None) -> dict[str, in
     out.mkdir(parents=True, exist_ok=True)
     for table, frame in frames.items():
         frame.to_csv(out / f"{table}.csv", index=False, encoding="utf-8", lineterminator="\n")
-    audit.record(user, "export", site=site or "", reason=f"export to {out.name}", rows=counts)
+    if deidentify:
+        counts["withdrawn (left out)"] = withdrawn
+    audit.record(user, "export_deidentified" if deidentify else "export", site=site or "",
+                 reason=f"export to {out.name}", rows=counts)
     return counts

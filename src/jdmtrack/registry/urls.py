@@ -7,6 +7,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from . import views
+from . import views_monitoring as monitoring
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/patients/", permanent=False)),
@@ -19,4 +20,13 @@ urlpatterns = [
     path("visits/<int:pk>/", views.visit_form, name="visit"),
     path("patients/<int:pk>/visits/preview/", views.visit_preview, name="visit_preview"),
     path("audit/<str:table>/<int:pk>/", views.record_audit, name="record_audit"),
+    path("patients/<int:pk>/queries/", monitoring.raise_query, name="raise_query"),
+    path("patients/<int:pk>/queries/from-warnings/", monitoring.warning_queries,
+         name="warning_queries"),
+    path("queries/<int:pk>/", monitoring.query_page, name="query"),
+    path("visits/<int:pk>/sdv/", monitoring.verify_visit, name="sdv"),
+    path("patients/<int:pk>/lock/", monitoring.lock, name="lock"),
+    path("patients/<int:pk>/unlock/", monitoring.unlock, name="unlock"),
+    path("patients/<int:pk>/sign/", monitoring.sign, name="sign"),
+    path("patients/<int:pk>/consent/", monitoring.consent, name="consent"),
 ]

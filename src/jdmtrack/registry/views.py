@@ -9,16 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import audit
-from .errors import StaleWrite
+from .errors import RecordLocked, StaleWrite
 from .forms import VISIT_SECTIONS, completeness, form_texts, save_visit
 from .live import LIVE_FIELDS, evaluate
 from .models import AuditEvent, Patient, Visit
+from .monitoring_context import monitoring_context
 from .policy import can, scoped
 from .tables import row_text, text_value
 
@@ -42,6 +43,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     visits = Visit.objects.order_by("week")
     patients = scoped(request.user, Patient.objects.select_related("site")).prefetch_related(
         Prefetch("visits", queryset=visits))
+    patients = patients.annotate(open_queries=Count("queries", filter=~Q(queries__status="closed")))
     rows = [{"patient": p, "visits": [(v, completeness(v)) for v in p.visits.all()]}
             for p in patients]
     return render(request, "registry/patients.html", {
@@ -61,7 +63,8 @@ def patient_page(request: HttpRequest, pk: int) -> HttpResponse:
                       "values": [row[f.name] for f in LIVE_FIELDS]})
     return render(request, "registry/patient.html", {
         "patient": patient, "fields": LIVE_FIELDS, "table": table, "evaluation": result,
-        "can_edit": can(request.user, "edit", patient)})
+        "can_edit": can(request.user, "edit", patient) and patient.state != "locked",
+        **monitoring_context(request.user, patient)})
 
 
 @login_required
@@ -81,8 +84,10 @@ def visit_form(request: HttpRequest, pk: int) -> HttpResponse:
     allowed = can(request.user, "edit", patient)
     if request.method == "POST" and not allowed:
         return refused(request, 403)
+    # A locked patient's form is read-only; a save still reaches the model, which refuses it.
+    context_edit = allowed and patient.state != "locked"
     texts = row_text("visits", visit) if visit is not None else {"patient_id": patient.patient_id}
-    context: dict[str, Any] = {"patient": patient, "visit": visit, "can_edit": allowed}
+    context: dict[str, Any] = {"patient": patient, "visit": visit, "can_edit": context_edit}
     if request.method == "POST":
         texts = form_texts(request.POST, texts)
         result = evaluate(patient, texts, visit.pk if visit else None)
@@ -96,6 +101,11 @@ def visit_form(request: HttpRequest, pk: int) -> HttpResponse:
                                    int(request.POST.get("version") or 0))
             except StaleWrite as err:
                 context["stale"] = str(err)
+            except RecordLocked as err:
+                context["locked_error"] = str(err)
+                audit.record(request.user, "refused", table="visits",
+                             row=str(visit.pk) if visit else "", site=patient.site.code,
+                             reason=f"write to locked data: {err}")
             else:
                 return redirect("visit", pk=saved.pk)
         context["evaluation"] = result

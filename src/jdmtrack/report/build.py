@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from . import figures
+from ..progress import report_progress
+from . import figures, figures_dose
 from . import format as f
 from . import tables as t
+from . import tables_ae as ae
 from . import tables_groups as tg
 from . import tables_outcomes as to
 from . import tables_quality as q
@@ -29,14 +31,21 @@ def build_document(results: Mapping[str, Any], visits: pd.DataFrame,
     """The whole report; ``progress`` hears when figures are being drawn."""
     ctx = Context.of(f.printable_tree(results))
     say = progress or (lambda _stage: None)
-    say("tables")
-    sections = [_cohort(ctx), _baseline(ctx), _patients(ctx)]
-    say("figures")
-    sections += [_outcomes(ctx, visits), _response(ctx), _taper(ctx), _time_to_event(ctx),
-                 _safety(ctx), _dosing(ctx)]
+    builders: list[Callable[[], Section]] = [
+        lambda: _cohort(ctx), lambda: _baseline(ctx), lambda: _patients(ctx),
+        lambda: _outcomes(ctx, visits), lambda: _response(ctx), lambda: _taper(ctx),
+        lambda: _time_to_event(ctx), lambda: _safety(ctx), lambda: _dosing(ctx)]
     if isinstance(results.get("demo"), dict):
-        sections.append(_published(ctx))
-    sections += [_warnings(ctx), _methods(ctx), _provenance(ctx)]
+        builders.append(lambda: _published(ctx))
+    builders += [lambda: _warnings(ctx), lambda: _methods(ctx), lambda: _provenance(ctx)]
+    sections: list[Section] = []
+    for index, build in enumerate(builders):
+        if index == 0:
+            say("tables")
+        elif index == 3:
+            say("figures")
+        report_progress(index, len(builders), "report sections")
+        sections.append(build())
     document = Document(title=_title(ctx), subtitle=_subtitle(ctx), banner=_banner(ctx),
                         sections=sections, facts=_facts(ctx))
     document.number()
@@ -195,7 +204,8 @@ def _safety(ctx: Context) -> Section:
         f"{f.fmt_number(safety.get('rate_per_100py'), 1)} events per 100 patient-years "
         f"(95% CI {f.fmt_ci(safety.get('rate_ci95'), 1)})."
         + (f" Rate not run ({to.not_run_reason(safety)})." if to.not_run_reason(safety) else "")))
-    section.blocks += _keep(t.adverse_event_table(ctx), t.grade_table(ctx), t.listing_table(ctx))
+    section.blocks += _keep(t.adverse_event_table(ctx), ae.ae_term_table(ctx), t.grade_table(ctx),
+                            t.listing_table(ctx))
     return section
 
 
@@ -214,7 +224,7 @@ def _dosing(ctx: Context) -> Section:
         f"{' (' + ', '.join(below) + ')' if below else ''}. Above the maximum dose: "
         f"{len(above)} patient{'s' if len(above) != 1 else ''}"
         f"{' (' + ', '.join(above) + ')' if above else ''}."))
-    figure, notes = figures.dose_figure(ctx)
+    figure, notes = figures_dose.dose_figure(ctx)
     section.blocks += _keep(t.dosing_table(ctx))
     section.blocks += _figure_with_notes(figure, notes)
     return section

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 from . import format as f
 from .cells import dig
 from .context import Context
+from .labels import response_label, tis_category_labels
 from .model import FigureOut
 from .png import rgb_png
 
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "TRAJECTORIES",
-    "dose_figure",
     "km_figure",
     "response_figure",
     "tis_figure",
@@ -73,26 +73,22 @@ _RC: dict[str, Any] = {
 _SVG_METADATA: dict[str, str | None] = {"Date": None, "Creator": None, "Format": None,
                                         "Type": None}
 
-RESPONSE_STYLE = {  # category: (label, colour, hatch)
-    "CR": ("Complete response (CR)", OKABE_ITO["blue"], ""),
-    "PR": ("Partial response (PR)", OKABE_ITO["sky"], "////"),
-    "NR": ("No response (NR)", OKABE_ITO["orange"], "xxxx"),
+# Category: (colour, hatch). Legend labels come from the field dictionary (code_label) and,
+# for the TIS, the thresholds the analysis used.
+RESPONSE_STYLE = {
+    "CR": (OKABE_ITO["blue"], ""),
+    "PR": (OKABE_ITO["sky"], "////"),
+    "NR": (OKABE_ITO["orange"], "xxxx"),
 }
 TIS_STYLE = {
-    "none": ("None (< 20)", "#FFFFFF", ""),
-    "minimal": ("Minimal (20–39)", OKABE_ITO["sky"], ".."),
-    "moderate": ("Moderate (40–59)", OKABE_ITO["orange"], "////"),
-    "major": ("Major (≥ 60)", OKABE_ITO["green"], "xxxx"),
+    "none": ("#FFFFFF", ""),
+    "minimal": (OKABE_ITO["sky"], ".."),
+    "moderate": (OKABE_ITO["orange"], "////"),
+    "major": (OKABE_ITO["green"], "xxxx"),
 }
-DRUG_STYLE = {  # drug: (colour, marker)
-    "baricitinib": (OKABE_ITO["blue"], "o"),
-    "tofacitinib": (OKABE_ITO["vermillion"], "s"),
-    "ruxolitinib": (OKABE_ITO["green"], "^"),
-}
-_OTHER_MARKERS = ("D", "v", "P", "X")
 
 
-def _new_figure(height_in: float) -> Figure:
+def new_figure(height_in: float) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -103,7 +99,7 @@ def _new_figure(height_in: float) -> Figure:
     return fig
 
 
-def _finish(fig: Figure, key: str, title: str, caption: str) -> FigureOut:
+def finish_figure(fig: Figure, key: str, title: str, caption: str) -> FigureOut:
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -121,18 +117,20 @@ def _finish(fig: Figure, key: str, title: str, caption: str) -> FigureOut:
     return FigureOut(key, title, caption, svg.getvalue().decode("utf-8"), png)
 
 
-def _rc() -> Any:
+def figure_rc() -> Any:
     import matplotlib
 
     return matplotlib.rc_context(cast(Any, _RC))  # the stubs want each key as a Literal
 
 
 def _stacked_bars(ax: Axes, weeks: list[str], totals: list[Any],
-                  parts: dict[str, list[Any]], style: dict[str, tuple[str, str, str]]) -> None:
+                  parts: dict[str, list[Any]], style: dict[str, tuple[str, str]],
+                  names: dict[str, str]) -> None:
     x = list(range(len(weeks)))
     bottom = [0.0] * len(weeks)
     for key, counts in parts.items():
-        label, colour, hatch = style[key]
+        colour, hatch = style[key]
+        label = names[key]
         heights = [f.percent(c, n) or 0.0 for c, n in zip(counts, totals, strict=True)]
         bars = ax.bar(x, heights, bottom=bottom, width=0.62, color=colour, hatch=hatch,
                       edgecolor="black", linewidth=0.6, label=label)
@@ -165,13 +163,13 @@ def response_figure(ctx: Context) -> FigureOut | None:
              if f.is_number(dig(response, w, "n_evaluable")) and response[w]["n_evaluable"] > 0]
     if not weeks:
         return None
-    with _rc():
-        fig = _new_figure(2.8)
+    with figure_rc():
+        fig = new_figure(2.8)
         ax = fig.add_subplot()
         _stacked_bars(ax, weeks, [response[w]["n_evaluable"] for w in weeks],
                       {k: [response[w].get(k) for w in weeks] for k in RESPONSE_STYLE},
-                      RESPONSE_STYLE)
-        return _finish(fig, "response", "Response per week",
+                      RESPONSE_STYLE, {k: response_label(k) for k in RESPONSE_STYLE})
+        return finish_figure(fig, "response", "Response per week",
                        "Complete, partial and no response as a percentage of the patients "
                        "evaluable at each week (n above each bar; counts inside the bars).")
 
@@ -184,13 +182,14 @@ def tis_figure(ctx: Context) -> FigureOut | None:
     weeks = [w for w in f.sorted_weeks(tis) if f.is_number(dig(tis, w, "n")) and tis[w]["n"] > 0]
     if not weeks:
         return None
-    with _rc():
-        fig = _new_figure(2.8)
+    with figure_rc():
+        fig = new_figure(2.8)
         ax = fig.add_subplot()
         _stacked_bars(ax, weeks, [tis[w]["n"] for w in weeks],
-                      {k: [tis[w].get(k) for w in weeks] for k in TIS_STYLE}, TIS_STYLE)
+                      {k: [tis[w].get(k) for w in weeks] for k in TIS_STYLE}, TIS_STYLE,
+                      dict(zip(TIS_STYLE, tis_category_labels(ctx), strict=True)))
         ax.set_ylabel("Patients with a TIS (%)")
-        return _finish(fig, "tis", "Total Improvement Score categories per week",
+        return finish_figure(fig, "tis", "Total Improvement Score categories per week",
                        "2016 ACR/EULAR Total Improvement Score categories as a percentage of "
                        "the patients with a score at each week (n above each bar).")
 
@@ -219,8 +218,8 @@ def trajectories_figure(ctx: Context, visits: pd.DataFrame) -> tuple[FigureOut |
     n_patients = int(visits["patient_id"].nunique())
     raster = n_patients > RASTER_ABOVE
     alpha = 0.7 if n_patients <= 50 else max(0.08, 35 / n_patients)
-    with _rc():
-        fig = _new_figure(2.5 * nrows + 0.2)
+    with figure_rc():
+        fig = new_figure(2.5 * nrows + 0.2)
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
         for index, (ax, m) in enumerate(zip(axes, panels, strict=False)):
             data = visits.loc[visits[m].notna(), ["patient_id", "week", m]]
@@ -237,6 +236,7 @@ def trajectories_figure(ctx: Context, visits: pd.DataFrame) -> tuple[FigureOut |
                        rasterized=raster, zorder=2)
             _median_line(ctx, ax, m, notes)
             ax.autoscale_view()
+            _full_scale(ax, m)
             label = ctx.label(m)
             ax.set_title(f"{'ABCDEFGH'[index]}  {f.short_label(label)}", loc="left")
             ax.set_xlabel("Weeks since JAKi start")
@@ -254,8 +254,37 @@ def trajectories_figure(ctx: Context, visits: pd.DataFrame) -> tuple[FigureOut |
             ax.set_visible(False)
         caption = ("Grey: one line per patient (scored visits). Black squares: median with "
                    "Q1–Q3 bars, from the analysis; n per week under each tick.")
-        return _finish(fig, "trajectories", "Scores and corticosteroid dose per patient",
+        return finish_figure(fig, "trajectories", "Scores and corticosteroid dose per patient",
                        caption), notes
+
+
+def scale_range(name: str) -> tuple[float | None, float | None]:
+    """A measure's scale from the field dictionary (the derived column's, else the input
+    one's); a plausibility limit is a check on typing, not a scale, so it is not used.
+
+    >>> scale_range("cmas_total"), scale_range("das_skin"), scale_range("cs_mg_kg_day")
+    ((0, 52), (0, 9), (0, None))
+    """
+    from ..fields import DERIVED_FIELDS, fields_of
+
+    for spec in (*DERIVED_FIELDS, *fields_of("visits")):
+        if spec.name == name:
+            if spec.source == "plausibility":
+                return None, None
+            return spec.minimum, spec.maximum
+    return None, None
+
+
+def _full_scale(ax: Axes, name: str) -> None:
+    """Show the measure's whole scale (CMAS 0 to 52, not from the lowest value seen): an
+    axis cut short exaggerates change. A margin keeps points at the limits whole."""
+    low, high = scale_range(name)
+    bottom, top = ax.get_ylim()
+    bottom = bottom if low is None else float(low)
+    top = top if high is None else float(high)
+    pad = 0.04 * (top - bottom) if top > bottom else 0.5
+    ax.set_ylim(bottom - pad if low is not None else bottom,
+                top + pad if high is not None else top)
 
 
 def _axis_label(label: str, unit: object) -> str:
@@ -314,14 +343,14 @@ def km_figure(ctx: Context) -> FigureOut | None:
         return None
     ncols = 2 if len(events) > 1 else 1
     nrows = math.ceil(len(events) / ncols)
-    with _rc():
-        fig = _new_figure(2.6 * nrows + 0.2)
+    with figure_rc():
+        fig = new_figure(2.6 * nrows + 0.2)
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
         for index, (ax, event) in enumerate(zip(axes, events, strict=False)):
             _km_panel(ax, tte[event], f"{'ABCDEFGH'[index % 8]}  {f.measure_label(event)}")
         for ax in axes[len(events):]:
             ax.set_visible(False)
-        return _finish(fig, "kaplan_meier", "Time to event",
+        return finish_figure(fig, "kaplan_meier", "Time to event",
                        "Kaplan–Meier estimate shown as the cumulative percentage of patients "
                        "with the event (100 × (1 − S(t))); tick marks: censored follow-up. "
                        "Numbers at risk under each panel.")
@@ -356,7 +385,7 @@ def _km_panel(ax: Axes, entry: dict[str, Any], title: str) -> None:
         labels = [f.fmt_int(_at_risk(times, at_risk, t, entry.get("n"))) for t in ticks]
         ax.set_xticks(ticks, [f"{t:g}\n{n}" for t, n in zip(ticks, labels, strict=True)])
         # Level with the second line of the tick labels: tick (3.5 pt) + pad (3.5) + a line.
-        ax.annotate("At risk", xy=(0, 0), xycoords="axes fraction", xytext=(-6, -7 - 9.2),
+        ax.annotate("At risk", xy=(0, 0), xycoords="axes fraction", xytext=(-12, -7 - 9.2),
                     textcoords="offset points", ha="right", va="top", fontsize=7.5,
                     style="italic")
     ax.set_xlabel("Weeks since JAKi start")
@@ -368,92 +397,3 @@ def _at_risk(times: list[float], n_risk: list[Any], t: float, n: object) -> obje
         if time >= t:
             return risk
     return 0 if times else n
-
-
-def dose_figure(ctx: Context) -> tuple[FigureOut | None, list[str]]:
-    """JAKi mg/kg/day against weight at start, by drug, with reference bands if given."""
-    patients = ctx.results.get("patients")
-    points = [p for p in patients or [] if f.is_number(p.get("weight_kg"))
-              and f.is_number(p.get("jaki_mg_kg_day"))]
-    if not points:
-        return None, ["JAKi dose against weight: not drawn (no patient has both a weight and "
-                      "a dose per kg)."]
-    below = {str(pid) for pid in dig(ctx.results, "dosing", "below_reference") or []}
-    bands = dig(ctx.results, "dosing", "reference_bands")
-    with _rc():
-        fig = _new_figure(3.0)
-        ax = fig.add_subplot()
-        drugs = sorted({str(p.get("jaki_drug") or "unknown") for p in points})
-        drawn_band = isinstance(bands, list) and _reference_bands(
-            ax, bands, drugs, [float(p["weight_kg"]) for p in points])
-        for i, drug in enumerate(drugs):
-            colour, marker = DRUG_STYLE.get(
-                drug, (OKABE_ITO["purple"], _OTHER_MARKERS[i % len(_OTHER_MARKERS)]))
-            mine = [p for p in points if str(p.get("jaki_drug") or "unknown") == drug]
-            ax.scatter([p["weight_kg"] for p in mine], [p["jaki_mg_kg_day"] for p in mine],
-                       color=colour, marker=marker, s=22, edgecolors="black", linewidths=0.5,
-                       label=drug, zorder=3, rasterized=len(points) > RASTER_ABOVE)
-        flagged = [p for p in points if str(p.get("patient_id")) in below]
-        if flagged:
-            ax.scatter([p["weight_kg"] for p in flagged], [p["jaki_mg_kg_day"] for p in flagged],
-                       s=110, facecolors="none", edgecolors="black", linewidths=1.0,
-                       label="below reference", zorder=4)
-            if len(flagged) <= 10:  # more labels than this only clutter
-                for p in flagged:
-                    ax.annotate(str(p.get("patient_id")), (p["weight_kg"], p["jaki_mg_kg_day"]),
-                                xytext=(6, 4), textcoords="offset points", fontsize=7)
-        ax.set_xlabel("Weight at start (kg)")
-        ax.set_ylabel("JAKi dose (mg/kg/day)")
-        ax.set_ylim(bottom=0)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
-        reference = dig(ctx.results, "dosing", "reference")
-        caption = "Daily JAK-inhibitor dose per kilogram at start against weight, by drug."
-        if drawn_band:
-            caption += (f" Shaded, per drug: from the reference dose (dashed) to the maximum "
-                        f"(dotted), as mg/kg/day at each weight ({reference or 'reference table'}"
-                        "; normal renal function).")
-        notes = [] if drawn_band else ["No reference dose bands in the results: none drawn."]
-        return _finish(fig, "dose_weight", "JAKi dose against weight", caption), notes
-
-
-def _reference_bands(ax: Axes, bands: list[Any], drugs: list[str], weights: list[float]) -> bool:
-    """Shade each drug's reference-to-maximum dose over its weight band; True if any drawn.
-
-    Bands are rows of the dose reference table (``jdmtrack.protocol.dosing``); only
-    recommended bands that apply at normal renal function (no upper eGFR limit) are drawn.
-    Open weight limits end at the patients' lightest and heaviest weights.
-    """
-    import numpy as np
-
-    low_w, high_w = 0.9 * min(weights), 1.1 * max(weights)
-    drawn: set[str] = set()
-    for band in bands:
-        if not isinstance(band, dict) or band.get("drug") not in drugs:
-            continue
-        if band.get("recommended") is False or f.is_number(band.get("egfr_max")):
-            continue
-        w0 = band["weight_min_kg"] if f.is_number(band.get("weight_min_kg")) else low_w
-        w1 = band["weight_max_kg"] if f.is_number(band.get("weight_max_kg")) else high_w
-        w0, w1 = max(float(w0), low_w), min(float(w1), high_w)
-        if w1 <= w0:
-            continue
-        grid = np.linspace(w0, w1, 60)
-        ends = []
-        for per_kg, per_day in (("reference_mg_kg_day", "reference_mg_day"),
-                                ("maximum_mg_kg_day", "maximum_mg_day")):
-            if f.is_number(band.get(per_kg)):
-                ends.append(np.full_like(grid, float(band[per_kg])))
-            elif f.is_number(band.get(per_day)):
-                ends.append(float(band[per_day]) / grid)
-        if not ends:
-            continue
-        drug = str(band["drug"])
-        colour = DRUG_STYLE.get(drug, (OKABE_ITO["purple"], "D"))[0]
-        label = None if drug in drawn else f"{drug} reference to maximum"
-        ax.fill_between(grid, ends[0], ends[-1], facecolor=colour, alpha=0.12, edgecolor="none",
-                        zorder=1)
-        ax.plot(grid, ends[0], color=colour, lw=1.0, linestyle="--", zorder=2, label=label)
-        if len(ends) > 1:
-            ax.plot(grid, ends[-1], color=colour, lw=1.0, linestyle=":", zorder=2)
-        drawn.add(drug)
-    return bool(drawn)

@@ -32,6 +32,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..fields import EVENT_CODES, code_label
 from ..xmltext import printable
 
 if TYPE_CHECKING:
@@ -100,12 +101,6 @@ FALLBACK_LABELS: dict[str, str] = {
     "printo_cid": "PRINTO clinically inactive disease",
     "skin_inactive": "Inactive skin",
     "rash_improved": "Rash improved",
-    "rash_improvement": "First rash improvement",
-    "rash_marked_improvement": "Marked rash improvement",
-    "rash_resolution": "Rash resolution",
-    "cs_discontinuation": "Corticosteroids stopped",
-    "relapse": "Relapse",
-    "jaki_discontinuation": "JAKi stopped",
 }
 
 # Hyndman & Fan (1996) sample-quantile types and the software that uses each by default.
@@ -388,9 +383,14 @@ def measure_label(name: str, entry: Mapping[str, Any] | None = None) -> str:
     'CMAS (0–52)'
     >>> measure_label("x_new", {"label": "New score"}), measure_label("odd_column")
     ('New score', 'odd_column')
+    >>> measure_label("jaki_discontinuation")
+    'JAK inhibitor discontinued'
+
     """
     if name in FALLBACK_LABELS:
         return FALLBACK_LABELS[name]
+    if name in EVENT_CODES:  # time to an event: the event's label in the dictionary
+        return code_label(name)
     if entry is not None:
         label = entry.get("label")
         if isinstance(label, str) and label:

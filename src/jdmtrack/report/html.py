@@ -8,7 +8,7 @@ from importlib import resources
 
 from .model import Block, Cell, Document, FigureOut, Flow, Paragraph, Section, Table
 
-__all__ = ["inline_svg", "render_html"]
+__all__ = ["inline_svg", "is_wide", "print_width", "render_html", "starts_wide", "table_classes"]
 
 _PROLOGUE = re.compile(r"\A\s*<\?xml[^>]*\?>\s*(<!DOCTYPE[^>]*>\s*)?", re.DOTALL)
 _NAMESPACES = re.compile(r'\s+xmlns(:xlink)?="[^"]*"')
@@ -16,6 +16,14 @@ _SIZE = re.compile(r'\s(width|height)="[^"]*pt"')
 _ID = re.compile(r'\bid="([^"]+)"')
 _WRAP_ABOVE = 32  # cells longer than this may wrap; shorter ones (numbers) never do
 _REF = re.compile(r'(url\(#|href="#)([^)"]+)')
+# Print layout. A table wider than this many characters (columns that never wrap at their
+# longest text, wrapping ones at _WRAPPED, plus 3 per column for padding) does not fit the
+# 180 mm of an A4 portrait page at 8 pt: it goes on a landscape page. One of at most
+# _SHORT_ROWS rows is kept on one page.
+_WIDE_ABOVE = 125
+_WIDE_COLUMNS = 10  # and any table of this many columns (a series of them stays alike)
+_WRAPPED = 18
+_SHORT_ROWS = 25
 
 
 def inline_svg(svg: str, prefix: str) -> str:
@@ -62,6 +70,45 @@ def _cell_attrs(cell: Cell, first: bool) -> str:
     return f' class="{" ".join(classes)}"' if classes else ""
 
 
+def print_width(table: Table) -> int:
+    """The table's width in characters as printed (see ``_WIDE_ABOVE``).
+
+    >>> from .model import Cell
+    >>> print_width(Table("t", "T", ["Week", "n"], [[Cell("Week 4"), Cell("12")]]))
+    14
+    """
+    width = 0
+    for j, head in enumerate(table.header):
+        body = max((len(row[j].text) for row in table.rows if j < len(row)), default=0)
+        wraps = j == 0 or body > _WRAP_ABOVE
+        longest_word = max((len(word) for word in head.split()), default=0)
+        width += max(longest_word, min(body, _WRAPPED) if wraps else body) + 3
+    return width
+
+
+def is_wide(table: Table) -> bool:
+    """Too wide for a portrait page: printed (HTML, Word) on landscape pages."""
+    return table.inline and not table.excel_only and (
+        len(table.header) >= _WIDE_COLUMNS or print_width(table) > _WIDE_ABOVE)
+
+
+def table_classes(table: Table) -> str:
+    """``table`` plus ``wide`` (printed on a landscape page) and ``short`` (never split)."""
+    classes = ["table"]
+    if is_wide(table):
+        classes.append("wide")
+    if len(table.rows) <= _SHORT_ROWS:
+        classes.append("short")
+    return " ".join(classes)
+
+
+def starts_wide(section: Section) -> bool:
+    """True when the section opens with a wide table: its heading goes to that landscape
+    page too, not alone at the foot of the portrait page before it."""
+    shown = [block for _kind, block in _blocks(section)]
+    return bool(shown) and isinstance(shown[0], Table) and is_wide(shown[0])
+
+
 def _template_text(name: str) -> str:
     return resources.files("jdmtrack.report").joinpath("templates", name).read_text("utf-8")
 
@@ -76,7 +123,7 @@ def render_html(document: Document, generator: str) -> str:
     template = env.from_string(_template_text("report.html.j2"))
     return template.render(
         doc=document, generator=generator, css=Markup(_template_text("report.css")),
-        blocks=_blocks,
+        blocks=_blocks, table_classes=table_classes, starts_wide=starts_wide,
         cell_attrs=lambda cell, first: Markup(_cell_attrs(cell, first)),
         svg=lambda figure: Markup(inline_svg(figure.svg, f"fig{figure.number}")),
     )

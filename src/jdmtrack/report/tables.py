@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..fields import code_label
 from . import format as f
 from .cells import blank, count, dig, num, text
 from .context import Context, ordered_measures
@@ -26,13 +27,6 @@ __all__ = [
 
 #: Listings longer than this are printed in full only in tables.xlsx.
 LISTING_LIMIT = 200
-
-_LEVEL_LABELS = {"F": "female", "M": "male"}
-
-
-def _level(level: str) -> str:
-    return _LEVEL_LABELS.get(level, level.replace("_", " "))
-
 
 def visits_per_week_table(ctx: Context) -> Table | None:
     """Patients seen at each week, as a share of the cohort (STROBE 13a)."""
@@ -84,7 +78,7 @@ def _categorical_rows(ctx: Context, label: str, s: dict[str, Any]) -> list[list[
                  blank(), blank(), count(s.get("missing"))]]
     rows = [[text(label), count(s.get("n")), blank(), blank(), blank(), count(s.get("missing"))]]
     for level, n in counts.items():
-        rows.append([text(_level(str(level)), level=1), blank(),
+        rows.append([text(code_label(level), level=1), blank(),
                      text(f.count_pct(n, percents.get(level), ctx.pct_decimals)),
                      blank(), blank(), blank()])
     return rows
@@ -129,14 +123,14 @@ def patients_table(ctx: Context, *, full: bool = False) -> Table | None:
     measures = [m for m in ordered_measures(recorded) if full or m in PATIENT_MEASURES]
     rows = []
     for p in patients:
-        row = [text(p.get("patient_id")), text(p.get("jaki_drug")),
+        row = [text(p.get("patient_id")), _coded(p.get("jaki_drug")),
                num(p.get("jaki_mg_day"), 1), num(p.get("jaki_mg_kg_day"), 2),
                num(p.get("weight_kg"), 1), text(f.fmt_value(p.get("last_week"), 1))]
         for m in measures:
             shown = _dose if ctx.decimals(m) == 2 else _score
             row.append(text(f"{shown(dig(p, 'baseline', m))} → {shown(dig(p, 'last', m))}"))
         response = p.get("response_last")
-        row += [text(str(response).replace("_", " ") if response else None),
+        row += [_coded(response or None),
                 count(p.get("adverse_events"))]
         rows.append(row)
     key, title = "patients", "Patients: treatment, scores at week 0 and at the last visit"
@@ -151,6 +145,11 @@ def patients_table(ctx: Context, *, full: bool = False) -> Table | None:
                   "Rounding: mg/day and weight to 1 decimal place, mg/kg/day to 2; individual "
                   "scores as recorded (at most 1 decimal place)."],
                  inline_limit=LISTING_LIMIT, excel_only=full)
+
+
+def _coded(code: object) -> Cell:
+    """A cell showing a dictionary code by its label (missing: a dash)."""
+    return text(None if code is None else code_label(code))
 
 
 def _dose(value: object) -> str:
@@ -178,7 +177,7 @@ def adverse_event_table(ctx: Context) -> Table | None:
     if by_category:
         rows.append([text("By category"), blank(), blank()])
     for category, s in by_category.items():
-        rows.append([text(_level(category), level=1), count(dig(s, "events")),
+        rows.append([text(code_label(category), level=1), count(dig(s, "events")),
                      patients(dig(s, "patients"))])
     rows.append([text("Serious adverse events"), count(safety.get("serious")), blank()])
     return Table("safety", "Adverse events",
@@ -208,8 +207,8 @@ def listing_table(ctx: Context) -> Table | None:
     if not isinstance(events, list) or not events:
         return None
     rows = [[text(e.get("patient_id")), text(f.fmt_value(e.get("week"), 1)), text(e.get("term")),
-             text(e.get("category")), count(e.get("ctcae_grade")),
-             text(_yes_no(e.get("serious")))] for e in events]
+             _coded(e.get("category")), count(e.get("ctcae_grade")),
+             _coded(_yes_no(e.get("serious")))] for e in events]
     return Table("ae_listing", "Adverse event listing",
                  ["Patient", "Week", "Term", "Category", "CTCAE grade", "Serious"], rows,
                  ["Week of onset since JAKi start."], inline_limit=LISTING_LIMIT)
@@ -234,7 +233,7 @@ def dosing_table(ctx: Context) -> Table | None:
                          text(f.fmt_median_iqr(s.get("median"), s.get("q1"), s.get("q3"), d)),
                          text(f.fmt_range(s.get("min"), s.get("max"), d))])
     for drug, n in (dosing.get("by_drug") or {}).items():
-        rows.append([text(drug, level=1), count(n),
+        rows.append([text(code_label(drug), level=1), count(n),
                      text(f.fmt_pct(f.percent(n, ctx.n_patients), ctx.pct_decimals)), blank()])
     if not rows:
         return None

@@ -7,6 +7,7 @@ from typing import Any
 from . import format as f
 from .cells import blank, count, dig, pval, text
 from .context import Context, ordered_measures
+from .labels import RESPONSES, TIS_CATEGORIES, response_label, tis_category_labels
 from .model import Cell, Table
 
 __all__ = [
@@ -21,8 +22,6 @@ __all__ = [
 ]
 
 CRITERIA = ("printo_cid", "skin_inactive", "rash_improved")
-RESPONSES = ("CR", "PR", "NR")
-TIS_CATEGORIES = ("none", "minimal", "moderate", "major")
 HL_NOTE = ("Change from week 0: Hodges–Lehmann estimate of the median paired difference "
            "(follow-up − week 0) with its 95% CI; pairs = patients with both values "
            "(in brackets: non-zero differences, the ones the Wilcoxon test uses).")
@@ -297,8 +296,10 @@ def response_table(ctx: Context) -> Table | None:
         if note:
             skipped.append(note)
     return Table("response", "Response per week",
-                 ["Week", "Evaluable", "CR, n (%)", "CR 95% CI", "PR, n (%)", "PR 95% CI",
-                  "NR, n (%)", "NR 95% CI", "Not evaluable"], rows,
+                 ["Week", "Evaluable",
+                  *[h for k in RESPONSES for h in (f"{response_label(k)}, n (%)",
+                                                   f"{k} 95% CI")],
+                  "Not evaluable"], rows,
                  ["CR complete response, PR partial response, NR no response (definitions in "
                   "Methods). Percent of the patients evaluable at that week; Clopper–Pearson "
                   "95% CI. Not evaluable: a visit whose known inputs do not decide the response.",
@@ -321,8 +322,7 @@ def tis_table(ctx: Context) -> Table | None:
                                         ctx.pct_decimals)))
         rows.append(row)
     return Table("tis", "Total Improvement Score (2016 ACR/EULAR) per week",
-                 ["Week", "n", "TIS, median (Q1, Q3)", "None (< 20)", "Minimal (20–39)",
-                  "Moderate (40–59)", "Major (≥ 60)"], rows,
+                 ["Week", "n", "TIS, median (Q1, Q3)", *tis_category_labels(ctx)], rows,
                  [ctx.quartiles, "Improvement categories as n (% of patients with a TIS).",
                   f.rounding_note(measures=True, pct_decimals=ctx.pct_decimals)])
 

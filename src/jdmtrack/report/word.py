@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+from .html import is_wide, starts_wide
 from .model import Document, FigureOut, Flow, Paragraph, Table
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ _TABLE_FONT_PT = 8
 _CELL_STYLE = ("Table Cell", "TableCell")
 _NOTE_STYLE = ("Table Note", "TableNote")
 _GRID_STYLE_ID = "TableGrid"  # "Table Grid" of python-docx's default template
+_CAPTION_STYLE_ID = "Caption"  # Word's built-in caption style (in python-docx's template)
 _FIGURE_WIDTH_CM = 16.5
 
 
@@ -70,38 +72,87 @@ def write_docx(document: Document, path: Path, *, generated: object = None) -> N
         run.font.color.rgb = RGBColor(0xA6, 0x3C, 0x00)
     doc.add_paragraph(document.subtitle)
     doc.add_paragraph("  ·  ".join(f"{k}: {v}" for k, v in document.facts))
+    landscape = False
     for number, sec in enumerate(document.sections, start=1):
+        if starts_wide(sec) != landscape:  # the heading goes with the section's first page
+            landscape = _turn(doc, not landscape)
         doc.add_heading(f"{number}. {sec.title}", level=1)
         for block in sec.blocks:
+            if isinstance(block, Table) and block.excel_only:
+                continue  # only in tables.xlsx
+            wide = isinstance(block, Table) and is_wide(block)
+            if wide != landscape:
+                landscape = _turn(doc, wide)
             if isinstance(block, Paragraph):
                 p = doc.add_paragraph(block.text)
                 if block.kind != "text":
                     _style(p, _NOTE_STYLE)
             elif isinstance(block, Flow):
                 _flow(doc, block)
-            elif isinstance(block, Table) and not block.excel_only:
-                _table(doc, block)
+            elif isinstance(block, Table):
+                _table(doc, block, _LANDSCAPE_TWIPS if landscape else _TEXT_WIDTH_TWIPS)
             elif isinstance(block, FigureOut):
                 _figure(doc, block, Cm(_FIGURE_WIDTH_CM))
     doc.save(str(path))
 
 
-def _caption(doc: DocxDocument, label: str, title: str) -> None:
-    p = doc.add_paragraph()
-    p.paragraph_format.keep_with_next = True
-    p.add_run(f"{label}. ").bold = True
-    p.add_run(title)
+def _caption(doc: DocxDocument, kind: str, number: int, title: str, *,
+             keep_with_next: bool) -> None:
+    """A caption in Word's own "Caption" style, numbered by a ``SEQ`` field.
+
+    Word numbers ``SEQ Table`` and ``SEQ Figure`` fields itself (Update Field, F9), so an
+    editor who moves, adds or deletes a table gets the numbers right again, and Insert >
+    Cross-reference and a List of Tables find every caption. The number written inside the
+    field is the report's own, shown until the fields are updated.
+    """
+    from docx.oxml import parse_xml
+
+    keep = "<w:keepNext/>" if keep_with_next else ""
+    xml = (f'<w:p {_W}><w:pPr><w:pStyle w:val="{_CAPTION_STYLE_ID}"/>{keep}</w:pPr>'
+           f'<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">{kind} </w:t></w:r>'
+           f'<w:r><w:rPr><w:b/></w:rPr><w:fldChar w:fldCharType="begin"/></w:r>'
+           f'<w:r><w:rPr><w:b/></w:rPr><w:instrText xml:space="preserve"> SEQ {kind} '
+           f'\\* ARABIC </w:instrText></w:r>'
+           f'<w:r><w:rPr><w:b/></w:rPr><w:fldChar w:fldCharType="separate"/></w:r>'
+           f'<w:r><w:rPr><w:b/></w:rPr><w:t>{number}</w:t></w:r>'
+           f'<w:r><w:rPr><w:b/></w:rPr><w:fldChar w:fldCharType="end"/></w:r>'
+           f'<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">. </w:t></w:r>'
+           f'<w:r><w:t xml:space="preserve">{escape(title)}</w:t></w:r></w:p>')
+    _append(doc, parse_xml(xml))
 
 
-def _table(doc: DocxDocument, table: Table) -> None:
-    _caption(doc, table.label, table.title)
+def _append(doc: DocxDocument, element: Any) -> None:
+    """Add a block element at the end of the body (before the section properties)."""
+    body = doc.element.body
+    if body.sectPr is not None:
+        body.sectPr.addprevious(element)
+    else:
+        body.append(element)
+
+
+def _turn(doc: DocxDocument, landscape: bool) -> bool:
+    """Start a new section (on a new page), A4 landscape or portrait: tables too wide for a
+    portrait page are printed across a landscape one, as in the HTML's print layout."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Cm
+
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long_side, short_side = Cm(29.7), Cm(21.0)
+    section.page_width, section.page_height = ((long_side, short_side) if landscape
+                                               else (short_side, long_side))
+    return landscape
+
+
+def _table(doc: DocxDocument, table: Table, text_width: int) -> None:
+    _caption(doc, "Table", table.number, table.title, keep_with_next=True)
     if not table.inline:
         doc.add_paragraph(f"{len(table.rows)} rows: too many to print here. The full table is "
                           f"sheet “{table.key}” of tables.xlsx.")
     else:
         _append_table(doc, [[(h, True, 0) for h in table.header]]
                       + [[(c.text, False, c.level) for c in row] for row in table.rows],
-                      header=True)
+                      header=True, text_width=text_width)
     for note in table.notes:
         if note:
             _style(doc.add_paragraph(note), _NOTE_STYLE)
@@ -114,6 +165,7 @@ def _style(paragraph: Any, style: tuple[str, str]) -> None:
 
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 _TEXT_WIDTH_TWIPS = 9638  # 17 cm between 2 cm margins on A4
+_LANDSCAPE_TWIPS = 14570  # 25.7 cm between 2 cm margins on A4 landscape
 
 
 def _cell_xml(text: str, bold: bool, level: int, width: int) -> str:
@@ -125,7 +177,7 @@ def _cell_xml(text: str, bold: bool, level: int, width: int) -> str:
 
 
 def _append_table(doc: DocxDocument, rows: list[list[tuple[str, bool, int]]], *,
-                  header: bool) -> None:
+                  header: bool, text_width: int = _TEXT_WIDTH_TWIPS) -> None:
     """Append a table written as WordprocessingML in one piece.
 
     Building it through python-docx's object model costs several element look-ups per
@@ -138,11 +190,14 @@ def _append_table(doc: DocxDocument, rows: list[list[tuple[str, bool, int]]], *,
     longest = [4 + max(5, min(40, max((len(r[j][0]) for r in rows[:200] if j < len(r)),
                                       default=0)))
                for j in range(columns)]
-    widths = [_TEXT_WIDTH_TWIPS * n // sum(longest) for n in longest]
+    widths = [text_width * n // sum(longest) for n in longest]
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     body = []
     for i, row in enumerate(rows):
-        row_pr = "<w:trPr><w:tblHeader/></w:trPr>" if header and i == 0 else ""
+        # No row splits over two pages; the header row repeats on every page the table
+        # runs on to (Word's "Repeat as header row").
+        repeat = "<w:tblHeader/>" if header and i == 0 else ""
+        row_pr = f"<w:trPr><w:cantSplit/>{repeat}</w:trPr>"
         cells = "".join(_cell_xml(text, bold, level, widths[j])
                         for j, (text, bold, level) in enumerate(row))
         body.append(f"<w:tr>{row_pr}{cells}</w:tr>")
@@ -150,12 +205,7 @@ def _append_table(doc: DocxDocument, rows: list[list[tuple[str, bool, int]]], *,
            '<w:tblW w:w="0" w:type="auto"/><w:tblLook w:val="04A0" w:firstRow="1" '
            'w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
            f'</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{"".join(body)}</w:tbl>')
-    element = parse_xml(xml)
-    document_body = doc.element.body
-    if document_body.sectPr is not None:
-        document_body.sectPr.addprevious(element)
-    else:
-        document_body.append(element)
+    _append(doc, parse_xml(xml))
 
 
 def _flow(doc: DocxDocument, flow: Flow) -> None:
@@ -168,7 +218,8 @@ def _flow(doc: DocxDocument, flow: Flow) -> None:
 
 
 def _figure(doc: DocxDocument, figure: FigureOut, width: Any) -> None:
-    doc.add_picture(io.BytesIO(figure.png), width=width)
-    p = doc.add_paragraph()
-    p.add_run(f"{figure.label}. ").bold = True
-    p.add_run(f"{figure.title}. {figure.caption}")
+    picture = doc.add_paragraph()
+    picture.paragraph_format.keep_with_next = True  # the picture stays with its caption
+    picture.add_run().add_picture(io.BytesIO(figure.png), width=width)
+    _caption(doc, "Figure", figure.number, f"{figure.title}. {figure.caption}",
+             keep_with_next=False)

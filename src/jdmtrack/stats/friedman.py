@@ -48,6 +48,7 @@ import numpy as np
 from scipy import special
 
 from jdmtrack.errors import ComputationError, SettingsError
+from jdmtrack.progress import report_progress
 from jdmtrack.stats._common import (
     DEFAULT_ALPHA,
     DEFAULT_RESAMPLES,
@@ -195,6 +196,7 @@ def _monte_carlo(units: IntArray, resamples: int, seed: int) -> _PermutationP:
         wide = sums.astype(np.int64)
         hits += int(np.count_nonzero(np.einsum("ij,ij->i", wide, wide) >= s_obs))
         done += size
+        report_progress(done, resamples, "Friedman permutations")
     p_value = (1.0 + hits) / (1.0 + resamples)
     no_ties = all(np.unique(units[b]).size == k for b in range(n))
     min_p = float(math.factorial(k)) ** (1 - n) if no_ties else None
