@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .cohort import Cohort
+from .courses import patient_courses
 from .criteria import CriteriaSettings, classify
 from .instruments import score_visits
 from .io import read_raw
@@ -56,6 +57,8 @@ def score_cohort(cohort: Cohort, settings: CriteriaSettings | None = None) -> Sc
     result = classify(scored.visits, cohort.patients, cohort.events, settings)
     visits = pd.concat([scored.visits, result.visits], axis=1)
     patients = pd.concat([cohort.patients, result.patients], axis=1)
+    # Courses read from the visits (enzymes high at start, CMAS course), for --where.
+    patients = pd.concat([patients, patient_courses(visits, patients["patient_id"])], axis=1)
     events = (pd.concat([cohort.events, result.events]) if len(result.events)
               else cohort.events)
     warnings = WarningLog(cohort.warnings)

@@ -28,7 +28,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("instruments",),  # derive: totals and doses from items
     ("visit_table",),  # derive: scored visits as arrays, shared by protocol and criteria
     ("protocol",),  # derive: steroid course, JAKi dose check
-    ("criteria",),  # derive: the clinical definitions; classify() applies protocol too
+    ("courses", "criteria"),  # derive: per-patient courses; the clinical definitions (classify()
+    #                         applies protocol too)
     ("pipeline",),  # load + score, the calls behind each command
     ("stats",),  # analyse: plain statistics
     ("analysis", "plan"),  # analyse: the study's analyses; study planning

@@ -58,8 +58,29 @@ def type6(values: np.ndarray) -> dict[str, float]:
 
 
 def subset(tables: dict[str, pd.DataFrame], column: str, value: str) -> dict[str, pd.DataFrame]:
-    ids = set(tables["patients"].loc[tables["patients"][column] == value, "patient_id"])
+    patients = tables["patients"]
+    values = (patients[column] if column in patients.columns
+              else patients["patient_id"].map(derived(tables, column)))
+    ids = set(patients.loc[values == value, "patient_id"])
     return {name: frame[frame["patient_id"].isin(ids)] for name, frame in tables.items()}
+
+
+def derived(tables: dict[str, pd.DataFrame], column: str) -> pd.Series:
+    """jdmtrack's derived patient columns, recomputed from the CSV cells (by patient_id):
+    enzymes_high_start = CK or LDH above its upper limit at week 0 ("yes"/"no");
+    cmas_course = last scored CMAS above/equal to/below week 0's."""
+    v = tables["visits"].assign(w=lambda f: num(f["week"]))
+    if column == "enzymes_high_start":
+        w0 = v[(v["w"] == 0) & v["ck_u_l"].notna()]
+        high = ((num(w0["ck_u_l"]) > num(w0["ck_uln_u_l"]))
+                | (num(w0["ldh_u_l"]) > num(w0["ldh_uln_u_l"])))
+        return pd.Series(np.where(high, "yes", "no"), index=w0["patient_id"].to_numpy())
+    assert column == "cmas_course", column
+    c = v[v["cmas_total"].notna()].sort_values("w")
+    first = c[c["w"] == 0].set_index("patient_id")["cmas_total"].astype(float)
+    last = c[c["w"] > 0].groupby("patient_id")["cmas_total"].last().astype(float)
+    diff = (last - first).dropna()
+    return diff.map(lambda d: "improved" if d > 0 else "worse" if d < 0 else "unchanged")
 
 
 def exact_wilcoxon(d: np.ndarray) -> float:
@@ -264,7 +285,11 @@ def oracle(demo_tables: Callable[[str], dict[str, pd.DataFrame]],
 
     def get(name: str, subgroup: Any = None) -> Oracle:
         tables = demo_tables(name)
-        if subgroup is not None:
+        if isinstance(subgroup, list):  # published.json's "where": ["FIELD=VALUE", ...]
+            for condition in subgroup:
+                column, value = condition.split("=", 1)
+                tables = subset(tables, column, value)
+        elif subgroup is not None:
             tables = subset(tables, subgroup["column"], subgroup["value"])
         return Oracle(tables)
 

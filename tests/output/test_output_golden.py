@@ -56,7 +56,8 @@ def test_score_xlsx_of_the_demos_holds_the_csv_values(name: str, tmp_path: Path)
     for j, name_ in enumerate(expected.columns):
         column = expected[name_]
         got = [row[j] for row in rows[1:]]
-        if column.dtype == object:  # text: empty text is no cell
+        if column.dtype == object or pd.api.types.is_string_dtype(column):
+            # text (object or pandas' str dtype): empty text is no cell
             assert [v if v is not None else "" for v in got] == column.tolist(), name_
         else:  # numbers as numbers, at full precision
             want = [None if pd.isna(v) else v for v in column.tolist()]

@@ -22,6 +22,19 @@ OWN, OTHER = "SYNTHETIC", "OTHER"
 OTHER_PATIENTS = ("SYN-003", "SYN-004")
 
 
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """On the PostgreSQL pass (test_postgres.py) keep only the tests using the database."""
+    import os
+
+    if not os.environ.get("JDMTRACK_REGISTRY_PG_PASS"):
+        return
+    keep = [i for i in items if {"db", "transactional_db"} & set(getattr(i, "fixturenames", ()))]
+    dropped = [i for i in items if i not in keep]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = keep
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     # Test users' passwords need no slow hashing.
@@ -37,6 +50,40 @@ def two_site_cohort(tmp_path: Path) -> Path:
     patients.loc[patients["patient_id"].isin(OTHER_PATIENTS), "site"] = OTHER
     patients.to_csv(folder / "patients.csv", index=False, lineterminator="\n")
     return folder
+
+
+def _verified_client() -> Any:
+    from django.test import Client
+
+    class VerifiedClient(Client):
+        """``force_login`` that also passes the second factor a monitor or admin owes.
+
+        ``force_login`` skips the password; this skips the TOTP code the same way, with a
+        confirmed device. The second factor itself is tested through the real pages
+        (test_security.py), with a plain client.
+        """
+
+        def force_login(self, user: Any, backend: str | None = None) -> None:
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            from jdmtrack.registry.policy import needs_mfa
+
+            super().force_login(user, backend)
+            if needs_mfa(user):
+                device = (TOTPDevice.objects.filter(user=user, confirmed=True).first()
+                          or TOTPDevice.objects.create(user=user, name="test", confirmed=True))
+                session = self.session
+                session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+                session.save()
+
+    return VerifiedClient()
+
+
+@pytest.fixture
+def client() -> Any:
+    """pytest-django's client, whose ``force_login`` also passes the second factor."""
+    return _verified_client()
 
 
 @pytest.fixture

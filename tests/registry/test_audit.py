@@ -57,8 +57,11 @@ def test_events_are_append_only_through_the_orm(loaded):
 def test_logins_and_refusals_are_audited(client, users, loaded):
     from jdmtrack.registry.models import AuditEvent, Patient
 
-    assert not client.login(username="data_entry", password="wrong password")
-    assert client.login(username="data_entry", password="a-long-test-password")
+    # through the login page: django-axes checks every attempt there
+    wrong = client.post("/login/", {"username": "data_entry", "password": "wrong password"})
+    assert wrong.status_code == 200 and "did not match" in wrong.text
+    right = client.post("/login/", {"username": "data_entry", "password": "a-long-test-password"})
+    assert right.status_code == 302
     other = Patient.objects.get(patient_id="SYN-003")
     assert client.get(f"/patients/{other.pk}/").status_code == 404
     actions = list(AuditEvent.objects.order_by("-id").values_list("actor", "action")[:3])

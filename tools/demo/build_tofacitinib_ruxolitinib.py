@@ -197,8 +197,10 @@ def build_rows() -> tuple[list[dict[str, object]], list[dict[str, object]],
             "jaki_stop_week": None if stop is None else stop[0],
             "jaki_stop_reason": None if stop is None else stop[1],
             "followup_weeks": end,
+            # A user column (carried through untouched) with the letter's three CMAS
+            # groups, as a site would record them; jdmtrack's derived cmas_course gives
+            # the improved and unchanged ones from the visits.
             "x_cmas_course": CMAS_COURSE.get(pid),
-            "x_enzymes_abnormal": pid in CK,
         })
         height = round(75 + 6.2 * age)
         for week in visit_weeks(pid):
@@ -216,6 +218,8 @@ def build_rows() -> tuple[list[dict[str, object]], list[dict[str, object]],
             }
             if k is not None and pid in CMAS:
                 row["cmas_total"] = CMAS[pid][k]
+                if CMAS[pid][k] is None and CMAS_COURSE.get(pid) == "not_scorable_before":
+                    row["reason_cmas_not_scored"] = "contracture"  # the letter's
             row["catbm_activity"] = activity
             if k is not None:
                 row |= {
@@ -253,7 +257,26 @@ T = dict[str, pd.DataFrame]
 
 def _pts(t: T, where: tuple[str, str] | None = None) -> pd.DataFrame:
     p = t["patients"]
-    return p if where is None else p[p[where[0]] == where[1]]
+    if where is None:
+        return p
+    values = p[where[0]] if where[0] in p.columns else _derived(t, where[0])
+    return p[values.to_numpy() == where[1]]
+
+
+def _derived(t: T, name: str) -> pd.Series:
+    """The patient courses jdmtrack derives (enzymes high at start, CMAS course), computed
+    here independently from the written visits, in patients-table order."""
+    p, v = t["patients"], t["visits"]
+    if name == "enzymes_high_start":
+        v0 = v[(numbers(v["week"]) == 0) & v["ck_u_l"].notna()].set_index("patient_id")
+        flag = _abnormal(v0).map({True: "yes", False: "no"})
+    else:  # cmas_course: last scored CMAS against week 0
+        c = v[v["cmas_total"].notna()].assign(week=lambda f: numbers(f["week"]))
+        first = c[c["week"] == 0].set_index("patient_id")["cmas_total"].astype(float)
+        last = c[c["week"] > 0].sort_values("week").groupby("patient_id")["cmas_total"].last()
+        diff = (last.astype(float) - first).dropna()
+        flag = diff.map(lambda d: "improved" if d > 0 else "worse" if d < 0 else "unchanged")
+    return flag.reindex(p["patient_id"]).reset_index(drop=True).set_axis(p.index)
 
 
 def _visits(t: T, week: float, where: tuple[str, str] | None = None) -> pd.DataFrame:
@@ -325,7 +348,7 @@ def _persistent(t: T) -> float:
 
 
 def _ldh_rises(t: T) -> list[tuple[float, float]]:
-    before, after = _pairs(t, "ldh_u_l", ("x_enzymes_abnormal", "yes"))
+    before, after = _pairs(t, "ldh_u_l", ("enzymes_high_start", "yes"))
     return sorted((b, a) for b, a in zip(before, after, strict=True) if a > b)
 
 
@@ -341,8 +364,8 @@ def _band(t: T, heavy: bool) -> float:
 
 def figures() -> list[Figure]:
     figs: list[Figure] = []
-    cmas_up = ("x_cmas_course", "improved")
-    enz = ("x_enzymes_abnormal", "yes")
+    cmas_up = ("cmas_course", "improved")
+    enz = ("enzymes_high_start", "yes")
 
     def add(*args: object, **kw: object) -> None:
         figs.append(Figure(*args, **kw))  # type: ignore[arg-type]
@@ -398,21 +421,24 @@ def figures() -> list[Figure]:
             lambda t, d=drug: 100 * _count(t, "patients", "jaki_drug", d) / 25,
             f"% of 25 with jaki_drug = {drug}")
     add("jaki_duration_min", "jaki_duration", "JAKi duration, months, shortest", "3", 3, 0,
-        "min", None, lambda t: float(_duration_months(t).min()),
+        "min", "exposure.duration_months.min", lambda t: float(_duration_months(t).min()),
         "jaki_stop_week, else followup_weeks, in months (x 7 x 12 / 365.25): shortest",
-        note="A02 stopped at week 12 (2.8 months).")
+        note="A02 stopped at week 12 (2.8 months), which the letter rounds to 3.")
     add("jaki_duration_max", "jaki_duration", "JAKi duration, months, longest", "18", 18, 0,
-        "max", None, lambda t: float(_duration_months(t).max()),
+        "max", "exposure.duration_months.max", lambda t: float(_duration_months(t).max()),
         "jaki_stop_week, else followup_weeks, in months: longest")
     add("dose_light_n", "dose_bands", "Under 25 kg: 2.5 mg twice daily", "11", 11, 0, "count",
-        None, lambda t: _band(t, False),
+        "exposure.start_weight_bands.under_25_kg.n_band_dose", lambda t: _band(t, False),
         "weight_kg < 25 at week 0 with 2.5 mg x 2 a day")
     add("dose_heavy_n", "dose_bands", "25 kg or more: 5 mg twice daily", "14", 14, 0, "count",
-        None, lambda t: _band(t, True), "weight_kg >= 25 at week 0 with 5 mg x 2 a day")
+        "exposure.start_weight_bands.from_25_kg.n_band_dose", lambda t: _band(t, True),
+        "weight_kg >= 25 at week 0 with 5 mg x 2 a day")
     add("dose_max_mg", "dose_max", "Highest dose, mg per dose (twice daily)", "7.5", 7.5, 1,
-        "max", None, lambda t: float(np.nanmax(numbers(t["visits"]["jaki_mg_per_dose"]))),
+        "max", "exposure.highest_mg_per_dose.value",
+        lambda t: float(np.nanmax(numbers(t["visits"]["jaki_mg_per_dose"]))),
         "largest jaki_mg_per_dose at any visit")
-    add("dose_max_n", "dose_max", "Patients given 7.5 mg twice daily", "1", 1, 0, "count", None,
+    add("dose_max_n", "dose_max", "Patients given 7.5 mg twice daily", "1", 1, 0, "count",
+        "exposure.highest_mg_per_dose.n_patients",
         lambda t: float(t["visits"].loc[numbers(t["visits"]["jaki_mg_per_dose"]) == 7.5,
                                         "patient_id"].nunique()),
         "patients with jaki_mg_per_dose 7.5 at a visit")
@@ -423,9 +449,10 @@ def figures() -> list[Figure]:
             lambda t, f=fn: float(f(numbers(t["patients"]["followup_weeks"]))) * WEEKS_TO_MONTHS,
             f"{stat} of followup_weeks, in months", scale=WEEKS_TO_MONTHS)
     add("rash_start_n", "rash_start", "Rash at JAKi start", "24", 24, 0, "count",
-        "time_to_event.rash_improvement.n",
+        "at_start.rash.n",
         lambda t: float((_visits(t, 0)["rash"] == "yes").sum()), "rash = yes at week 0")
-    add("rash_start_pct", "rash_start", "Rash at JAKi start, %", "96", 96, 0, "percent", None,
+    add("rash_start_pct", "rash_start", "Rash at JAKi start, %", "96", 96, 0, "percent",
+        "at_start.rash.percent",
         lambda t: 100 * float((_visits(t, 0)["rash"] == "yes").mean()),
         "% of 25 with rash = yes at week 0")
     add("rash_improved_all", "rash_improved_all", "Rash improved (all with rash)", "24", 24, 0,
@@ -440,7 +467,7 @@ def figures() -> list[Figure]:
         lambda t: float(len(_event_weeks(t, "rash_resolution"))),
         "patients with a rash_resolution event")
     add("rash_resolution_pct", "rash_resolution_n", "Complete resolution of rash, % of 24",
-        "66.7", 66.7, 1, "percent", None,
+        "66.7", 66.7, 1, "percent", "skin_course.resolution.percent",
         lambda t: 100 * len(_event_weeks(t, "rash_resolution")) / 24,
         "rash_resolution events, % of the 24 with rash")
     mqq("rash_first", "Time to first rash improvement, weeks", ("1.0", "0.6", "2.0"), 1,
@@ -456,12 +483,12 @@ def figures() -> list[Figure]:
         note="As for the first improvement: Kaplan-Meier and descriptive quartiles agree.",
         km=True)
     mqq("rash_resolution", "Time to no visible rash, weeks (16 who resolved)",
-        ("12.0", "8.0", "24.0"), 1, None,
+        ("12.0", "8.0", "24.0"), 1, "skin_course.weeks_to_resolution_resolved",
         lambda t: quartiles(_event_weeks(t, "rash_resolution")),
         "type-6 {word} of the rash_resolution weeks among the 16 with the event",
-        note="Descriptive, among those who resolved, as the letter reports it. The results "
-             "file holds the Kaplan-Meier estimate over the 24 with rash "
-             "(time_to_event.rash_resolution), a different quantity: 8 never resolved.")
+        note="Descriptive, among those who resolved, as the letter reports it. The "
+             "Kaplan-Meier estimate over the 24 with rash (time_to_event.rash_resolution) "
+             "is a different quantity: 8 never resolved.")
     mqq("catbm_before", "CAT-BM activity before", ("7.0", "3.0", "10.0"), 1,
         "outcomes.catbm_activity.by_week.0", lambda t: quartiles(_col(t, "catbm_activity", 0)),
         "type-6 {word} of catbm_activity at week 0 (25 patients)",
@@ -480,18 +507,22 @@ def figures() -> list[Figure]:
         lambda t: float(len(_event_weeks(t, "cs_discontinuation"))),
         "patients with a cs_discontinuation event")
     add("cs_stopped_pct", "cs_stopped", "Glucocorticoids stopped, %", "28", 28, 0, "percent",
-        None, lambda t: 100 * len(_event_weeks(t, "cs_discontinuation")) / 25,
+        "steroids.stopped.percent",
+        lambda t: 100 * len(_event_weeks(t, "cs_discontinuation")) / 25,
         "cs_discontinuation events, % of 25")
     add("relapse_n", "relapse", "Relapse", "1", 1, 0, "count", "time_to_event.relapse.events",
         lambda t: float(len(_event_weeks(t, "relapse"))), "patients with a relapse event")
-    add("relapse_clear_week", "relapse", "Relapse: rash gone at week", "8", 8, 0, "value", None,
+    add("relapse_clear_week", "relapse", "Relapse: rash gone at week", "8", 8, 0, "value",
+        "skin_course.relapses.0.rash_gone_week",
         lambda t: float(t["events"].query("patient_id == 'A02' and event == 'rash_resolution'")
                         ["week"].astype(float).iloc[0]),
         "A02's rash_resolution week")
     add("relapse_week", "relapse", "Relapse: rash back 4 weeks later (week)", "12", 12, 0,
-        "value", None, lambda t: float(_event_weeks(t, "relapse")[0]), "the relapse week")
+        "value", "skin_course.relapses.0.relapse_week",
+        lambda t: float(_event_weeks(t, "relapse")[0]), "the relapse week")
     add("relapse_stop_week", "relapse", "Relapse: JAKi stopped at week", "12", 12, 0, "value",
-        None, lambda t: float(t["patients"].set_index("patient_id").loc["A02", "jaki_stop_week"]),
+        "skin_course.relapses.0.jaki_stop_week",
+        lambda t: float(t["patients"].set_index("patient_id").loc["A02", "jaki_stop_week"]),
         "A02's jaki_stop_week")
     add("weakness_n", "weakness", "Decreased muscle strength", "10", 10, 0, "count",
         "baseline.muscle_involvement.counts.yes",
@@ -502,50 +533,55 @@ def figures() -> list[Figure]:
         lambda t: 100 * _count(t, "patients", "muscle_involvement", "yes") / 25,
         "% of 25 with muscle_involvement = yes")
     add("enzymes_persistent_n", "enzymes_persistent", "Persistently high muscle enzymes", "1",
-        1, 0, "count", None, _persistent,
+        1, 0, "count", "at_start.enzymes_high_throughout.n", _persistent,
         "patients with CK above ck_uln_u_l or LDH above ldh_uln_u_l at every laboratory visit")
     add("enzymes_persistent_pct", "enzymes_persistent", "Persistently high muscle enzymes, %",
-        "4", 4, 0, "percent", None, lambda t: 100 * _persistent(t) / 25,
+        "4", 4, 0, "percent", "at_start.enzymes_high_throughout.percent",
+        lambda t: 100 * _persistent(t) / 25,
         "% of 25 with persistently high enzymes")
     for week, when, mean, sd in ((0, "before", "18.6", "15.0"), (24, "after", "35.7", "6.3")):
         add(f"cmas_improved_{when}_mean", f"cmas_improved_{when}",
             f"CMAS {when}, 7 who improved, mean", mean, float(mean), 1, "mean",
             f"outcomes.cmas_total.by_week.{week}.mean",
             lambda t, w=week: float(_col(t, "cmas_total", w, cmas_up).mean()),
-            f"mean of cmas_total at week {week} among x_cmas_course = improved",
+            f"mean of cmas_total at week {week} among cmas_course = improved",
             subgroup=cmas_up)
         add(f"cmas_improved_{when}_sd", f"cmas_improved_{when}",
             f"CMAS {when}, 7 who improved, SD", sd, float(sd), 1, "sd",
             f"outcomes.cmas_total.by_week.{week}.sd",
             lambda t, w=week: float(_col(t, "cmas_total", w, cmas_up).std(ddof=1)),
-            f"sample SD of cmas_total at week {week} among x_cmas_course = improved",
+            f"sample SD of cmas_total at week {week} among cmas_course = improved",
             subgroup=cmas_up)
     add("cmas_improved_p", "cmas_improved_p", "CMAS before vs after (7 improved), p", "0.018",
-        0.018, 3, "p_value", None, lambda t: _wilcoxon_spss(t, "cmas_total", cmas_up),
+        0.018, 3, "p_value",
+        "paper_tests.measures.cmas_total.vs_baseline.24.wilcoxon_asymptotic.p_value",
+        lambda t: _wilcoxon_spss(t, "cmas_total", cmas_up),
         "two-sided Wilcoxon signed-rank p, normal approximation without continuity correction "
         "(as SPSS prints it)", subgroup=cmas_up,
         note="Any 7 pairs that all rise with distinct differences give z = 2.366, p = 0.018. "
-             "jdmtrack reports the exact p (2/128 = 0.016) and the continuity-corrected "
-             "approximation (0.022) at outcomes.cmas_total.vs_baseline.24.")
-    unchanged = ("x_cmas_course", "unchanged")
-    add("cmas_unchanged_n", "cmas_unchanged", "CMAS unchanged", "2", 2, 0, "count", None,
-        lambda t: _count(t, "patients", "x_cmas_course", "unchanged"),
-        "x_cmas_course = unchanged")
+             "The exact p (2/128 = 0.016) is beside it (paper_tests ... p_value_exact) and "
+             "at outcomes.cmas_total.vs_baseline.24.")
+    unchanged = ("cmas_course", "unchanged")
+    add("cmas_unchanged_n", "cmas_unchanged", "CMAS unchanged", "2", 2, 0, "count",
+        "at_start.cmas_course.unchanged", lambda t: float(len(_pts(t, unchanged))),
+        "cmas_course = unchanged (last scored CMAS equal to week 0's)")
     for week, when in ((0, "before"), (24, "after")):
         for stat, fn in (("min", np.min), ("max", np.max)):
             add(f"cmas_unchanged_{when}_{stat}", "cmas_unchanged",
                 f"CMAS {when}, the 2 unchanged, {stat}", "47", 47, 0, stat,
                 f"outcomes.cmas_total.by_week.{week}.{stat}",
                 lambda t, w=week, f=fn: float(f(_col(t, "cmas_total", w, unchanged))),
-                f"{stat} of cmas_total at week {week} among x_cmas_course = unchanged",
+                f"{stat} of cmas_total at week {week} among cmas_course = unchanged",
                 subgroup=unchanged)
-    add("cmas_not_scorable", "cmas_not_scorable", "CMAS not scorable before (contracture)", "1",
-        1, 0, "count", None,
+    add("cmas_not_scorable", "cmas_not_scorable", "CMAS not scorable before (contracture)",
+        "1", 1, 0, "count", "at_start.cmas_not_scorable.reasons.contracture",
         lambda t: float(_visits(t, 0, ("muscle_involvement", "yes"))["cmas_total"].isna().sum()),
-        "patients with decreased strength and no cmas_total at week 0")
+        "patients with decreased strength and no cmas_total at week 0, "
+        "reason_cmas_not_scored = contracture")
     add("enzymes_abnormal_n", "enzymes_abnormal", "CK and/or LDH abnormal at JAKi start", "12",
-        12, 0, "count", None, lambda t: float(_abnormal(_visits(t, 0)).sum()),
-        "week 0: ck_u_l > ck_uln_u_l or ldh_u_l > ldh_uln_u_l (the x_enzymes_abnormal group)")
+        12, 0, "count", "at_start.enzymes_high_start.n",
+        lambda t: float(_abnormal(_visits(t, 0)).sum()),
+        "week 0: ck_u_l > ck_uln_u_l or ldh_u_l > ldh_uln_u_l (enzymes_high_start = yes)")
     for week, when in ((0, "before"), (24, "after")):
         add(f"ck_median_{when}", f"ck_median_{when}", f"Median CK {when}: normal", "normal",
             CK_ULN, 0, "at_most", f"outcomes.ck_u_l.by_week.{week}.median",
@@ -554,37 +590,43 @@ def figures() -> list[Figure]:
             f"({CK_ULN} U/L in this cohort)")
     mqq("ldh_before", "LDH before, U/L (12 with abnormal enzymes)", ("361.5", "306.3", "463.3"),
         1, "outcomes.ldh_u_l.by_week.0", lambda t: quartiles(_col(t, "ldh_u_l", 0, enz)),
-        "type-6 {word} of ldh_u_l at week 0 among x_enzymes_abnormal = yes", where=enz,
+        "type-6 {word} of ldh_u_l at week 0 among enzymes_high_start = yes", where=enz,
         note="With whole-number LDH, type-6 quartiles of 12 values fall on quarters: 306.25 "
              "and 463.25 print as 306.3 and 463.3 only when rounded half up, as SPSS does "
              "(Python's round() gives 306.2).")
     mqq("ldh_after", "LDH after (week 24), U/L (12 with abnormal enzymes)",
         ("291.0", "275.8", "394.8"), 1, "outcomes.ldh_u_l.by_week.24",
         lambda t: quartiles(_col(t, "ldh_u_l", 24, enz)),
-        "type-6 {word} of ldh_u_l at week 24 among x_enzymes_abnormal = yes", where=enz)
-    add("ldh_p", "ldh_p", "LDH before vs after, p", "0.034", 0.034, 3, "p_value", None,
+        "type-6 {word} of ldh_u_l at week 24 among enzymes_high_start = yes", where=enz)
+    add("ldh_p", "ldh_p", "LDH before vs after, p", "0.034", 0.034, 3, "p_value",
+        "paper_tests.measures.ldh_u_l.vs_baseline.24.wilcoxon_asymptotic.p_value",
         lambda t: _wilcoxon_spss(t, "ldh_u_l", enz),
         "two-sided Wilcoxon signed-rank p, normal approximation without continuity correction "
         "(as SPSS prints it)", subgroup=enz,
         note="The two rises rank 5th and 7th of the 12 absolute changes: W+ = 12, z = -2.118. "
-             "jdmtrack's exact p is at outcomes.ldh_u_l.vs_baseline.24.p_value_exact.")
-    add("ldh_rises_n", "ldh_rises", "LDH rose", "2", 2, 0, "count", None,
-        lambda t: float(len(_ldh_rises(t))), "pairs with LDH higher at week 24 than at week 0")
+             "The exact p is beside it (p_value_exact) and at outcomes.ldh_u_l.vs_baseline.24.")
+    add("ldh_rises_n", "ldh_rises", "LDH rose", "2", 2, 0, "count", "listing.rises.ldh_u_l.24.n",
+        lambda t: float(len(_ldh_rises(t))), "pairs with LDH higher at week 24 than at week 0",
+        subgroup=enz)
     for i, (before, after) in enumerate(((307, 420), (340, 395))):
         add(f"ldh_rise{i + 1}_before", "ldh_rises", f"LDH rise {i + 1}: before", str(before),
-            before, 0, "value", None, lambda t, j=i: _ldh_rises(t)[j][0],
-            "week-0 LDH of a patient whose LDH rose")
+            before, 0, "value", f"listing.rises.ldh_u_l.24.patients.{i}.before",
+            lambda t, j=i: _ldh_rises(t)[j][0], "week-0 LDH of a patient whose LDH rose",
+            subgroup=enz)
         add(f"ldh_rise{i + 1}_after", "ldh_rises", f"LDH rise {i + 1}: after", str(after),
-            after, 0, "value", None, lambda t, j=i: _ldh_rises(t)[j][1],
-            "week-24 LDH of the same patient")
+            after, 0, "value", f"listing.rises.ldh_u_l.24.patients.{i}.after",
+            lambda t, j=i: _ldh_rises(t)[j][1], "week-24 LDH of the same patient",
+            subgroup=enz)
     add("ae_thromboembolic", "safety", "Thromboembolic events", "0", 0, 0, "count",
-        "safety.n_events", lambda t: _count(t, "adverse_events", "category", "thromboembolic"),
+        "aesi.special_interest.thromboembolism.n_events",
+        lambda t: _count(t, "adverse_events", "category", "thromboembolic"),
         "adverse events in category thromboembolic",
         note="No adverse events are recorded (adverse_events.csv is empty): the letter "
              "reports no thromboembolic event and no rise in EBV, CMV, VZV or tuberculosis "
              "infection, and 'no obvious side effects'.")
     add("ae_infections", "safety", "EBV, CMV, VZV or tuberculosis infections", "0", 0, 0,
-        "count", None, lambda t: _count(t, "adverse_events", "category", "infection"),
+        "count", "aesi.by_category.infection.n_events",
+        lambda t: _count(t, "adverse_events", "category", "infection"),
         "adverse events in category infection")
     return figs
 

@@ -180,9 +180,8 @@ class Figure:
             "id": self.id, "group": self.group, "label": self.label, "printed": self.printed,
             "value": self.value, "decimals": self.decimals, "statistic": self.statistic,
             "path": self.path,
-            "subgroup": (None if self.subgroup is None
-                         else {"table": "patients", "column": self.subgroup[0],
-                               "value": self.subgroup[1]}),
+            "where": ([] if self.subgroup is None
+                      else [f"{self.subgroup[0]}={self.subgroup[1]}"]),
             "scale": self.scale, "reproducible": self.reproducible,
             "cohort_value": self.cohort_value, "method": self.method, "note": self.note,
         }
@@ -241,8 +240,8 @@ CONVENTIONS = {
     "percent": "100 * count / denominator, printed to the decimals shown",
     "path": "dotted key of the jdmtrack results file, version 1 (docs/results.schema.json); "
             "null when the results file does not hold the quantity",
-    "subgroup": "when set, the figure is computed on the patients whose patients.csv column "
-                "equals the value (with their visits, events and adverse events)",
+    "where": "--where conditions (FIELD=VALUE on a patients field, recorded or derived, e.g. "
+             "cmas_course=improved): the figure is computed on that analysis population",
     "scale": "when set, multiply the results-file value by it before rounding (weeks to "
              "months: 7 x 12 / 365.25)",
     "statistic": "what the value is: median, q1, q3, mean, sd, min, max, count, percent, "

@@ -34,14 +34,23 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
     """
     # The sections (and the statistics, scipy) load here, not with the package: `score`
     # needs only the settings, and imports nothing it does not use.
+    from .aesi import summarise_aesi
+    from .at_start import summarise_at_start
     from .baseline import summarise_baseline, summarise_cohort
     from .classified import summarise_criteria, summarise_response
+    from .exposure import summarise_exposure
     from .followup import summarise_dosing, summarise_safety, summarise_time_to_event
     from .groups import summarise_by
+    from .listing import per_patient_listing
     from .methods import methods_text
+    from .methods_course import course_methods
+    from .organs import summarise_organs, summarise_response_percent
     from .outcomes import summarise_covariates, summarise_outcomes
+    from .paper_tests import summarise_paper_tests
     from .patients import per_patient
     from .sites import site_labels, stratified_by_group, summarise_sites
+    from .skin_course import summarise_skin_course
+    from .steroid_course import summarise_steroids
 
     settings = settings or AnalysisSettings()
     scored, population = restrict_scored(scored, settings.where)
@@ -69,9 +78,19 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
         "safety": lambda: summarise_safety(patients, visits, events, adverse),
         "dosing": lambda: summarise_dosing(patients, visits, settings, reference_name),
         "patients": lambda: per_patient(patients, visits, adverse, settings),
+        "exposure": lambda: summarise_exposure(patients, visits, events, settings),
+        "at_start": lambda: summarise_at_start(patients, visits, settings),
+        "skin_course": lambda: summarise_skin_course(patients, visits, events, settings),
+        "steroids": lambda: summarise_steroids(patients, at_weeks, events, settings),
+        "organs": lambda: summarise_organs(patients),
+        "response_percent": lambda: summarise_response_percent(at_weeks, settings),
+        "aesi": lambda: summarise_aesi(adverse),
+        "listing": lambda: per_patient_listing(at_weeks, settings),
+        "paper_tests": lambda: summarise_paper_tests(at_weeks, measures, settings),
         "methods": lambda: _with_population(
-            methods_text(settings, scored.methods, measures, covariates), population,
-            by_section(), sites_section()),
+            _with_course(methods_text(settings, scored.methods, measures, covariates),
+                         course_methods(settings)), population, by_section(),
+            sites_section()),
         "warnings": lambda: [w.as_dict() for w in scored.warnings],
     }
     by_cache: dict[str, Any] = {}
@@ -149,3 +168,8 @@ def _with_population(paragraphs: list[str], population: Population,
     if sites is not None:
         out.insert(len(out) - 1, sites_methods(sites, by is not None and "stratified" in by))
     return out
+
+
+def _with_course(paragraphs: list[str], course: str) -> list[str]:
+    """The methods with the treatment-course paragraph before the software note."""
+    return [*paragraphs[:-1], course, *paragraphs[-1:]]

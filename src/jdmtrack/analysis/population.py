@@ -2,11 +2,13 @@
 
 A condition is ``FIELD=VALUE``, ``FIELD!=VALUE``, ``FIELD in A;B`` (one of the values),
 or a numeric comparison ``FIELD<V``, ``<=``, ``>``, ``>=``. Several conditions are joined
-by AND. FIELD is any column of the patients table in the field dictionary, or a user
-``x_`` column of the data. A patient whose value is missing meets no condition (as in
-SQL and as a statistician defines a subgroup: unknown is not "not F"); the count of such
-patients is recorded. For a list field (``msa``, ``baseline_agents``) ``=`` means "the
-list holds the code", ``in`` "holds any of the codes" and ``!=`` "does not hold it".
+by AND. FIELD is any column of the patients table in the field dictionary (recorded, or
+derived from the visits such as ``cmas_course`` and ``enzymes_high_start``, see
+jdmtrack.courses), or a user ``x_`` column of the data. A patient whose value is missing
+meets no condition (as in SQL and as a statistician defines a subgroup: unknown is not
+"not F"); the count of such patients is recorded. For a list field (``msa``,
+``baseline_agents``) ``=`` means "the list holds the code", ``in`` "holds any of the
+codes" and ``!=`` "does not hold it".
 
 >>> parse_condition("jaki_drug in tofacitinib;ruxolitinib")
 Condition(field='jaki_drug', op='in', values=('tofacitinib', 'ruxolitinib'))
@@ -30,7 +32,7 @@ import pandas as pd
 
 from ..cohort import Cohort
 from ..errors import DataWarning, SettingsError
-from ..fields import EXTRA_PREFIX, LIST_SEPARATOR, Field, fields_of
+from ..fields import DERIVED_FIELDS, EXTRA_PREFIX, LIST_SEPARATOR, Field, fields_of
 
 __all__ = ["Condition", "Population", "keep_warnings", "parse_condition", "parse_conditions",
            "patient_field", "population_mask", "restrict", "select"]
@@ -120,7 +122,8 @@ class Population:
 def patient_field(name: str, patients: pd.DataFrame, option: str = "--where") -> Field | None:
     """The dictionary field ``name`` of the patients table; None for a user ``x_`` column of
     the data; SettingsError (naming ``option``) listing the fields when it is neither."""
-    known = {f.name: f for f in fields_of("patients")}
+    known = {f.name: f for f in (*fields_of("patients"),
+                                  *(d for d in DERIVED_FIELDS if d.table == "patients"))}
     if name in known:
         return known[name]
     if name.startswith(EXTRA_PREFIX) and name in patients.columns:

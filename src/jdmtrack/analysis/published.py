@@ -63,7 +63,7 @@ def compare_published(results: dict[str, Any], entries: list[dict[str, Any]],
     """One row per published figure: printed, reproduced, and whether they match.
 
     ``subgroup_results`` gives the results of the analysis restricted to an entry's
-    ``subgroup`` (patients whose column has the given value); ``scale`` multiplies the
+    population (its ``where`` conditions, or an older ``subgroup`` column = value); ``scale`` multiplies the
     reproduced number (e.g. weeks to months); ``upper_bound`` and ``at_most`` entries are
     inequalities; an entry without a path is listed as not in the results file.
     """
@@ -87,7 +87,7 @@ def compare_published(results: dict[str, Any], entries: list[dict[str, Any]],
             "reproduced": number,
             "reproduced_text": shown,
             "path": path,
-            "subgroup": entry.get("subgroup"),
+            "where": list((entry.get("subgroup") or {}).get("where", [])),
             "reproducible": bool(entry.get("reproducible", True)),
             "match": number is not None and _matches(number, entry),
             "note": entry.get("note") or None,
@@ -111,25 +111,35 @@ def attach_published(results: dict[str, Any], demo_name: str, folder: Path,
     data = json.loads(file.read_text(encoding="utf-8")) if file.exists() else []
     entries = cast(list[dict[str, Any]], data.get("figures", data.get("entries", []))
                    if isinstance(data, dict) else data)
-    cache: dict[tuple[str, str], dict[str, Any]] = {}
+    cache: dict[tuple[str, ...], dict[str, Any]] = {}
 
-    def key_of(spec: dict[str, Any]) -> tuple[str, str]:
-        return str(spec["column"]), str(spec["value"])
+    def key_of(spec: dict[str, Any]) -> tuple[str, ...]:
+        return tuple(str(c) for c in spec["where"])
+
+    def population_of(entry: dict[str, Any]) -> dict[str, Any] | None:
+        """An entry's population: ``where`` conditions, or the older ``subgroup``."""
+        if entry.get("where"):
+            return {"where": list(entry["where"])}
+        old = entry.get("subgroup")
+        return {"where": [f"{old['column']}={old['value']}"]} if old else None
 
     # A subgroup is analysed only for the results sections its own entries look up.
-    needed: dict[tuple[str, str], set[str]] = {}
+    needed: dict[tuple[str, ...], set[str]] = {}
     for entry in entries:
-        if entry.get("subgroup") and entry.get("path"):
-            needed.setdefault(key_of(entry["subgroup"]), set()).add(entry["path"].split(".")[0])
+        spec = population_of(entry)
+        if spec and entry.get("path"):
+            needed.setdefault(key_of(spec), set()).add(entry["path"].split(".")[0])
 
     def for_subgroup(spec: dict[str, Any]) -> dict[str, Any]:
         key = key_of(spec)
         if key not in cache and scored is not None:
-            population = replace(settings or AnalysisSettings(), where=(f"{key[0]}={key[1]}",))
+            population = replace(settings or AnalysisSettings(), where=key)
             cache[key] = analyze(scored, population, sections=needed.get(key, set()))
         return cache.get(key, {})
 
     results["demo"] = {"name": demo_name, "synthetic": True,
                        "source": data.get("source") if isinstance(data, dict) else None,
-                       "published": compare_published(results, entries, for_subgroup)}
+                       "published": compare_published(
+                           results, [e | {"subgroup": population_of(e)} for e in entries],
+                           for_subgroup)}
     return results

@@ -23,6 +23,7 @@ from .windows import VisitWindows
 __all__ = ["AnalysisSettings", "load_settings"]
 
 _P_ADJUST = ("holm", "bonferroni", "BH", "none")
+_PAPER_P = ("exact", "spss_asymptotic", "paired_t")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class AnalysisSettings:
     alpha: float = DEFAULT_ALPHA
     weeks: tuple[float, ...] = tuple(float(w) for w in SCHEDULED_WEEKS)
     p_adjust: str = "holm"
+    #: Which p the paper-style tests lead with (analysis/paper_tests.py): "exact"
+    #: (jdmtrack's default), "spss_asymptotic" (SPSS's Wilcoxon) or "paired_t".
+    paper_p: str = "exact"
     resamples: int = DEFAULT_RESAMPLES  # Monte Carlo permutations when exact is too large
     seed: int = DEFAULT_SEED
     criteria: CriteriaSettings = field(default_factory=CriteriaSettings)
@@ -74,6 +78,9 @@ class AnalysisSettings:
         object.__setattr__(self, "where", tuple(c.text for c in parse_conditions(self.where)))
         if self.by is not None and not (isinstance(self.by, str) and self.by.isidentifier()):
             raise SettingsError(f"by is {self.by!r}; expected the name of a patients field")
+        if self.paper_p not in _PAPER_P:
+            raise SettingsError(f"paper_p is {self.paper_p!r}; expected one of "
+                                + ", ".join(_PAPER_P))
         if self.resamples < 1000:
             raise SettingsError(f"resamples is {self.resamples}; expected at least 1000")
         if self.measures is not None:
@@ -95,7 +102,7 @@ class AnalysisSettings:
         crit["dose_reference"] = (None if self.criteria.dose_reference is None
                                   else str(self.criteria.dose_reference))
         return {"quantile_method": self.quantile_method, "alpha": self.alpha,
-                "weeks": list(self.weeks), "p_adjust": self.p_adjust,
+                "weeks": list(self.weeks), "p_adjust": self.p_adjust, "paper_p": self.paper_p,
                 "resamples": self.resamples, "seed": self.seed,
                 "measures": None if self.measures is None else list(self.measures),
                 "visit_window": {week_key(w): h for w, h in self.windows.half_widths.items()},

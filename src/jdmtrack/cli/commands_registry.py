@@ -58,6 +58,11 @@ def _django(ctx: click.Context, *, creating: bool = False) -> Iterator[Path]:
         except ValidationError as err:
             raise ReportedError("; ".join(err.messages)) from err
         except DatabaseError as err:
+            from ..registry.security import database_problem
+
+            problem = database_problem(err)
+            if problem is not None:
+                raise ReportedError(f"{home}: {problem}") from err
             raise ReportedError(f"database error in {home}: {err} (after an upgrade of "
                                 "jdmtrack, `jdmtrack registry serve` updates the database "
                                 "first)") from err
@@ -231,6 +236,31 @@ def verify_audit(ctx: click.Context) -> None:
         raise ReportedError(f"the audit log is broken after {count} good events: {broken}")
     click.echo(f"The audit log is intact: {count} events, every hash chained. "
                f"Last hash: {last or 'none (empty log)'}")
+
+
+@registry.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.pass_context
+def backup(ctx: click.Context, out: Path) -> None:
+    """Copy the whole registry to the new file OUT (SQLite: a SQLite file; PostgreSQL: JSON)."""
+    with _django(ctx):
+        from ..registry.backup import backup as run_backup
+
+        summary = run_backup(out)
+    click.echo(f"Wrote {out}: {summary}.")
+
+
+@registry.command()
+@click.argument("source", metavar="IN", type=click.Path(path_type=Path))
+@click.pass_context
+def restore(ctx: click.Context, source: Path) -> None:
+    """Replace the registry's contents with the backup IN, if its audit chain verifies
+    (stop `serve` first; the current database is kept in HOME/backups/)."""
+    with _django(ctx, creating=True) as home:
+        from ..registry.backup import restore as run_restore
+
+        summary = run_restore(source, home)
+    click.echo(f"Restored {source}: {summary}.")
 
 
 @registry.command()

@@ -94,8 +94,9 @@ class PublishedFigure:
 
     ``value`` is the printed number (for ``statistic`` "upper_bound" the bound, for
     "at_most" the upper limit of normal); ``path`` is the dotted results-file key (None
-    when the results file does not hold the quantity); ``subgroup`` restricts the analysis
-    to patients whose patients.csv ``column`` equals ``value``; ``scale`` converts the
+    when the results file does not hold the quantity); ``where`` holds the --where
+    conditions of the analysis population the figure is read from (``subgroup`` is its
+    single ``(field, value)`` condition, kept for older callers); ``scale`` converts the
     results-file value to the printed unit; ``cohort_value`` is what the cohort gives when
     the printed figure cannot be reproduced (``reproducible`` false).
     """
@@ -114,10 +115,17 @@ class PublishedFigure:
     cohort_value: float | None
     method: str
     note: str
+    where: tuple[str, ...] = ()
 
     @classmethod
     def from_json(cls, entry: dict[str, Any]) -> PublishedFigure:
+        where = tuple(str(c) for c in entry.get("where") or ())
         sub = entry.get("subgroup")
+        if sub is None and len(where) == 1 and "=" in where[0] and "!=" not in where[0]:
+            field, _, level = where[0].partition("=")
+            sub = {"column": field, "value": level}
+        elif sub is not None and not where:
+            where = (f"{sub['column']}={sub['value']}",)
         return cls(
             id=str(entry["id"]), group=str(entry["group"]), label=str(entry["label"]),
             printed=str(entry["printed"]), value=float(entry["value"]),
@@ -129,6 +137,7 @@ class PublishedFigure:
             cohort_value=(None if entry.get("cohort_value") is None
                           else float(entry["cohort_value"])),
             method=str(entry.get("method", "")), note=str(entry.get("note", "")),
+            where=where,
         )
 
 

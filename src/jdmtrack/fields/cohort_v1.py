@@ -107,6 +107,20 @@ EVENT_CODES = (
 AE_CATEGORIES = (
     "infection", "laboratory", "thromboembolic", "malignancy", "cardiovascular", "other",
 )
+# Adverse events of special interest for JAK inhibitors: the EMA's 2023 Article 20 review
+# of JAK inhibitors (serious infections, VTE, MACE, malignancy) and the herpes zoster,
+# viral reactivation and tuberculosis warnings of the tofacitinib, ruxolitinib and
+# baricitinib labels. Serious infection and death are read from category/serious/outcome.
+SPECIAL_INTEREST_CODES = (
+    "herpes_zoster", "ebv_reactivation", "cmv_reactivation", "tuberculosis",
+    "opportunistic_infection", "thromboembolism", "mace", "malignancy",
+)
+# The state of an organ manifestation at the last visit, against JAKi start (study B,
+# Wang 2022: ILD improved/stable, calcinosis improved/stable, MAS resolved).
+ORGAN_OUTCOMES = ("resolved", "improved", "stable", "worse")
+# Why a CMAS could not be scored (study A, Ding 2021: a joint contracture; the CMAS manual
+# (Lovell 1999) scores only what the child can attempt).
+CMAS_NOT_SCORABLE = ("contracture", "too_young", "too_ill", "uncooperative", "other")
 ENZYMES: tuple[tuple[str, str], ...] = (
     ("ck", "Creatine kinase (CK)"),
     ("aldolase", "Aldolase"),
@@ -163,6 +177,10 @@ def _patients() -> list[Field]:
            source="design; Wang 2022, Ding 2021"),
         _f(p, "msa", "list", "Myositis-specific/associated autoantibodies (positive)",
            choices=MSA_CODES, source="design"),
+        *[_f(p, f"{organ}_outcome", "choice", f"{label} at the last visit, against JAKi start",
+             choices=ORGAN_OUTCOMES, group="organ_outcomes", source="design; Wang 2022")
+          for organ, label in (("ild", "Interstitial lung disease"), ("calcinosis", "Calcinosis"),
+                               ("mas", "Macrophage activation syndrome"))],
         _f(p, "baseline_agents", "list", "Immunosuppressants at JAKi start",
            choices=AGENT_CODES, source="design"),
         _f(p, "failed_agents_n", "integer", "Number of steroid-sparing agents failed before JAKi",
@@ -242,6 +260,9 @@ def _visits() -> list[Field]:
            unit="µmol/L", minimum=0, maximum=2000, minimum_exclusive=True, group="labs",
            source=_PLAUS),
         _f(v, "rash", "bool", "Active rash seen", group="skin", source="design"),
+        _f(v, "reason_cmas_not_scored", "choice",
+           "Why the CMAS could not be scored at this visit",
+           choices=CMAS_NOT_SCORABLE, source="design; Ding 2021"),
         _f(v, "skin_ulceration_active", "bool", "Active skin ulceration", group="skin",
            source="design"),
         _f(v, "erythema", "bool", "Erythema", group="skin", source="design"),
@@ -288,6 +309,9 @@ def _adverse_events() -> list[Field]:
         _f(a, "ctcae_grade", "integer", "CTCAE v5 grade", minimum=1, maximum=5,
            source="CTCAE v5.0"),
         _f(a, "serious", "bool", "Serious adverse event", source="design"),
+        _f(a, "special_interest", "choice", "Adverse event of special interest for JAKi",
+           choices=SPECIAL_INTEREST_CODES, source="EMA Article 20 review of JAK inhibitors "
+           "(2023); JAKi labels"),
         _f(a, "hospitalised", "bool", "Led to hospital admission", source="design"),
         _f(a, "action", "choice", "Action taken with the JAKi",
            choices=("none", "interrupted", "withdrawn"), source="design"),

@@ -67,4 +67,14 @@ DERIVED_FIELDS: tuple[Field, ...] = (
           minimum=0, maximum=4, group="labs", source="jdmtrack.criteria.ctcae", derived=True),
     Field(_V, "ast_ctcae_grade", "integer", "CTCAE v5.0 grade of AST increase (0 = none)",
           minimum=0, maximum=4, group="labs", source="jdmtrack.criteria.ctcae", derived=True),
+    # Patient courses read from the visits (jdmtrack.courses), usable with --where.
+    Field("patients", "enzymes_high_start", "bool",
+          "A muscle enzyme (CK, LDH, aldolase) above its upper limit of normal at week 0",
+          group="courses", source="jdmtrack.courses", derived=True),
+    Field("patients", "enzymes_high_throughout", "bool",
+          "A muscle enzyme above its upper limit of normal at every visit measured",
+          group="courses", source="jdmtrack.courses", derived=True),
+    Field("patients", "cmas_course", "choice", "CMAS at the last scored visit against week 0",
+          choices=("improved", "unchanged", "worse"), group="courses",
+          source="jdmtrack.courses", derived=True),
 )

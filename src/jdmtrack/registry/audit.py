@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 __all__ = ["GENESIS", "ChainBreak", "digest", "record", "row_digest", "verify"]
@@ -45,6 +45,13 @@ def record(actor: Any, action: str, *, table: str = "", row: str = "", site: str
     from .models import AuditEvent
 
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Row locks cannot serialise appenders on PostgreSQL: a second writer waiting
+            # on the last row's lock would, once it is released, still append after that
+            # row. One transaction-scoped advisory lock queues them (SQLite's IMMEDIATE
+            # transactions already do).
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(6373856)")
         last = AuditEvent.objects.select_for_update().order_by("-id").first()
         event = AuditEvent(
             time=timezone.now(), actor=actor if isinstance(actor, str) else actor_name(actor),

@@ -21,11 +21,13 @@ from typing import Any
 __all__ = [
     "ACTIONS",
     "ALL",
+    "MFA_ROLES",
     "OWN",
     "ROLES",
     "RULES",
     "STUDY",
     "can",
+    "needs_mfa",
     "scoped",
     "site_codes",
     "sites_for",
@@ -124,3 +126,14 @@ def scoped(user: Any, queryset: Any, action: str = "view") -> Any:
     if model is AuditEvent:
         return queryset.filter(site__in=sites.values("code"))
     return queryset.filter(patient__site__in=sites)
+
+
+# Roles that must confirm a second factor (TOTP) after the password: the coordinating
+# centre sees every site, the administrator manages users (ASVS V4.3.1).
+MFA_ROLES = ("monitor", "admin")
+
+
+def needs_mfa(user: Any) -> bool:
+    """Must ``user`` pass a second factor before any page (a monitor, an admin)?"""
+    return bool(getattr(user, "is_superuser", False)) or any(
+        m.role in MFA_ROLES for m in _memberships(user))

@@ -6,14 +6,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import views
+from . import mfa, views
 from . import views_monitoring as monitoring
+
+handler500 = "jdmtrack.registry.security.server_error"
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/patients/", permanent=False)),
     path("login/", auth_views.LoginView.as_view(template_name="registry/login.html"),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("mfa/", mfa.mfa, name="mfa"),
     path("patients/", views.patient_list, name="patients"),
     path("patients/<int:pk>/", views.patient_page, name="patient"),
     path("patients/<int:pk>/visits/new/", views.visit_form, name="visit_new"),

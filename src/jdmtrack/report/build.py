@@ -10,9 +10,11 @@ from . import figures, figures_dose
 from . import format as f
 from . import tables as t
 from . import tables_ae as ae
+from . import tables_course as tc
 from . import tables_groups as tg
 from . import tables_outcomes as to
 from . import tables_quality as q
+from . import tables_safety_tests as ts
 from . import tables_windows as tw
 from .cells import dig
 from .context import Context, ordered_measures
@@ -34,7 +36,8 @@ def build_document(results: Mapping[str, Any], visits: pd.DataFrame,
     builders: list[Callable[[], Section]] = [
         lambda: _cohort(ctx), lambda: _baseline(ctx), lambda: _patients(ctx),
         lambda: _outcomes(ctx, visits), lambda: _response(ctx), lambda: _taper(ctx),
-        lambda: _time_to_event(ctx), lambda: _safety(ctx), lambda: _dosing(ctx)]
+        lambda: _time_to_event(ctx), lambda: _safety(ctx), lambda: _dosing(ctx),
+        lambda: _course(ctx)]
     if isinstance(results.get("demo"), dict):
         builders.append(lambda: _published(ctx))
     builders += [lambda: _warnings(ctx), lambda: _methods(ctx), lambda: _provenance(ctx)]
@@ -227,6 +230,16 @@ def _dosing(ctx: Context) -> Section:
     figure, notes = figures_dose.dose_figure(ctx)
     section.blocks += _keep(t.dosing_table(ctx))
     section.blocks += _figure_with_notes(figure, notes)
+    return section
+
+
+def _course(ctx: Context) -> Section:
+    section = Section("course", "Treatment course, organ outcomes and special-interest safety")
+    section.blocks += _keep(
+        tc.exposure_table(ctx), tc.at_start_table(ctx), tc.skin_course_table(ctx),
+        tc.steroids_table(ctx), tc.organs_table(ctx), tc.response_percent_table(ctx),
+        ts.aesi_table(ctx), ts.serious_table(ctx), ts.paper_tests_table(ctx),
+        ts.listing_table(ctx), otherwise=NOT_IN_RESULTS)
     return section
 
 
