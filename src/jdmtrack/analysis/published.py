@@ -95,9 +95,10 @@ def compare_published(results: dict[str, Any], entries: list[dict[str, Any]],
     return rows
 
 
-def attach_published(results: dict[str, Any], demo_name: str, folder: Path,
+def attach_published(results: dict[str, Any], demo_name: str,
                      scored: ScoredCohort | None = None,
-                     settings: AnalysisSettings | None = None) -> dict[str, Any]:
+                     settings: AnalysisSettings | None = None, *, folder: Path
+                     ) -> dict[str, Any]:
     """Add the ``demo`` section to results computed on the demo cohort in ``folder``.
 
     ``folder`` is the demo's folder (the caller finds it, e.g. ``jdmtrack.demo.path``);

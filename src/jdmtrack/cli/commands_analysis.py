@@ -216,7 +216,8 @@ def report(data: Path | None, demo: str | None, output: Path, warnings_file: Pat
             from ..analysis.published import attach_published
 
             progress("comparing with the published figures")
-            attach_published(results, demo, Path(str(data)), typed.scored, typed.settings)
+            attach_published(results, demo, typed.scored, typed.settings,
+                             folder=Path(str(data)))
         from ..api import report as write_report
 
         files = write_report(results, output, visits=typed.visits, progress=progress)
