@@ -5,6 +5,8 @@ misprints (each with its note). Before issue 15: study A 56 of 86, study B 83 of
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from jdmtrack import demo
@@ -22,7 +24,8 @@ EXPECTED = {  # name: (figures, reproducible, reproduced)
 def test_reproduced_counts(name):
     scored = score_cohort(load_cohort(demo.path(name)))
     settings = AnalysisSettings()
-    rows = attach_published(analyze(scored, settings), name, scored, settings)["demo"][
+    rows = attach_published(analyze(scored, settings), name, scored, settings,
+                            folder=Path(str(demo.path(name))))["demo"][
         "published"]
     reproducible = [r for r in rows if r["reproducible"]]
     matched = [r for r in reproducible if r["match"]]

@@ -16,13 +16,13 @@ from jdmtrack.redcap import (
     data_dictionary_csv,
     parse_dictionary,
 )
-from jdmtrack.redcap.dictionary import (
+from jdmtrack.redcap.layout import FORMS, cohort_column, redcap_name
+from jdmtrack.redcap.metadata import (
     API_NAMES,
     FIELD_TYPES,
     VALIDATION_TYPES,
     ProjectDictionary,
 )
-from jdmtrack.redcap.layout import FORMS, cohort_column, redcap_name
 
 
 def rows(text: str) -> list[list[str]]:

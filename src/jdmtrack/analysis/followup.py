@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..fields import field
 from ..protocol.dosing import load_dose_reference
 from ..stats.safety import event_rate
 from ..stats.survival import kaplan_meier
@@ -19,8 +20,7 @@ __all__ = ["summarise_dosing", "summarise_safety", "summarise_time_to_event"]
 # Who is at risk of each event: rash events need a rash at baseline, steroid
 # discontinuation a steroid dose at baseline; everyone is at risk of the others.
 _RASH_EVENTS = ("rash_improvement", "rash_marked_improvement", "rash_resolution")
-_EVENT_ORDER = ("rash_improvement", "rash_marked_improvement", "rash_resolution",
-                "cs_discontinuation", "relapse", "jaki_discontinuation")
+_EVENT_ORDER = field("events", "event").choices  # dictionary order
 
 
 def _at_risk(event: str, patients: pd.DataFrame, visits: pd.DataFrame,

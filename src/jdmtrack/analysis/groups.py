@@ -320,7 +320,7 @@ def by_rows(section: Mapping[str, Any], *, tests: bool = False) -> Iterator[dict
     """Flat rows of the by section: descriptives (part, variable, week, group, ...) or tests
     (part, variable, week, test, p_value, ...); ``part`` is baseline, by_week or change
     (descriptives), baseline, value or change (tests)."""
-    from .._frames import flatten
+    from .flat import flatten
 
     for var, entry in (section.get("baseline") or {}).items():
         if tests:

@@ -97,16 +97,18 @@ def compare_published(results: dict[str, Any], entries: list[dict[str, Any]],
 
 def attach_published(results: dict[str, Any], demo_name: str,
                      scored: ScoredCohort | None = None,
-                     settings: AnalysisSettings | None = None) -> dict[str, Any]:
-    """Add the ``demo`` section to results computed on a bundled demo cohort.
+                     settings: AnalysisSettings | None = None, *, folder: Path
+                     ) -> dict[str, Any]:
+    """Add the ``demo`` section to results computed on the demo cohort in ``folder``.
 
+    ``folder`` is the demo's folder (the caller finds it, e.g. ``jdmtrack.demo.path``);
+    its ``published.json`` lists the published figures to set against the results.
     An entry's ``subgroup`` is analysed as the population ``column=value`` of the whole
     scored demo cohort (the same mechanism as ``--where``).
     """
-    from ..demo import path as demo_path
     from . import analyze
 
-    file = Path(str(demo_path(demo_name))) / "published.json"
+    file = folder / "published.json"
     data = json.loads(file.read_text(encoding="utf-8")) if file.exists() else []
     entries = cast(list[dict[str, Any]], data.get("figures", data.get("entries", []))
                    if isinstance(data, dict) else data)

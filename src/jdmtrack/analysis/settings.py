@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from ..criteria import CriteriaSettings
+from ..defaults import DEFAULT_ALPHA, DEFAULT_RESAMPLES, DEFAULT_SEED
 from ..errors import SettingsError
+from ..fields import SCHEDULED_WEEKS
 from .common import week_key
 from .measures import known_measures
 from .population import parse_conditions
@@ -37,14 +39,14 @@ class AnalysisSettings:
     """
 
     quantile_method: int = 6  # Hyndman-Fan type 6: SPSS and GraphPad Prism (rank (n+1)p)
-    alpha: float = 0.05
-    weeks: tuple[float, ...] = (0.0, 4.0, 12.0, 24.0)
+    alpha: float = DEFAULT_ALPHA
+    weeks: tuple[float, ...] = tuple(float(w) for w in SCHEDULED_WEEKS)
     p_adjust: str = "holm"
     #: Which p the paper-style tests lead with (analysis/paper_tests.py): "exact"
     #: (jdmtrack's default), "spss_asymptotic" (SPSS's Wilcoxon) or "paired_t".
     paper_p: str = "exact"
-    resamples: int = 100_000  # Monte Carlo permutations when exact enumeration is too large
-    seed: int = 20240521
+    resamples: int = DEFAULT_RESAMPLES  # Monte Carlo permutations when exact is too large
+    seed: int = DEFAULT_SEED
     criteria: CriteriaSettings = field(default_factory=CriteriaSettings)
     #: The outcome measures to test, in order (None: the default set, see analysis.measures).
     measures: tuple[str, ...] | None = None

@@ -50,43 +50,80 @@ def _visit_window(ctx: click.Context, param: click.Parameter,
     return {week.strip(): half.strip() for week, half in pairs}
 
 
+class _SettingOption(click.Option):
+    """An option whose ``[default: ...]`` is read from the settings model when help is shown.
+
+    The default lives only in :class:`~jdmtrack.analysis.settings.AnalysisSettings` and
+    :class:`~jdmtrack.criteria.CriteriaSettings`; the option's own default stays None so
+    that a settings file is overridden only by options actually given.
+    """
+
+    def __init__(self, *args: Any, setting: str, note: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.setting, self.note = setting, note
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        if record is None:
+            return None
+        from ..analysis.settings import AnalysisSettings
+
+        defaults = AnalysisSettings()
+        owner = defaults if hasattr(defaults, self.setting) else defaults.criteria
+        value = getattr(owner, self.setting)
+        shown = ",".join(f"{w:g}" for w in value) if isinstance(value, tuple) else str(value)
+        return record[0], f"{record[1]} [default: {shown}{self.note}]"
+
+
+def _setting(*names: str, setting: str, note: str = "", **kwargs: Any
+             ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(*names, cls=_SettingOption, setting=setting, note=note, **kwargs)
+
+
 def settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The analysis settings, shared by analyze and report (they override --settings)."""
-    options = [
+    options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         click.option("--settings", "settings_file", type=click.Path(exists=True, dir_okay=False,
                                                                   path_type=Path),
                      help="A settings file (.json or .toml) with any of the options below."),
-        click.option("--quantile-method", type=click.IntRange(1, 9),
-                     help="Hyndman-Fan quantile type [default: 6, as SPSS and Prism]."),
-        click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True),
-                     help="Significance level [default: 0.05]."),
-        click.option("--weeks", callback=_weeks,
-                     help="Assessment weeks, baseline first [default: 0,4,12,24]."),
+        _setting("--quantile-method", type=click.IntRange(1, 9), setting="quantile_method",
+                 note=", as SPSS and Prism", help="Hyndman-Fan quantile type."),
+        _setting("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+                 setting="alpha", help="Significance level."),
+        _setting("--weeks", callback=_weeks, setting="weeks",
+                 help="Assessment weeks, baseline first."),
         click.option("--p-adjust", type=click.Choice(["holm", "bonferroni", "BH", "none"]),
-                     help="Adjustment across post-baseline weeks [default: holm]."),
-        click.option("--resamples", type=click.IntRange(1000),
-                     help="Monte Carlo permutations for Friedman [default: 100000]."),
-        click.option("--seed", type=int, help="Seed of the Monte Carlo permutations."),
+                     cls=_SettingOption, setting="p_adjust",
+                     help="Adjustment across post-baseline weeks."),
+        _setting("--resamples", type=click.IntRange(1000), setting="resamples",
+                 help="Monte Carlo permutations for Friedman."),
+        _setting("--seed", type=int, setting="seed",
+                 help="Seed of the Monte Carlo permutations."),
         click.option("--tis-core-set",
                      type=click.Choice(["imacs", "printo_published", "printo_variant", "printo"]),
                      help="Total Improvement Score core set: imacs; printo_published (CMAS, "
                           "CHQ-PhS, DAS); printo_variant (CMAS, enzyme, DAS); printo is the "
-                          "deprecated name of printo_variant [default: imacs]."),
+                          "deprecated name of printo_variant.",
+                     cls=_SettingOption, setting="tis_core_set"),
         click.option("--tis-enzyme-rule", type=click.Choice(["relative", "uln_range"]),
                      help="TIS enzyme percent change (unverified): relative to week 0, or "
-                          "divided by a multiple of the ULN [default: relative]."),
+                          "divided by a multiple of the ULN.",
+                     cls=_SettingOption, setting="tis_enzyme_rule"),
         click.option("--tis-enzyme-uln-multiples", metavar="ENZYME=K,...",
                      help="For --tis-enzyme-rule uln_range: the multiple of the ULN of each "
                           "enzyme, e.g. ck=15,ldh=3 (no default)."),
         click.option("--printo-cid-variant",
                      type=click.Choice(["lazarevic_2013", "almeida_2015"]),
                      help="PRINTO inactive disease: 3 of 4 (lazarevic_2013), or with physician "
-                          "global <= 0.2 cm mandatory (almeida_2015) [default: lazarevic_2013]."),
+                          "global <= 0.2 cm mandatory (almeida_2015).",
+                     cls=_SettingOption, setting="printo_cid_variant"),
         click.option("--tis-population", type=click.Choice(["jdm", "adult"]),
-                     help="TIS thresholds: jdm 30/45/70, adult 20/40/60 [default: jdm]."),
+                     help="TIS thresholds: jdm 30/45/70, adult 20/40/60.",
+                     cls=_SettingOption, setting="tis_population"),
         click.option("--refractory-definition",
                      type=click.Choice(["refractory_type", "failed_agents"]),
-                     help="How refractory JDM is decided [default: refractory_type]."),
+                     help="How refractory JDM is decided.",
+                     cls=_SettingOption, setting="refractory_definition"),
         click.option("--measures", callback=_measures,
                      help="Outcome measures to test, comma-separated (e.g. cmas_total,"
                           "phga_cm) [default: the disease-activity and treatment-burden "
@@ -181,7 +218,8 @@ def report(data: Path | None, demo: str | None, output: Path, warnings_file: Pat
             from ..analysis.published import attach_published
 
             progress("comparing with the published figures")
-            attach_published(results, demo, typed.scored, typed.settings)
+            attach_published(results, demo, typed.scored, typed.settings,
+                             folder=Path(str(data)))
         from ..api import report as write_report
 
         files = write_report(results, output, visits=typed.visits, progress=progress)

@@ -20,7 +20,7 @@ module                        definition
 See docs/criteria.md for sources, missing-data rules and what is unverified.
 """
 
-from ._visits import CriterionResult
+from ..visit_table import CriterionResult
 from .classification import VISIT_COLUMNS, Classification, classify
 from .ctcae import classify_ctcae_liver
 from .printo import classify_printo_cid

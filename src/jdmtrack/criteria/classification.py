@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..protocol.dosing import check_jaki_dose, load_dose_reference
+from ..protocol.steroids import cs_change, cs_discontinuation_events
+from ..visit_table import VisitTable
 from ..warning_log import RowSource, WarningLog
-from ._visits import VisitTable
 from .ctcae import classify_ctcae_liver
 from .printo import classify_printo_cid
 from .response import classify_response
@@ -122,10 +124,6 @@ def classify(visits: pd.DataFrame, patients: pd.DataFrame,
     >>> result.events.to_dict("list")
     {'patient_id': [], 'event': [], 'week': []}
     """
-    # Imported here: jdmtrack.protocol builds on this package's helpers.
-    from ..protocol.dosing import check_jaki_dose, load_dose_reference
-    from ..protocol.steroids import cs_change, cs_discontinuation_events
-
     settings = CriteriaSettings() if settings is None else settings
     reference = load_dose_reference(settings.dose_reference)
     table = VisitTable(visits)

@@ -33,9 +33,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from ..visit_table import CriterionResult, VisitTable, as_visit_table
 from ..warning_log import WarningLog
 from ._exact import count_multiples_reached, linear_sign
-from ._visits import CriterionResult, VisitTable, as_visit_table
 
 __all__ = [
     "BASELINE_GRADE_MULTIPLES",

@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._visits import FALSE, TRUE, UNKNOWN, CriterionResult, VisitTable, as_visit_table, compare
+from ..visit_table import FALSE, TRUE, UNKNOWN, CriterionResult, VisitTable, as_visit_table, compare
 from .settings import PrintoCidVariant
 
 __all__ = [

@@ -36,8 +36,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ._exact import linear_sign
-from ._visits import (
+from ..visit_table import (
     FALSE,
     TRUE,
     UNKNOWN,
@@ -51,6 +50,7 @@ from ._visits import (
     negate,
     tri_from_bool,
 )
+from ._exact import linear_sign
 from .printo import CMAS_MIN, MMT8_MIN, classify_printo_cid
 from .skin import classify_rash_improved, classify_skin_inactive
 

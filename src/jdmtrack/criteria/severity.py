@@ -42,8 +42,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..warning_log import RowSource, WarningLog
-from ._visits import (
+from ..visit_table import (
     TRUE,
     UNKNOWN,
     CriterionResult,
@@ -54,6 +53,7 @@ from ._visits import (
     either,
     tri_from_bool,
 )
+from ..warning_log import RowSource, WarningLog
 from .settings import RefractoryDefinition
 
 __all__ = [

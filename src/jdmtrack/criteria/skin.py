@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._visits import (
+from ..visit_table import (
     TRUE,
     UNKNOWN,
     CriterionResult,

@@ -38,9 +38,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from ..fields import field
+from ..visit_table import CriterionResult, VisitTable, as_visit_table, category_series
 from ..warning_log import WarningLog
 from ._exact import PercentForm, band_index
-from ._visits import CriterionResult, VisitTable, as_visit_table, category_series
 from .settings import DEPRECATED_CORE_SETS, TisEnzymeRule, TisPopulation
 from .tis_enzyme import (
     ENZYME_COLUMNS,

@@ -37,9 +37,9 @@ import numpy.typing as npt
 
 from ..errors import SettingsError
 from ..fields import ENZYMES
+from ..visit_table import VisitTable
 from ..warning_log import WarningLog
 from ._exact import PercentForm
-from ._visits import VisitTable
 from .settings import TisEnzymeRule
 
 __all__ = [

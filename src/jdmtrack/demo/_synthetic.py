@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import SettingsError
-from ..fields import CMAS_ITEMS, MMT8_GROUPS
+from ..fields import CMAS_ITEMS, JAKI_DRUGS, MMT8_GROUPS, field
 from ._csvbytes import Bytes, choice, fixed, integer, text, write_csv
 
 __all__ = ["generate_synthetic"]
@@ -40,13 +40,18 @@ _AGENTS = ("methotrexate", "ivig", "hydroxychloroquine", "mycophenolate", "tacro
 _AGENT_P = (0.8, 0.4, 0.15, 0.12, 0.08, 0.05, 0.03, 0.03)
 _MSA = ("negative", "tif1g", "nxp2", "mda5", "mi2", "sae", "jo1", "pmscl", "other")
 _MSA_P = (0.22, 0.30, 0.20, 0.09, 0.05, 0.03, 0.03, 0.02, 0.06)
-_DRUGS = ("tofacitinib", "ruxolitinib", "baricitinib")
+_DRUGS = JAKI_DRUGS
 _STOP_REASONS = ("ineffective", "adverse event", "cost", "remission", "family decision")
-_EVENTS = ("rash_improvement", "rash_marked_improvement", "rash_resolution",
-           "cs_discontinuation", "relapse", "jaki_discontinuation")
-_AE_CATEGORIES = ("infection", "laboratory", "thromboembolic", "malignancy",
-                  "cardiovascular", "other")
+_EVENTS = field("events", "event").choices
+_AE_CATEGORIES = field("adverse_events", "category").choices
 _AE_CATEGORY_P = (0.68, 0.16, 0.015, 0.005, 0.02, 0.12)
+
+
+def _codes_of(table: str, name: str) -> tuple[str, ...]:
+    """A field's codes in dictionary order (the order the code probabilities follow)."""
+    return field(table, name).choices
+
+
 _AE_TERMS: tuple[tuple[str, ...], ...] = (
     ("Upper respiratory tract infection", "Herpes zoster", "Gastroenteritis", "Pneumonia",
      "Urinary tract infection", "Conjunctivitis"),
@@ -242,16 +247,16 @@ class _Cohort:
         return [
             ("patient_id", self.ids),
             ("site", choice(self.site, tuple(f"SYNTHETIC-{i + 1:02d}" for i in range(24)))),
-            ("sex", choice(np.where(self.female, 0, 1), ("F", "M"))),
+            ("sex", choice(np.where(self.female, 0, 1), _codes_of("patients", "sex"))),
             ("jaki_start_date", text(np.datetime_as_string(start, unit="D"))),
             ("age_onset_years", fixed(self.onset, 1)),
             ("age_start_years", fixed(self.age, 1)),
             ("disease_months", fixed(self.months, 1)),
             ("bohan_peter", choice(_codes(rng, n, (0.7, 0.25, 0.05)),
-                                   ("definite", "probable", "possible"))),
+                                   _codes_of("patients", "bohan_peter"))),
             ("refractory_type", choice(np.where(rng.random(n) < 0.05, -1,
                                                 _codes(rng, n, (0.35, 0.55, 0.10))),
-                                       ("gc_ineffective", "gc_dependent", "other"))),
+                                       _codes_of("patients", "refractory_type"))),
             ("ild", features["ild"]),
             ("calcinosis", _yes_no(self.calcinosis)),
             ("skin_ulceration", _yes_no(self.ulcer)),
@@ -465,8 +470,8 @@ class _Cohort:
             ("term", choice(term, terms)), ("category", choice(category, _AE_CATEGORIES)),
             ("ctcae_grade", integer(grade.astype(np.float64))),
             ("serious", _yes_no(serious)), ("hospitalised", _yes_no(hospitalised)),
-            ("action", choice(action, ("none", "interrupted", "withdrawn"))),
-            ("outcome", choice(outcome, ("resolved", "ongoing", "fatal"))),
+            ("action", choice(action, _codes_of("adverse_events", "action"))),
+            ("outcome", choice(outcome, _codes_of("adverse_events", "outcome"))),
         ]
         return [(name, block[order]) for name, block in cols]
 

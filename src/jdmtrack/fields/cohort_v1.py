@@ -50,6 +50,10 @@ _CS_MG_HINT = f"the daily oral dose is at most 60 mg/day in JDM; {_PULSE}"
 VISIT_DATE_TOLERANCE_WEEKS = 2.0
 VISIT_DATE_TOLERANCE_FRACTION = 0.25
 
+# The visit schedule of the source studies (design.md: capture at weeks 0/4/12/24): the
+# analysis weeks by default, the REDCap events, the demo cohorts' visits.
+SCHEDULED_WEEKS: tuple[int, ...] = (0, 4, 12, 24)
+
 # CMAS items in form order with their maxima; item maxima sum to 52.
 # Items 1-7: Lovell et al. score sheet and Huber et al. 2004 (Arthritis Rheum 50:1595);
 # items 8-14: maxima as on the same sheet and consistent with the 0-52 total (Huber 2004).

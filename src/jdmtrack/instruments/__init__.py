@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..warning_log import RowSource, WarningLog
-from .cmas import CMAS_ITEM_COLUMNS, TIMED_ITEMS, cmas_item_from_seconds
+from .cmas import CMAS_ITEM_COLUMNS, cmas_items_with_seconds
 from .das import DAS_DOMAINS
 from .dosing import daily_dose, per_kg
 from .egfr import egfr_bedside_schwartz
@@ -38,18 +38,6 @@ class ScoredVisits:
 
     visits: pd.DataFrame
     warnings: WarningLog
-
-
-def cmas_items_with_seconds(visits: pd.DataFrame) -> pd.DataFrame:
-    """CMAS item columns, with timed items filled from seconds where only seconds exist."""
-    items = {column: _col(visits, column) for column in CMAS_ITEM_COLUMNS}
-    for item in TIMED_ITEMS:
-        column = f"cmas_{item:02d}"
-        seconds = f"{column}_seconds"
-        if seconds in visits.columns:
-            derived = cmas_item_from_seconds(visits[seconds].to_numpy(dtype="float64"), item)
-            items[column] = np.where(np.isnan(items[column]), derived, items[column])
-    return pd.DataFrame(items, index=visits.index, copy=False)
 
 
 def score_visits(visits: pd.DataFrame) -> ScoredVisits:

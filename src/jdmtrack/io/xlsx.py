@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from ..report.format import printable
+from ..xmltext import printable
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -44,7 +44,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..criteria._visits import (
+from ..errors import InputError, Problem
+from ..fields import JAKI_DRUGS
+from ..visit_table import (
     FALSE,
     TRUE,
     UNKNOWN,
@@ -55,8 +57,6 @@ from ..criteria._visits import (
     category_series,
     tri_from_bool,
 )
-from ..errors import InputError, Problem
-from ..fields import JAKI_DRUGS
 
 __all__ = [
     "DOSE_CHECK_CATEGORIES",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..criteria._visits import CriterionResult, VisitTable, as_visit_table
+from ..visit_table import CriterionResult, VisitTable, as_visit_table
 
 __all__ = [
     "CS_DISCONTINUATION",

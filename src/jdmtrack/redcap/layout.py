@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..errors import SettingsError
-from ..fields import EXTRA_PREFIX, Field, fields_of
+from ..fields import EXTRA_PREFIX, SCHEDULED_WEEKS, Field, fields_of
 
 __all__ = [
     "ARM_NAME",
@@ -48,8 +48,6 @@ __all__ = [
 ARM_NUM = 1
 ARM_NAME = "JAKi cohort"
 RECORD_ID = "record_id"
-# The visit schedule of the source studies (design.md: capture at weeks 0/4/12/24).
-SCHEDULED_WEEKS: tuple[int, ...] = (0, 4, 12, 24)
 
 # REDCap field names are project-wide, so the columns that several tables share get a
 # table prefix. ``patient_id`` is the record ID in every table.

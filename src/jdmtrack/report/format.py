@@ -33,6 +33,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..fields import EVENT_CODES, code_label
+from ..xmltext import printable
 
 if TYPE_CHECKING:
     from typing_extensions import TypeIs
@@ -108,18 +109,6 @@ _QUANTILE_SOFTWARE: dict[int, str] = {
     6: "SPSS, GraphPad Prism, Minitab",
     7: "R, numpy, Excel QUARTILE.INC",
 }
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def printable(text: str) -> str:
-    """``text`` without the control characters that XML (Word, Excel) cannot hold.
-
-    >>> printable("bad\x0bvalue")
-    'bad value'
-    """
-    return _CONTROL.sub(" ", text)
 
 
 def printable_tree(value: Any) -> Any:

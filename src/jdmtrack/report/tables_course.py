@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..fields import code_label
 from . import format as f
 from .cells import blank, count, dig, num, text
 from .context import Context
+from .labels import RESPONSES, response_label
 from .model import Cell, Table
 
 __all__ = ["at_start_table", "exposure_table", "organs_table", "response_percent_table",
@@ -75,7 +77,7 @@ def at_start_table(ctx: Context) -> Table | None:
         rows.append([text(f"CMAS {course} at the last scored visit"), count(n)])
     ns = s.get("cmas_not_scorable") or {}
     rows.append([text("CMAS not scorable at week 0"), count(ns.get("n"))])
-    rows += [[text(reason.replace("_", " "), level=1), count(n)]
+    rows += [[text(code_label(reason), level=1), count(n)]
              for reason, n in (ns.get("reasons") or {}).items() if n]
     return Table("at_start", "Disease at JAKi start", ["", "n/N (%)"], rows,
                  notes=[ctx.pct_note()])
@@ -151,5 +153,6 @@ def response_percent_table(ctx: Context) -> Table | None:
                                           ctx.pct_decimals), entry.get("n"), "0"))
         rows.append(cells)
     return Table("response_percent", "Response with percentages", [
-        "", "Evaluable", "CR", "PR", "NR", "CR or PR"], rows, notes=[
+        "", "Evaluable", *(response_label(k) for k in RESPONSES),
+        f"{response_label('CR')} or {response_label('PR')}"], rows, notes=[
         "Percentages of the patients evaluable at the week.", ctx.pct_note()])

@@ -3,6 +3,7 @@ ran them (results sections of analysis/aesi.py, listing.py and paper_tests.py)."
 
 from __future__ import annotations
 
+from ..fields import code_label
 from .cells import blank, count, dig, num, pval, text
 from .context import Context
 from .model import Cell, Table
@@ -39,7 +40,8 @@ def serious_table(ctx: Context) -> Table | None:
     if not listed:
         return None
     rows = [[text(e["patient_id"]), num(e.get("week"), 0), text(e.get("term")),
-             text(", ".join(e.get("criteria") or []) or None), text(e.get("action"))]
+             text(", ".join(e.get("criteria") or []) or None),
+             text(None if e.get("action") is None else code_label(e["action"]))]
             for e in listed]
     return Table("serious_aes", "Serious adverse events", [
         "Patient", "Week", "Term", "Seriousness criteria (ICH E2A)", "Action with JAKi"], rows)

@@ -13,15 +13,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+# Re-exported: the statistics import their defaults from here.
+from jdmtrack.defaults import DEFAULT_ALPHA as DEFAULT_ALPHA
+from jdmtrack.defaults import DEFAULT_CONF_LEVEL as DEFAULT_CONF_LEVEL
+from jdmtrack.defaults import DEFAULT_RESAMPLES as DEFAULT_RESAMPLES
+from jdmtrack.defaults import DEFAULT_SEED as DEFAULT_SEED
 from jdmtrack.errors import ComputationError, SettingsError
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-#: The significance level used when none is given (design.md, settings.alpha).
-DEFAULT_ALPHA = 0.05
-#: The confidence level of every interval unless stated otherwise (design.md: ``ci95``).
-DEFAULT_CONF_LEVEL = 0.95
 
 
 def as_float_vector(values: Any, name: str, *, allow_nan: bool = False) -> FloatArray:

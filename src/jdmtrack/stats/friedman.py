@@ -51,6 +51,8 @@ from jdmtrack.errors import ComputationError, SettingsError
 from jdmtrack.progress import report_progress
 from jdmtrack.stats._common import (
     DEFAULT_ALPHA,
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
     IntArray,
     check_alpha,
     finite_or_none,
@@ -69,9 +71,6 @@ __all__ = [
     "friedman_test",
 ]
 
-#: Monte Carlo resamples and seed when none are given (design.md settings.resamples, seed).
-DEFAULT_RESAMPLES = 100_000
-DEFAULT_SEED = 20240607
 #: Largest exact distribution, in cells of the dense (k - 1)-dimensional array of column
 #: sums (32 MB of float64); the sorted-state convolution used stores at most that many.
 EXACT_MAX_CELLS = 4_000_000

@@ -1,4 +1,4 @@
-"""Shared machinery of the criteria: scored visits as arrays, three-valued logic, warnings.
+"""Scored visits as arrays, three-valued logic and warnings: what criteria and protocol share.
 
 Warnings are aggregated records built from masks (:mod:`jdmtrack.warning_log`).
 
@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..warning_log import RowSource, WarningKind, WarningLog
+from .warning_log import RowSource, WarningKind, WarningLog
 
 __all__ = [
     "FALSE",
