@@ -123,8 +123,8 @@ def analyze(source: CohortSource, *, where: str | Sequence[str] | None = None,
         step(f"scoring and classifying {len(source.visits)} visits")
     scored = score(source, chosen)
     step("analysing")
-    return Results.from_dict(analyze_dict(scored, chosen), visits=scored.visits,
-                             scored=scored, settings=chosen)
+    return Results._owning(analyze_dict(scored, chosen), visits=scored.visits,
+                           scored=scored, settings=chosen)
 
 
 def report(results: Results | Mapping[str, Any], out: str | Path, *,

@@ -138,7 +138,15 @@ class Results:
                   scored: ScoredCohort | None = None,
                   settings: AnalysisSettings | None = None) -> Results:
         """Results from a results-file dict (as ``analyze`` or a results.json holds it)."""
-        own = copy.deepcopy(dict(data))
+        return cls._owning(copy.deepcopy(dict(data)), visits=visits, scored=scored,
+                           settings=settings)
+
+    @classmethod
+    def _owning(cls, own: dict[str, Any], *, visits: pd.DataFrame | None = None,
+                scored: ScoredCohort | None = None,
+                settings: AnalysisSettings | None = None) -> Results:
+        """``from_dict`` on a dict nobody else holds (``analyze``'s own): no copy, which at
+        2,000 patients took 0.3-1 s."""
         settings_dict = own.get("settings") or {}
         pop = settings_dict.get("population") or {}
         cohort = own.get("cohort") or {}
@@ -162,7 +170,7 @@ class Results:
     @classmethod
     def from_json(cls, path: str | Path) -> Results:
         """Results from a results file written by ``to_json`` or ``jdmtrack analyze``."""
-        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+        return cls._owning(json.loads(Path(path).read_text(encoding="utf-8")))
 
     def to_dict(self) -> dict[str, Any]:
         """The results file, version 1, as a new dict (full precision)."""

@@ -16,8 +16,9 @@ out, leaving the one-dimensional REML criterion of lme4 (Bates et al. 2015, eq. 
                + (N - p) (1 + log(2 pi r^2(theta) / (N - p)))
 
 minimised over theta >= 0 by a grid search (0 and 161 values from 1e-4 to 1e4) followed by
-the root of its analytic derivative in theta^2 (``scipy.optimize.brentq``, relative
-tolerance 1e-15), which is precise where the criterion itself is flat; theta = 0 (a
+the root of its analytic derivative in theta^2 (Brent's method, ``_brent.brentq``, step for
+step as ``scipy.optimize.brentq``; relative tolerance 1e-15), which is precise where the
+criterion itself is flat; theta = 0 (a
 "singular" fit, no between-patient variance) is allowed and reported. Standard errors are
 ``sqrt(diag(sigma^2 (X' V^-1 X)^-1))`` as lme4 ``vcov``.
 
@@ -41,9 +42,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import optimize, special
+from scipy import special
 
 from jdmtrack.errors import ComputationError
+from jdmtrack.stats._brent import brentq
 from jdmtrack.stats._common import (
     DEFAULT_CONF_LEVEL,
     FloatArray,
@@ -233,6 +235,8 @@ def _minimise(design: _Design) -> tuple[float, bool]:
     if design.slope(lower) >= 0.0:
         theta = math.sqrt(lower)  # only when lower = 0: the criterion rises from the boundary
     elif design.slope(upper) <= 0.0:
+        from scipy import optimize  # lazily: scipy.optimize (and scipy.linalg) cost ~0.4 s
+
         found = optimize.minimize_scalar(
             lambda t: design.fit(float(t)).criterion, bounds=(math.sqrt(lower),
                                                               math.sqrt(upper)),
@@ -240,9 +244,9 @@ def _minimise(design: _Design) -> tuple[float, bool]:
         )
         theta, converged = float(found.x), bool(found.success)
     else:
-        root, info = optimize.brentq(design.slope, lower, upper, xtol=1e-300, rtol=1e-15,
-                                     maxiter=500, full_output=True)
-        theta, converged = math.sqrt(root), bool(info.converged)
+        root, converged = brentq(design.slope, lower, upper, xtol=1e-300, rtol=1e-15,
+                                 maxiter=500)
+        theta = math.sqrt(root)
     # A boundary optimum: theta = 0 unless a positive theta is better by more than rounding.
     if design.fit(0.0).criterion <= design.fit(theta).criterion + _BOUNDARY_TOL:
         theta = 0.0

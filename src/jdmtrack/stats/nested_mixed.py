@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import linalg, optimize, special
+from scipy import special
 
 from jdmtrack.errors import ComputationError
 from jdmtrack.stats._common import (
@@ -97,6 +97,8 @@ class _Reml:
 
     def solve(self, theta: Sequence[float]) -> tuple[float, FloatArray, FloatArray, float]:
         """(criterion, beta, X'V^-1X / sigma^2 scale matrix, r^2) at ``theta``."""
+        from scipy import linalg  # lazily, like scipy.optimize below: each costs ~0.3 s
+
         lam = np.where(np.arange(self.z.shape[1]) < self.n_sites, theta[0], theta[1])
         a = lam[:, None] * self.ztz * lam[None, :]
         a[np.diag_indices_from(a)] += 1.0
@@ -195,6 +197,8 @@ def nested_mixed_model(
     z[np.arange(n_obs), n_sites + patient_index] = 1.0
     reml = _Reml(x, y, z, n_sites)
     best: Any = None
+    from scipy import optimize
+
     for start in _STARTS:
         found = optimize.minimize(lambda t: reml.solve(t)[0], np.array(start),
                                   method="L-BFGS-B", bounds=[(0.0, None), (0.0, None)],
