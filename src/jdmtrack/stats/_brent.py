@@ -4,6 +4,9 @@ Importing ``scipy.optimize`` (which pulls in ``scipy.linalg``) costs about 0.4 s
 than every root the analysis finds. This is the same algorithm in the same floating-point
 order, so the roots are the same to the last bit (tests/stats/test_brent.py compares them
 with scipy's on many functions).
+
+A translation of SciPy's C routine (Charles Harris), used under SciPy's BSD 3-Clause
+licence: Copyright (c) 2001-2002 Enthought, Inc. 2003, SciPy Developers.
 """
 
 from __future__ import annotations
