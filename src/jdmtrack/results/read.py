@@ -11,7 +11,7 @@ break the HTML, Word or Excel file.
 >>> pair([1, None]), pair([1, 2, 3])
 ((1.0, None), None)
 >>> section({"a": {"b": 1}}, "a"), section({"a": [1]}, "a"), text("a\\x0bb")
-({'b': 1}, {}, 'a\\ufffdb')
+({'b': 1}, {}, 'a b')
 """
 
 from __future__ import annotations
