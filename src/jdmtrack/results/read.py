@@ -8,8 +8,8 @@ break the HTML, Word or Excel file.
 
 >>> num(2), num(True), num("x"), num(float("nan"))
 (2.0, None, None, None)
->>> pair([1, None]), pair([1, 2, 3])
-((1.0, None), None)
+>>> pair([1.5, None]), pair([1, 2, 3])
+((1.5, None), None)
 >>> section({"a": {"b": 1}}, "a"), section({"a": [1]}, "a"), text("a\\x0bb")
 ({'b': 1}, {}, 'a b')
 """
@@ -23,7 +23,8 @@ from typing import Any
 
 from ..xmltext import printable
 
-__all__ = ["entries", "integer", "num", "pair", "rows", "section", "text"]
+__all__ = ["counts", "entries", "integer", "num", "pair", "real", "reason", "rows", "section",
+           "text", "texts"]
 
 
 def num(value: Any) -> float | None:
@@ -40,6 +41,16 @@ def integer(value: Any) -> int | None:
     return int(out) if out is not None and out.is_integer() else None
 
 
+def real(value: Any) -> float | None:
+    """A finite number as given (an int stays an int, so a count prints and exports as one);
+    None for null, booleans, text, NaN or infinity.
+
+    >>> real(3), real(2.5), real("3")
+    (3, 2.5, None)
+    """
+    return value if num(value) is not None else None
+
+
 def text(value: Any) -> str | None:
     """A string made printable; None for null or a non-string."""
     return printable(value) if isinstance(value, str) else None
@@ -49,7 +60,7 @@ def pair(value: Any) -> tuple[float | None, float | None] | None:
     """A two-element list of numbers (a confidence interval); None when not a pair."""
     if not isinstance(value, (list, tuple)) or len(value) != 2:
         return None
-    return num(value[0]), num(value[1])
+    return real(value[0]), real(value[1])
 
 
 def section(mapping: Any, key: str) -> dict[str, Any]:
@@ -67,3 +78,30 @@ def rows(mapping: Any, key: str) -> list[dict[str, Any]]:
     """The dict items of the list ``mapping[key]`` (e.g. a listing's rows)."""
     value = mapping.get(key) if isinstance(mapping, Mapping) else None
     return [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
+
+
+def texts(value: Any) -> tuple[str, ...]:
+    """The strings of a list, made printable (other items left out)."""
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(printable(v) for v in value if isinstance(v, str))
+
+
+def counts(mapping: Any, key: str) -> dict[str, int | None]:
+    """``mapping[key]`` as {name: whole count}; a value that is not one reads as None.
+
+    >>> counts({"n": {"0": 5, "4": "x"}}, "n")
+    {'0': 5, '4': None}
+    """
+    return {str(k): integer(v) if not isinstance(v, int) or isinstance(v, bool) else v
+            for k, v in section(mapping, key).items()}
+
+
+def reason(entry: Any) -> str | None:
+    """Why a statistic was not run (``{"not_run": {"reason": ...}}``), or None.
+
+    >>> reason({"not_run": {"reason": "n = 1"}}), reason({"not_run": None}), reason(3)
+    ('n = 1', None, None)
+    """
+    value = text(section(entry, "not_run").get("reason"))
+    return value or None
