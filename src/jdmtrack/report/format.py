@@ -1,48 +1,49 @@
-"""Every rounding and formatting rule of the report, in one place.
+"""The report's formatting, under one name: ``from . import format as f``.
 
-The results dict holds full-precision numbers; this module is the only code that turns
-them into text. Rules (each table's footnote states the ones it uses):
+The rules live in modules named for what they hold: numbers and rounding
+(:mod:`.rounding`), measure labels and decimals (:mod:`.measures`), weeks and timestamps
+(:mod:`.weeks`) and table footnotes (:mod:`.notes`); this module gathers them so that a
+table builder reads ``f.fmt_number``, ``f.week_label`` or ``f.rounding_note`` alike.
 
-- **Rounding** is half away from zero, applied to the value as ``results.json`` prints it
-  (the shortest decimal that reads back as the same float), so ``0.125`` becomes ``0.13``
-  and ``2.675`` becomes ``2.68``, as a reader checking by hand would expect.
-- **Scores and other measures**: medians, quartiles, means, SDs and ranges to 1 decimal
-  place; **doses per kilogram** (mg/kg/day) to 2.
-- **p-values** to 3 decimal places; below 0.001 printed ``< 0.001``. An exact value is never
-  printed as an inequality.
-- **Percentages** to 0 decimal places when the cohort has fewer than 100 patients, else 1
-  (:func:`percent_decimals`); rounded percentages may not add to 100.
-- **Missing** values print as an en dash; negative numbers use the minus sign (U+2212).
-
->>> fmt_number(0.125, 2), fmt_number(2.675, 2), fmt_number(-0.04, 1)
-('0.13', '2.68', '0.0')
->>> fmt_median_iqr(41, 29, 44, 1)
-'41.0 (29.0, 44.0)'
->>> fmt_p(0.0234), fmt_p(0.0004), fmt_p(None)
-('0.023', '< 0.001', '–')
+>>> fmt_median_iqr(41, 29, 44, 1), week_label("4"), measure_label("cmas_total")
+('41.0 (29.0, 44.0)', 'Week 4', 'CMAS (0–52)')
 """
 
 from __future__ import annotations
 
-import math
-import numbers
-import re
-from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..fields import EVENT_CODES, code_label
 from ..xmltext import printable
-
-if TYPE_CHECKING:
-    from typing_extensions import TypeIs
+from .measures import FALLBACK_LABELS, decimals_for, measure_label, short_label
+from .notes import quartile_note, rounding_note
+from .rounding import (
+    MINUS,
+    MISSING,
+    count_pct,
+    decimals_in,
+    fmt_ci,
+    fmt_int,
+    fmt_mean_sd,
+    fmt_median_iqr,
+    fmt_number,
+    fmt_p,
+    fmt_pct,
+    fmt_range,
+    fmt_value,
+    is_number,
+    p_clause,
+    percent,
+    percent_decimals,
+)
+from .weeks import fmt_datetime, sorted_weeks, week_label, week_number
 
 __all__ = [
+    "FALLBACK_LABELS",
     "MINUS",
     "MISSING",
     "count_pct",
     "decimals_for",
+    "decimals_in",
     "fmt_ci",
     "fmt_datetime",
     "fmt_int",
@@ -68,48 +69,6 @@ __all__ = [
     "week_number",
 ]
 
-MISSING = "\u2013"
-MINUS = "\u2212"
-
-#: Short labels of the measures the report knows (the results' labels describe fields).
-FALLBACK_LABELS: dict[str, str] = {
-    "cmas_total": "CMAS (0–52)",
-    "mmt8_total": "MMT-8 (0–80)",
-    "das_skin": "Skin-DAS (0–9)",
-    "das_muscle": "Muscle-DAS (0–11)",
-    "das_total": "DAS total (0–20)",
-    "catbm_activity": "CAT-BM activity (0–17)",
-    "catbm_damage": "CAT-BM damage (0–11)",
-    "phga_cm": "Physician global activity (cm)",
-    "ptga_cm": "Patient/parent global (cm)",
-    "extramuscular_cm": "Extramuscular global (cm)",
-    "chaq": "CHAQ (0–3)",
-    "cs_mg_kg_day": "Corticosteroid dose (mg/kg/day)",
-    "jaki_mg_kg_day": "JAKi dose (mg/kg/day)",
-    "jaki_mg_day": "JAKi dose (mg/day)",
-    "weight_kg": "Weight (kg)",
-    "height_cm": "Height (cm)",
-    "egfr": "eGFR (mL/min/1.73 m²)",
-    "creatinine_umol_l": "Creatinine (µmol/L)",
-    "cs_change_pct": "Corticosteroid dose change from week 0 (%)",
-    "ck_u_l": "CK (U/L)",
-    "ldh_u_l": "LDH (U/L)",
-    "aldolase_u_l": "Aldolase (U/L)",
-    "ast_u_l": "AST (U/L)",
-    "alt_u_l": "ALT (U/L)",
-    "tis": "Total Improvement Score",
-    "printo_cid": "PRINTO clinically inactive disease",
-    "skin_inactive": "Inactive skin",
-    "rash_improved": "Rash improved",
-}
-
-# Hyndman & Fan (1996) sample-quantile types and the software that uses each by default.
-_QUANTILE_SOFTWARE: dict[int, str] = {
-    2: "SAS",
-    6: "SPSS, GraphPad Prism, Minitab",
-    7: "R, numpy, Excel QUARTILE.INC",
-}
-
 
 def printable_tree(value: Any) -> Any:
     """A copy of a JSON-like value with every string made :func:`printable`."""
@@ -120,346 +79,3 @@ def printable_tree(value: Any) -> Any:
     if isinstance(value, list):
         return [printable_tree(v) for v in value]
     return value
-
-
-def is_number(x: object) -> TypeIs[int | float]:
-    """True for a finite int or float (not bool, not None, not NaN).
-
-    >>> import numpy as np
-    >>> is_number(3), is_number(float("nan")), is_number(None), is_number(True)
-    (True, False, False, False)
-    >>> is_number(np.int64(2)), fmt_number(np.float64(0.125), 2), fmt_number(np.int64(7), 1)
-    (True, '0.13', '7.0')
-    """
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        return False
-    return math.isfinite(x)
-
-
-def _decimal(x: float | int) -> Decimal:
-    if isinstance(x, numbers.Integral):
-        return Decimal(int(x))
-    return Decimal(repr(float(x)))
-
-
-def fmt_number(x: object, decimals: int) -> str:
-    """``x`` rounded half away from zero to ``decimals`` places; missing -> en dash.
-
-    >>> fmt_number(1234.5, 0), fmt_number(-1.25, 1), fmt_number(None, 1)
-    ('1235', '−1.3', '–')
-    """
-    if not is_number(x):
-        return MISSING
-    q = _decimal(x).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    if q.is_zero():
-        q = abs(q)
-    return f"{q:f}".replace("-", MINUS)
-
-
-def fmt_int(x: object) -> str:
-    """A count.
-
-    >>> fmt_int(7), fmt_int(7.0), fmt_int(None)
-    ('7', '7', '–')
-    """
-    return fmt_number(x, 0)
-
-
-def fmt_value(x: object, decimals: int) -> str:
-    """An individual recorded value: whole numbers without decimals, others to ``decimals``.
-
-    >>> fmt_value(41.0, 1), fmt_value(0.5333, 2), fmt_value(None, 1)
-    ('41', '0.53', '–')
-    """
-    if is_number(x) and float(x).is_integer():
-        return fmt_number(x, 0)
-    return fmt_number(x, decimals)
-
-
-def fmt_p(p: object) -> str:
-    """A p-value: 3 decimal places, ``< 0.001`` below 0.001.
-
-    >>> fmt_p(0.05), fmt_p(0.00099), fmt_p(0.001), fmt_p(1.0)
-    ('0.050', '< 0.001', '0.001', '1.000')
-    """
-    if not is_number(p):
-        return MISSING
-    if p < 0.001:
-        return "< 0.001"
-    return fmt_number(p, 3)
-
-
-def p_clause(p: object, name: str = "p") -> str:
-    """``p = 0.023`` or ``p < 0.001``: a p-value inside a sentence.
-
-    >>> p_clause(0.0234), p_clause(0.0002, "permutation p"), p_clause(None)
-    ('p = 0.023', 'permutation p < 0.001', 'p = –')
-    """
-    text = fmt_p(p)
-    return f"{name} {text}" if text.startswith("<") else f"{name} = {text}"
-
-
-def percent(count: object, denominator: object) -> float | None:
-    """100 * count / denominator at full precision; None when it cannot be computed.
-
-    >>> percent(15, 20), percent(1, 0)
-    (75.0, None)
-    """
-    if not is_number(count) or not is_number(denominator) or denominator == 0:
-        return None
-    return 100.0 * float(count) / float(denominator)
-
-
-def percent_decimals(n_patients: object) -> int:
-    """Decimal places of percentages: 0 below 100 patients, else 1.
-
-    >>> percent_decimals(20), percent_decimals(2000)
-    (0, 1)
-    """
-    return 1 if is_number(n_patients) and n_patients >= 100 else 0
-
-
-def fmt_pct(pct: object, decimals: int) -> str:
-    """A percentage with its sign.
-
-    >>> fmt_pct(66.666, 1), fmt_pct(75.0, 0), fmt_pct(None, 0)
-    ('66.7%', '75%', '–')
-    """
-    text = fmt_number(pct, decimals)
-    return text if text == MISSING else f"{text}%"
-
-
-def count_pct(count: object, pct: object, decimals: int) -> str:
-    """``n (x%)``; the percentage is given (from the results) or None.
-
-    >>> count_pct(15, 75.0, 0), count_pct(3, None, 0)
-    ('15 (75%)', '3')
-    """
-    if not is_number(count):
-        return MISSING
-    if not is_number(pct):
-        return fmt_int(count)
-    return f"{fmt_int(count)} ({fmt_pct(pct, decimals)})"
-
-
-def fmt_median_iqr(median: object, q1: object, q3: object, decimals: int) -> str:
-    """``median (Q1, Q3)``.
-
-    >>> fmt_median_iqr(0.53, 0.42, 1.0, 2)
-    '0.53 (0.42, 1.00)'
-    """
-    if not is_number(median):
-        return MISSING
-    return (f"{fmt_number(median, decimals)} "
-            f"({fmt_number(q1, decimals)}, {fmt_number(q3, decimals)})")
-
-
-def fmt_mean_sd(mean: object, sd: object, decimals: int) -> str:
-    """``mean ± SD``.
-
-    >>> fmt_mean_sd(7.8, 4.04, 1), fmt_mean_sd(7.8, None, 1)
-    ('7.8 ± 4.0', '7.8')
-    """
-    if not is_number(mean):
-        return MISSING
-    if not is_number(sd):
-        return fmt_number(mean, decimals)
-    return f"{fmt_number(mean, decimals)} ± {fmt_number(sd, decimals)}"
-
-
-def fmt_range(low: object, high: object, decimals: int) -> str:
-    """An interval written ``low to high`` (unambiguous with negative numbers).
-
-    >>> fmt_range(-3, 2.5, 1)
-    '−3.0 to 2.5'
-    """
-    if not is_number(low) and not is_number(high):
-        return MISSING
-    return f"{fmt_number(low, decimals)} to {fmt_number(high, decimals)}"
-
-
-def fmt_ci(ci: object, decimals: int, *, scale: float = 1.0, suffix: str = "") -> str:
-    """A 95% CI given as ``[low, high]`` (either end may be None: unbounded or unknown).
-
-    ``scale`` turns a proportion into a percentage (``scale=100, suffix="%"``).
-
-    >>> fmt_ci([0.5089, 0.9134], 0, scale=100, suffix="%")
-    '51% to 91%'
-    >>> fmt_ci([2.0, None], 1), fmt_ci(None, 1)
-    ('2.0 to –', '–')
-    """
-    if not isinstance(ci, list | tuple) or len(ci) != 2:
-        return MISSING
-    ends = []
-    for end in ci:
-        if is_number(end):
-            ends.append(fmt_number(float(end) * scale, decimals) + suffix)
-        else:
-            ends.append(MISSING)
-    if ends == [MISSING, MISSING]:
-        return MISSING
-    return f"{ends[0]} to {ends[1]}"
-
-
-def sorted_weeks(keys: Iterable[str]) -> list[str]:
-    """Week keys in time order (keys that are not numbers last).
-
-    >>> sorted_weeks(["12", "0", "24", "4", "end"])
-    ['0', '4', '12', '24', 'end']
-    """
-    return sorted(keys, key=_week_order)
-
-
-def _week_order(key: str) -> float:
-    number = week_number(key)
-    return math.inf if number is None else number
-
-
-def week_number(key: object) -> float | None:
-    """A week key as a number; None when it is not one.
-
-    >>> week_number("12"), week_number(4.5), week_number("baseline")
-    (12.0, 4.5, None)
-    """
-    try:
-        value = float(str(key))
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def week_label(key: object) -> str:
-    """``Week 4`` (fractional weeks as recorded).
-
-    >>> week_label("4"), week_label(2.5), week_label("12.0")
-    ('Week 4', 'Week 2.5', 'Week 12')
-    """
-    try:
-        return f"Week {float(str(key)):g}"
-    except ValueError:
-        return f"Week {key}"
-
-
-def fmt_datetime(text: object) -> str:
-    """An ISO 8601 timestamp as ``YYYY-MM-DD HH:MM`` with its zone.
-
-    >>> fmt_datetime("2025-01-31T10:00:00+00:00"), fmt_datetime("2025-01-31T10:00:00+01:00")
-    ('2025-01-31 10:00 UTC', '2025-01-31 10:00 UTC+01:00')
-    >>> fmt_datetime("yesterday"), fmt_datetime(None)
-    ('yesterday', '–')
-    """
-    if not isinstance(text, str) or not text:
-        return MISSING
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        return text
-    offset = when.utcoffset()
-    if offset is None:
-        zone = ""
-    elif offset == timedelta(0):
-        zone = " UTC"
-    else:
-        zone = " UTC" + when.strftime("%z")[:3] + ":" + when.strftime("%z")[3:]
-    return when.strftime("%Y-%m-%d %H:%M") + zone
-
-
-def decimals_for(name: str, unit: object = None) -> int:
-    """Decimal places of a measure's summaries: 2 for doses per kilogram, else 1.
-
-    >>> decimals_for("cs_mg_kg_day"), decimals_for("cmas_total"), decimals_for("x", "mg/kg/day")
-    (2, 1, 2)
-    """
-    if "mg_kg" in name or (isinstance(unit, str) and "mg/kg" in unit):
-        return 2
-    return 1
-
-
-def measure_label(name: str, entry: Mapping[str, Any] | None = None) -> str:
-    """A short display label: the report's own for known measures, else the label the
-    results give (a field description, often long), else the column name.
-
-    >>> measure_label("cmas_total", {"label": "CMAS total 0-52: sum of the 14 items"})
-    'CMAS (0–52)'
-    >>> measure_label("x_new", {"label": "New score"}), measure_label("odd_column")
-    ('New score', 'odd_column')
-    >>> measure_label("jaki_discontinuation")
-    'JAK inhibitor discontinued'
-
-    """
-    if name in FALLBACK_LABELS:
-        return FALLBACK_LABELS[name]
-    if name in EVENT_CODES:  # time to an event: the event's label in the dictionary
-        return code_label(name)
-    if entry is not None:
-        label = entry.get("label")
-        if isinstance(label, str) and label:
-            return label
-    return name
-
-
-def short_label(label: str) -> str:
-    """A label cut before any bracket or comma (figure panels, narrow columns).
-
-    >>> short_label("Corticosteroid dose, prednisone equivalent"), short_label("CMAS (0–52)")
-    ('Corticosteroid dose', 'CMAS')
-    """
-    return label.split(" (")[0].split(",")[0]
-
-
-def quartile_note(method: object) -> str:
-    """The footnote naming the quartile definition.
-
-    >>> quartile_note(6)
-    'Median (Q1, Q3); quartiles by Hyndman–Fan type 6 (as SPSS, GraphPad Prism, Minitab).'
-    """
-    if not is_number(method):
-        return "Median (Q1, Q3)."
-    kind = int(method)
-    software = _QUANTILE_SOFTWARE.get(kind)
-    tail = f" (as {software})" if software else ""
-    return f"Median (Q1, Q3); quartiles by Hyndman–Fan type {kind}{tail}."
-
-
-def rounding_note(*, measures: bool = False, doses: bool = False, pct_decimals: int | None = None,
-                  p_values: bool = False) -> str:
-    """The footnote stating a table's rounding.
-
-    >>> rounding_note(measures=True, doses=True, p_values=True)
-    'Rounding: summaries to 1 decimal place, doses in mg/kg/day to 2; p-values to 3 decimal \
-places. p < 0.001 is printed for any p-value below 0.001.'
-    >>> rounding_note(pct_decimals=0)
-    'Rounding: percentages to 0 decimal places (they may not add to 100).'
-    """
-    parts = []
-    if measures and doses:
-        parts.append("summaries to 1 decimal place, doses in mg/kg/day to 2")
-    elif measures:
-        parts.append("summaries to 1 decimal place")
-    elif doses:
-        parts.append("doses in mg/kg/day to 2 decimal places")
-    if pct_decimals is not None:
-        plural = "s" if pct_decimals != 1 else ""
-        parts.append(f"percentages to {pct_decimals} decimal place{plural}"
-                     " (they may not add to 100)")
-    if p_values:
-        parts.append("p-values to 3 decimal places")
-    text = "Rounding: " + "; ".join(parts) + "." if parts else ""
-    if p_values:
-        text += " p < 0.001 is printed for any p-value below 0.001."
-    return text
-
-
-_FIRST_NUMBER = re.compile(r"-?\d+(?:\.(\d+))?")
-
-
-def decimals_in(text: str) -> int:
-    """Decimal places of the first number in a printed string.
-
-    >>> decimals_in("6.0 (4.0–7.3)"), decimals_in("15 (75%)"), decimals_in("n/a")
-    (1, 0, 0)
-    """
-    match = _FIRST_NUMBER.search(text)
-    if match is None or match.group(1) is None:
-        return 0
-    return len(match.group(1))
