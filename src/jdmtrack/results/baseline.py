@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from .read import counts, entries, real, section, text
+from .read import counts, entries, key, real, section, text
 from .summary import Summary
 
 __all__ = ["Characteristic", "read_baseline"]
@@ -35,5 +35,5 @@ def read_baseline(results: Mapping[str, Any]) -> Mapping[str, Characteristic]:
             name, text(s.get("label")) or None, text(s.get("unit")),
             s.get("type") == "categorical", Summary.read(s),
             MappingProxyType(counts(s, "counts")),
-            MappingProxyType({str(k): real(v) for k, v in section(s, "percent").items()}))
+            MappingProxyType({key(k): real(v) for k, v in section(s, "percent").items()}))
         for name, s in entries(results, "baseline").items()})

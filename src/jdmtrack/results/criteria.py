@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from .read import entries, integer, pair, real, reason, section
+from .read import entries, integer, key, pair, real, reason, section
 
 __all__ = ["Criteria", "CriterionWeek", "ResponseWeek", "TisWeek", "read_criteria",
            "read_response"]
@@ -71,14 +71,14 @@ def _criterion_week(s: Mapping[str, Any]) -> CriterionWeek:
 def _tis_week(s: Mapping[str, Any]) -> TisWeek:
     return TisWeek(integer(s.get("n")), real(s.get("median")), real(s.get("q1")),
                    real(s.get("q3")),
-                   MappingProxyType({str(k): integer(v) for k, v in s.items()
+                   MappingProxyType({key(k): integer(v) for k, v in s.items()
                                      if k not in _TIS_SUMMARY}))
 
 
 def read_criteria(results: Mapping[str, Any]) -> Criteria:
     """The ``criteria`` section (empty when absent)."""
     criteria = section(results, "criteria")
-    met = {name: MappingProxyType({w: _criterion_week(s)
+    met = {key(name): MappingProxyType({w: _criterion_week(s)
                                    for w, s in entries(criteria, name).items()})
            for name, value in criteria.items() if name != "tis" and isinstance(value, dict)}
     tis = {w: _tis_week(s) for w, s in entries(criteria, "tis").items()}
@@ -91,9 +91,9 @@ def _response_week(s: Mapping[str, Any]) -> ResponseWeek:
                                              "not_run")]
     return ResponseWeek(
         integer(s.get("n_evaluable")),
-        MappingProxyType({str(k): integer(s.get(k)) for k in categories}),
-        MappingProxyType({str(k): real(v) for k, v in percent.items()}),
-        MappingProxyType({str(k): pair(v) for k, v in ci.items()}),
+        MappingProxyType({key(k): integer(s.get(k)) for k in categories}),
+        MappingProxyType({key(k): real(v) for k, v in percent.items()}),
+        MappingProxyType({key(k): pair(v) for k, v in ci.items()}),
         integer(s.get("not_evaluable")), reason(s))
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from .read import entries, integer, real, rows, section, text, texts
+from .read import entries, integer, key, real, rows, section, text, texts
 
 __all__ = ["Listing", "Rise", "RiseWeek", "read_listing"]
 
@@ -42,7 +42,7 @@ class Listing:
 
 
 def _by_week(values: Mapping[str, Any]) -> Mapping[str, float]:
-    return MappingProxyType({str(w): v for w, v in ((w, real(x)) for w, x in values.items())
+    return MappingProxyType({key(w): v for w, v in ((w, real(x)) for w, x in values.items())
                              if v is not None})
 
 
@@ -57,10 +57,10 @@ def read_listing(results: Mapping[str, Any]) -> Listing | None:
     raw = section(results, "listing")
     if not raw:
         return None
-    patients = {pid: MappingProxyType({m: _by_week(v) for m, v in values.items()
+    patients = {pid: MappingProxyType({key(m): _by_week(v) for m, v in values.items()
                                        if isinstance(v, dict)})
                 for pid, values in entries(raw, "patients").items()}
-    rises = {m: MappingProxyType({str(w): _rise_week(s) for w, s in weeks.items()
+    rises = {m: MappingProxyType({key(w): _rise_week(s) for w, s in weeks.items()
                                   if isinstance(s, dict)})
              for m, weeks in entries(raw, "rises").items()}
     return Listing(texts(raw.get("measures")), MappingProxyType(patients),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from .read import integer, real, rows, section, text
+from .read import integer, key, real, rows, section, text
 
 __all__ = ["PatientRow", "read_patients"]
 
@@ -36,8 +36,8 @@ def _id(value: Any) -> str | None:
     return text(value if isinstance(value, str) else str(value))
 
 
-def _values(p: Mapping[str, Any], key: str) -> Mapping[str, float | None]:
-    return MappingProxyType({str(m): real(v) for m, v in section(p, key).items()})
+def _values(p: Mapping[str, Any], name: str) -> Mapping[str, float | None]:
+    return MappingProxyType({key(m): real(v) for m, v in section(p, name).items()})
 
 
 def read_patients(results: Mapping[str, Any]) -> tuple[PatientRow, ...]:

@@ -23,8 +23,8 @@ from typing import Any
 
 from ..xmltext import printable
 
-__all__ = ["counts", "entries", "integer", "num", "pair", "real", "reason", "rows", "section",
-           "text", "texts"]
+__all__ = ["counts", "entries", "integer", "key", "num", "pair", "real", "reason", "rows",
+           "section", "text", "texts"]
 
 
 def num(value: Any) -> float | None:
@@ -69,15 +69,25 @@ def section(mapping: Any, key: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def entries(mapping: Any, key: str) -> dict[str, dict[str, Any]]:
-    """The dict-valued entries of ``mapping[key]`` (e.g. per measure or per week)."""
-    return {str(k): v for k, v in section(mapping, key).items() if isinstance(v, dict)}
+def entries(mapping: Any, name: str) -> dict[str, dict[str, Any]]:
+    """The dict-valued entries of ``mapping[name]`` (e.g. per measure or per week)."""
+    return {key(k): v for k, v in section(mapping, name).items() if isinstance(v, dict)}
 
 
 def rows(mapping: Any, key: str) -> list[dict[str, Any]]:
     """The dict items of the list ``mapping[key]`` (e.g. a listing's rows)."""
     value = mapping.get(key) if isinstance(mapping, Mapping) else None
     return [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
+
+
+def key(value: Any) -> str:
+    """A key of a results mapping (a measure, week or level name) as printable text: keys
+    are printed too (a measure without a label prints its name).
+
+    >>> key("cmas_total"), key("a\x01b"), key(4)
+    ('cmas_total', 'a b', '4')
+    """
+    return printable(str(value))
 
 
 def texts(value: Any) -> tuple[str, ...]:
@@ -87,14 +97,14 @@ def texts(value: Any) -> tuple[str, ...]:
     return tuple(printable(v) for v in value if isinstance(v, str))
 
 
-def counts(mapping: Any, key: str) -> dict[str, int | None]:
-    """``mapping[key]`` as {name: whole count}; a value that is not one reads as None.
+def counts(mapping: Any, name: str) -> dict[str, int | None]:
+    """``mapping[name]`` as {name: whole count}; a value that is not one reads as None.
 
     >>> counts({"n": {"0": 5, "4": "x"}}, "n")
     {'0': 5, '4': None}
     """
-    return {str(k): integer(v) if not isinstance(v, int) or isinstance(v, bool) else v
-            for k, v in section(mapping, key).items()}
+    return {key(k): integer(v) if not isinstance(v, int) or isinstance(v, bool) else v
+            for k, v in section(mapping, name).items()}
 
 
 def reason(entry: Any) -> str | None:

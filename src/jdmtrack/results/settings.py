@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import Any, TypeAlias
 
 from ..xmltext import printable
-from .read import integer, num, section, text
+from .read import integer, key, num, section, text
 
 __all__ = ["RecordedSettings", "Setting", "read_settings", "setting"]
 
@@ -44,7 +44,7 @@ def setting(value: Any) -> Setting:
     if isinstance(value, list | tuple):
         return tuple(setting(v) for v in value)
     if isinstance(value, Mapping):
-        return MappingProxyType({str(k): setting(v) for k, v in value.items()})
+        return MappingProxyType({key(k): setting(v) for k, v in value.items()})
     return printable(str(value))
 
 
@@ -53,4 +53,4 @@ def read_settings(results: Mapping[str, Any]) -> RecordedSettings:
     settings = section(results, "settings")
     return RecordedSettings(num(settings.get("alpha")), integer(settings.get("quantile_method")),
                             text(settings.get("tis_population")),
-                            MappingProxyType({str(k): setting(v) for k, v in settings.items()}))
+                            MappingProxyType({key(k): setting(v) for k, v in settings.items()}))
