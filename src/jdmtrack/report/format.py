@@ -14,60 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 from ..xmltext import printable
-from .measures import FALLBACK_LABELS, decimals_for, measure_label, short_label
-from .notes import quartile_note, rounding_note
-from .rounding import (
-    MINUS,
-    MISSING,
-    count_pct,
-    decimals_in,
-    fmt_ci,
-    fmt_int,
-    fmt_mean_sd,
-    fmt_median_iqr,
-    fmt_number,
-    fmt_p,
-    fmt_pct,
-    fmt_range,
-    fmt_value,
-    is_number,
-    p_clause,
-    percent,
-    percent_decimals,
-)
-from .weeks import fmt_datetime, sorted_weeks, week_label, week_number
+from . import measures, notes, rounding, weeks
+from .measures import *  # noqa: F403  (the facade: every rule under one name)
+from .notes import *  # noqa: F403
+from .rounding import *  # noqa: F403
+from .weeks import *  # noqa: F403
 
-__all__ = [
-    "FALLBACK_LABELS",
-    "MINUS",
-    "MISSING",
-    "count_pct",
-    "decimals_for",
-    "decimals_in",
-    "fmt_ci",
-    "fmt_datetime",
-    "fmt_int",
-    "fmt_mean_sd",
-    "fmt_median_iqr",
-    "fmt_number",
-    "fmt_p",
-    "fmt_pct",
-    "fmt_range",
-    "fmt_value",
-    "is_number",
-    "measure_label",
-    "p_clause",
-    "percent",
-    "percent_decimals",
-    "printable",
-    "printable_tree",
-    "quartile_note",
-    "rounding_note",
-    "short_label",
-    "sorted_weeks",
-    "week_label",
-    "week_number",
-]
+__all__ = [*measures.__all__, *notes.__all__, *rounding.__all__, *weeks.__all__,
+           "printable", "printable_tree"]
 
 
 def printable_tree(value: Any) -> Any:
