@@ -165,3 +165,20 @@ def test_a_section_of_the_wrong_kind_reads_as_missing(value: object,
     by_id = {s.id: s for s in document.sections}
     for section_id in ("cohort", "baseline", "patients", "response"):
         assert by_id[section_id].blocks == [Paragraph(NOT_IN_RESULTS)], section_id
+
+
+def test_lone_surrogates_and_xml_non_characters_are_replaced(results: dict[str, Any],
+                                                             visits: pd.DataFrame) -> None:
+    """A results file may spell a lone surrogate ("\\ud800"), which no UTF-8 file can hold:
+    the boundary replaces it (and U+FFFE, U+FFFF) by a space, as it does control
+    characters."""
+    bad = chr(0xD800) + "\ufffe" + "\uffff"
+    results["outcomes"]["cmas_total"]["label"] = f"x_{bad}"  # a label the report prints
+    results["outcomes"]["x_new"] = {"label": f"New{bad}score", "by_week": {}}
+    results["methods"] = [f"Method{bad}."]
+    results["patients"][0]["patient_id"] = f"P{bad}"
+    document = build_document(results, visits)
+    texts = _texts(document)
+    assert not any(c in t for t in texts for c in bad)
+    assert "New   score" in texts and "Method   ." in texts
+    assert any(t == "P   " for t in texts)

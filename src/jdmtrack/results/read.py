@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from ..xmltext import printable
@@ -29,6 +30,11 @@ __all__ = ["counts", "entries", "integer", "key", "num", "pair", "real", "reason
 
 def num(value: Any) -> float | None:
     """A finite number as float; None for null, booleans, text, NaN or infinity."""
+    kind = type(value)
+    if kind is float:  # the common cases first: a results file holds floats and ints
+        return value if math.isfinite(value) else None
+    if kind is int:
+        return float(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return None
     out = float(value)
@@ -48,6 +54,12 @@ def real(value: Any) -> float | None:
     >>> real(3), real(2.5), real("3")
     (3, 2.5, None)
     """
+    kind = type(value)
+    if kind is float:
+        given: float = value
+        return given if math.isfinite(given) else None
+    if kind is int:
+        return value  # type: ignore[no-any-return]
     return value if num(value) is not None else None
 
 
@@ -80,6 +92,7 @@ def rows(mapping: Any, key: str) -> list[dict[str, Any]]:
     return [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
 
 
+@lru_cache(maxsize=4096)  # the same measure, week and level names recur in every section
 def key(value: Any) -> str:
     """A key of a results mapping (a measure, week or level name) as printable text: keys
     are printed too (a measure without a label prints its name).
