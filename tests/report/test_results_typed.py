@@ -20,7 +20,6 @@ import pytest
 from jdmtrack.results import Results
 from jdmtrack.results.settings import setting
 
-
 #: Each demo's patients and visits (the bundled CSV files: 20 x 4 visits; 25 patients
 #: with 124 visits) and the number of its input files.
 SIZES = {"baricitinib": (20, 80, 4), "tofacitinib-ruxolitinib": (25, 124, 4)}
