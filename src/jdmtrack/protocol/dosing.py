@@ -41,18 +41,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from .. import visit_table as tri
 from ..fields import JAKI_DRUGS
-from ..visit_table import (
-    FALSE,
-    TRUE,
-    UNKNOWN,
-    CriterionResult,
-    VisitTable,
-    as_visit_table,
-    both,
-    category_series,
-    tri_from_bool,
-)
+from ..visit_table import CriterionResult, VisitTable, as_visit_table
 from .dose_reference import (
     DOSE_REFERENCE_COLUMNS,
     DoseBand,
@@ -100,10 +91,10 @@ def dose_methods(reference: DoseReference) -> list[str]:
 def _band_tri(values: npt.NDArray[np.float64], low: float, high: float, banded: bool
               ) -> npt.NDArray[np.int8]:
     if not banded:
-        return np.full(len(values), TRUE, dtype=np.int8)
+        return np.full(len(values), tri.TRUE, dtype=np.int8)
     with np.errstate(invalid="ignore"):
         inside = (values >= low) & (values < high)
-    return tri_from_bool(inside, ~np.isnan(values))
+    return tri.tri_from_bool(inside, ~np.isnan(values))
 
 
 def _verdict(band: DoseBand, mg_day: npt.NDArray[np.float64],
@@ -185,13 +176,13 @@ def check_jaki_dose(visits: pd.DataFrame | VisitTable, patients: pd.DataFrame,
     egfr_needed = np.zeros(n, dtype=np.bool_)
     drug_known = drug >= 0
     for band in reference.bands:
-        same_drug = tri_from_bool(drug == JAKI_DRUGS.index(band.drug), drug_known)
+        same_drug = tri.tri_from_bool(drug == JAKI_DRUGS.index(band.drug), drug_known)
         w = _band_tri(weight, band.weight_min_kg, band.weight_max_kg, band.weight_banded)
         e = _band_tri(egfr, band.egfr_min, band.egfr_max, band.egfr_banded)
-        match = both(same_drug, w, e)
-        candidate = match != FALSE
-        weight_needed |= (same_drug == TRUE) & (w == UNKNOWN)
-        egfr_needed |= (same_drug == TRUE) & (e == UNKNOWN)
+        match = tri.both(same_drug, w, e)
+        candidate = match != tri.FALSE
+        weight_needed |= (same_drug == tri.TRUE) & (w == tri.UNKNOWN)
+        egfr_needed |= (same_drug == tri.TRUE) & (e == tri.UNKNOWN)
         verdict = _verdict(band, mg_day, mg_kg_day)
         conflict |= candidate & (agreed >= 0) & (agreed != verdict)
         agreed = np.where(candidate & (agreed < 0), verdict, agreed)
@@ -199,7 +190,7 @@ def check_jaki_dose(visits: pd.DataFrame | VisitTable, patients: pd.DataFrame,
     with np.errstate(invalid="ignore"):
         off_drug = table.week >= stop
     code = np.where(off_drug, _UNDECIDED, code)
-    columns = pd.DataFrame({"dose_check": category_series(code, DOSE_CHECK_CATEGORIES,
+    columns = pd.DataFrame({"dose_check": tri.category_series(code, DOSE_CHECK_CATEGORIES,
                                                           table.index)}, index=table.index)
     undecided = (code == _UNDECIDED) & ~off_drug
     no_dose = np.isnan(mg_day) & np.isnan(mg_kg_day)
