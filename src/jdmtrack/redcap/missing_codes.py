@@ -6,7 +6,25 @@ from collections.abc import Iterable
 
 __all__ = ["DEFAULT_MISSING_CODES", "missing_codes_from", "parse_missing_codes"]
 
-# The missing-data codes REDCap suggests in Project Setup (HL7 null flavors and kin).
+
+def parse_missing_codes(text: str) -> dict[str, str]:
+    """Missing-data codes as given on the command line or copied from REDCap.
+
+    Either codes separated by commas, or REDCap's own ``code, label | code, label``.
+
+    >>> parse_missing_codes("UNK, NA, -99")
+    {'UNK': '', 'NA': '', '-99': ''}
+    >>> parse_missing_codes("UNK, Unknown | NA, Not applicable")
+    {'UNK': 'Unknown', 'NA': 'Not applicable'}
+    """
+    if "|" in text:
+        pairs = [part.partition(",") for part in text.split("|") if part.strip()]
+        return {code.strip(): label.strip() for code, _, label in pairs if code.strip()}
+    return {code.strip(): "" for code in text.split(",") if code.strip()}
+
+
+# The missing-data codes REDCap suggests (Project Setup > Additional customizations >
+# Missing Data Codes): HL7 null flavors and kin, code -> REDCap's label.
 DEFAULT_MISSING_CODES: dict[str, str] = {
     "NI": "No information",
     "INV": "Invalid",
@@ -27,22 +45,6 @@ DEFAULT_MISSING_CODES: dict[str, str] = {
     "NINF": "Negative infinity",
     "OTH": "Other",
 }
-
-
-def parse_missing_codes(text: str) -> dict[str, str]:
-    """Missing-data codes as given on the command line or copied from REDCap.
-
-    Either codes separated by commas, or REDCap's own ``code, label | code, label``.
-
-    >>> parse_missing_codes("UNK, NA, -99")
-    {'UNK': '', 'NA': '', '-99': ''}
-    >>> parse_missing_codes("UNK, Unknown | NA, Not applicable")
-    {'UNK': 'Unknown', 'NA': 'Not applicable'}
-    """
-    if "|" in text:
-        pairs = [part.partition(",") for part in text.split("|") if part.strip()]
-        return {code.strip(): label.strip() for code, _, label in pairs if code.strip()}
-    return {code.strip(): "" for code in text.split(",") if code.strip()}
 
 
 def missing_codes_from(codes: dict[str, str] | Iterable[str] | None) -> dict[str, str]:
