@@ -29,22 +29,21 @@ DICT_ATTRIBUTES = {"results", "section", "data"}
 
 TYPED_MODULES = (
     "report/labels.py", "report/measures.py", "report/notes.py", "report/rounding.py",
-    "report/tables_windows.py", "report/weeks.py",
+    "report/tables_response.py", "report/tables_windows.py", "report/weeks.py",
 )
 
 TYPED_FUNCTIONS: dict[str, tuple[str, ...]] = {
     "report/build.py": ("_subtitle", "_facts", "_cohort", "_baseline", "_patients",
                         "_outcomes", "_response", "_methods", "_provenance"),
-    "report/context.py": ("of", "label", "decimals"),
-    "report/figures.py": ("response_figure", "tis_figure", "trajectories_figure", "_by_week",
+    "report/context.py": ("of", "label", "unit", "weeks", "decimals"),
+    "report/figures.py": ("response_figure", "tis_figure", "trajectories_figure",
                           "_median_line", "_week_ticks"),
     "report/tables.py": ("visits_per_week_table", "baseline_table", "_categorical_rows",
                          "missing_table", "patients_table", "files_table", "settings_table",
                          "_setting"),
     "report/tables_outcomes.py": ("friedman_p", "outcomes_summary_table", "_change_cells",
                                   "outcome_table", "_comparison_notes", "_friedman_note",
-                                  "_test_notes", "comparisons_table", "criteria_table",
-                                  "_not_met", "response_table", "tis_table"),
+                                  "_test_notes", "comparisons_table"),
 }
 
 

@@ -14,6 +14,7 @@ from . import tables_course as tc
 from . import tables_groups as tg
 from . import tables_outcomes as to
 from . import tables_quality as q
+from . import tables_response as tr
 from . import tables_safety_tests as ts
 from . import tables_windows as tw
 from .cells import dig
@@ -160,9 +161,9 @@ def _figure_with_notes(figure: FigureOut | None, notes: list[str]) -> list[Block
 
 def _response(ctx: Context) -> Section:
     section = Section("response", "Response and criteria per week")
-    section.blocks += _keep(to.response_table(ctx), figures.response_figure(ctx),
-                            to.criteria_table(ctx))
-    tis = to.tis_table(ctx)
+    section.blocks += _keep(tr.response_table(ctx), figures.response_figure(ctx),
+                            tr.criteria_table(ctx))
+    tis = tr.tis_table(ctx)
     if tis is not None:
         section.blocks += _keep(tis, figures.tis_figure(ctx))
     elif ctx.typed.criteria.tis:

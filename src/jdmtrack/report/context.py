@@ -11,7 +11,7 @@ from . import format as f
 from .cells import section_of
 
 if TYPE_CHECKING:
-    from ..results import Results
+    from ..results import Results, WeekSummary
 
 __all__ = ["PREFERRED_MEASURES", "Context", "ordered_measures"]
 
@@ -86,7 +86,16 @@ class Context:
         outcome = self.typed.outcomes.get(measure)
         return f.measure_label(measure, outcome.label if outcome is not None else None)
 
+    def unit(self, measure: str) -> str | None:
+        """The measure's unit as the results give it (None: not given)."""
+        outcome = self.typed.outcomes.get(measure)
+        return outcome.unit if outcome is not None else None
+
+    def weeks(self, measure: str) -> dict[str, WeekSummary] | None:
+        """The measure's summaries by week key; None when it is not in the analysis."""
+        outcome = self.typed.outcomes.get(measure)
+        return None if outcome is None else {w.week: w for w in outcome.by_week}
+
     def decimals(self, measure: str) -> int:
         """Decimal places of the measure's summaries (2 for doses per kilogram)."""
-        outcome = self.typed.outcomes.get(measure)
-        return f.decimals_for(measure, outcome.unit if outcome is not None else None)
+        return f.decimals_for(measure, self.unit(measure))

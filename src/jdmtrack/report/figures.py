@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from ..results import WeekSummary
-
 __all__ = [
     "TRAJECTORIES",
     "km_figure",
@@ -239,8 +237,7 @@ def trajectories_figure(ctx: Context, visits: pd.DataFrame) -> tuple[FigureOut |
             label = ctx.label(m)
             ax.set_title(f"{'ABCDEFGH'[index]}  {f.short_label(label)}", loc="left")
             ax.set_xlabel("Weeks since JAKi start")
-            outcome = ctx.typed.outcomes.get(m)
-            ax.set_ylabel(_axis_label(label, outcome.unit if outcome is not None else None))
+            ax.set_ylabel(_axis_label(label, ctx.unit(m)))
             _week_ticks(ctx, ax, m, xy[:, 0])
             if index == 0:
                 from matplotlib.lines import Line2D
@@ -299,14 +296,8 @@ def _axis_label(label: str, unit: object) -> str:
     return "Score" + (label[bracket:] if bracket >= 0 else "")
 
 
-def _by_week(ctx: Context, m: str) -> dict[str, WeekSummary] | None:
-    """The measure's summaries by week key, or None when it is not in the analysis."""
-    outcome = ctx.typed.outcomes.get(m)
-    return None if outcome is None else {w.week: w for w in outcome.by_week}
-
-
 def _median_line(ctx: Context, ax: Axes, m: str, notes: list[str]) -> None:
-    by_week = _by_week(ctx, m)
+    by_week = ctx.weeks(m)
     if by_week is None:
         notes.append(f"{ctx.label(m)}: no median line (the measure is not in the analysis).")
         return
@@ -323,7 +314,7 @@ def _median_line(ctx: Context, ax: Axes, m: str, notes: list[str]) -> None:
 
 
 def _week_ticks(ctx: Context, ax: Axes, m: str, weeks_seen: Any) -> None:
-    by_week = _by_week(ctx, m)
+    by_week = ctx.weeks(m)
     if by_week:
         keys = [w for w in f.sorted_weeks(by_week) if f.week_number(w) is not None]
         ax.set_xticks([float(w) for w in keys],
