@@ -109,12 +109,36 @@ def finish_figure(fig: Figure, key: str, title: str, caption: str) -> FigureOut:
         fig.set_layout_engine(None)
     # Typed as Any: matplotlib leaves draw() and buffer_rgba() unannotated.
     canvas: Any = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    _settle_best_legends(fig, canvas.get_renderer())
     canvas.draw()
     png = rgb_png(canvas.buffer_rgba(), PNG_DPI)
     with matplotlib.rc_context({"svg.hashsalt": _SVG_SALT}):
         svg = io.BytesIO()
         fig.savefig(svg, format="svg", dpi=SVG_RASTER_DPI, metadata=_SVG_METADATA)
     return FigureOut(key, title, caption, svg.getvalue().decode("utf-8"), png)
+
+
+def _settle_best_legends(fig: Figure, renderer: Any) -> None:
+    """Fix each ``loc="best"`` legend at the corner the search chose.
+
+    The search scores every candidate corner against every line and point of the axes, and
+    matplotlib runs it again at each draw: the layout, the PNG and the SVG (a third of the
+    2,000-patient trajectories figure's drawing, its points being 35,000). Run once, at the
+    PNG's resolution, it gives the SVG the PNG's corner.
+    """
+    import numpy as np
+
+    for ax in fig.axes:
+        legend: Any = ax.get_legend()
+        if legend is None or legend._loc != 0:  # 0: "best" (matplotlib's legend codes)
+            continue
+        chosen = legend.get_window_extent(renderer).p0
+        for code in range(1, 11):  # the corners "best" chooses among, in its order
+            legend.set_loc(code)
+            if np.allclose(legend.get_window_extent(renderer).p0, chosen):
+                break
+        else:
+            legend.set_loc("best")
 
 
 def figure_rc() -> Any:
@@ -232,8 +256,12 @@ def trajectories_figure(ctx: Context, visits: pd.DataFrame) -> tuple[FigureOut |
             lines = LineCollection(segments, colors=GREY, linewidths=0.8, alpha=alpha,
                                    label="Each patient", rasterized=raster)
             ax.add_collection(lines)
-            ax.scatter(xy[:, 0], xy[:, 1], s=5, color=GREY, alpha=alpha, linewidths=0,
-                       rasterized=raster, zorder=2)
+            points = ax.scatter(xy[:, 0], xy[:, 1], s=5, color=GREY, alpha=alpha,
+                                linewidths=0, rasterized=raster, zorder=2)
+            # Drawn inside the axes (clipped): measuring their extent for the layout, path by
+            # path, cannot move anything.
+            lines.set_in_layout(False)
+            points.set_in_layout(False)
             _median_line(ctx, ax, m, notes)
             ax.autoscale_view()
             _full_scale(ax, m)
