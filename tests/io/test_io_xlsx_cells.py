@@ -54,3 +54,18 @@ def test_append_styled_takes_style_indices() -> None:
     sheet.append_styled([("a", bold), (2.5, 0), (None, bold), (None, 0)])
     assert (f'<row r="1"><c r="A1" s="{bold}" t="inlineStr"><is><t>a</t></is></c>'
             f'<c r="B1"><v>2.5</v></c><c r="C1" s="{bold}"/></row>') in sheet.xml()
+
+
+def test_frame_rows_float_column_as_cell_xml() -> None:
+    """A float column is turned to text a distinct value at a time: repeated values, 0.0
+    and -0.0 (equal, written apart), missing and infinite values (no cell), tiny and huge."""
+    import pandas as pd
+
+    from jdmtrack.io.xlsx import frame_rows
+
+    values = [0.0, -0.0, 1.5, 1.5, math.nan, math.inf, -0.0, 1e16, 1e-07, 0.1 + 0.2, 5e-324,
+              0.0, -math.inf, 1.5]
+    rows = frame_rows(pd.DataFrame({"a": values}), 3)
+    assert rows == [f'<row r="{n}">{cell_xml(f"A{n}", v, 0)}</row>'
+                    for n, v in enumerate(values, start=3)]
+    assert rows[1] == '<row r="4"><c r="A4"><v>-0.0</v></c></row>'

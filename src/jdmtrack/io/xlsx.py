@@ -257,8 +257,12 @@ def _column_cells(column: pd.Series, pd: Any, np: Any) -> tuple[Any, Any]:
         else:
             floats = column.to_numpy(dtype=np.float64, na_value=np.nan)
             present = np.isfinite(floats)
+            # Each distinct value turned to text once (a visits table repeats its scores and
+            # weeks): distinct by bit pattern, as 0.0 == -0.0 but they are written apart.
             # numpy's float to text is the shortest round-trip form, as Python's repr.
-            values = np.where(present, floats, 0.0).astype(strings)
+            codes, distinct = pd.factorize(np.where(present, floats, 0.0).view(np.int64))
+            texts = distinct.view(np.float64).astype(strings)
+            return np.strings.add(np.strings.add('"><v>', texts), "</v></c>")[codes], present
         return np.strings.add(np.strings.add('"><v>', values), "</v></c>"), present
     if pd.api.types.is_datetime64_any_dtype(dtype):
         column = column.dt.strftime("%Y-%m-%dT%H:%M:%S")
