@@ -1,4 +1,4 @@
-"""report/figures.py: a ``loc="best"`` legend is searched for once and then fixed at the
+"""report/figure_canvas.py: a ``loc="best"`` legend is searched for once and then fixed at the
 corner matplotlib's search chose, so the PNG is drawn as matplotlib would and the SVG gets
 the same corner (matplotlib would search again at each draw)."""
 
@@ -9,7 +9,7 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-from jdmtrack.report.figures import figure_rc, finish_figure, new_figure
+from jdmtrack.report.figure_canvas import figure_rc, finish_figure, new_figure
 
 
 @pytest.mark.parametrize(("x", "y", "expected"), [
