@@ -79,16 +79,18 @@ def finish_figure(fig: Figure, key: str, title: str, caption: str) -> FigureOut:
 def _settle_best_legends(fig: Figure, renderer: Any) -> None:
     """Fix each ``loc="best"`` legend at the corner the search chose.
 
-    The search scores every candidate corner against every line and point of the axes, and
-    matplotlib runs it again at each draw: the layout, the PNG and the SVG (a third of the
-    2,000-patient trajectories figure's drawing, its points being 35,000). Run once, at the
-    PNG's resolution, it gives the SVG the PNG's corner.
+    The search scores every candidate corner against every line and point of its axes (in
+    the 2,000-patient trajectories figure, 2,000 lines and 8,778 points), and matplotlib
+    runs it again at each draw: the layout, the PNG and the SVG. Run once, at the PNG's
+    resolution, it also gives the SVG the PNG's corner.
     """
     import numpy as np
 
     for ax in fig.axes:
         legend: Any = ax.get_legend()
-        if legend is None or legend._loc != 0:  # 0: "best" (matplotlib's legend codes)
+        # 0: "best" in matplotlib's legend codes (a private attribute: if it is ever gone,
+        # the legend is left to matplotlib's own search).
+        if legend is None or getattr(legend, "_loc", None) != 0:
             continue
         chosen = legend.get_window_extent(renderer).p0
         for code in range(1, 11):  # the corners "best" chooses among, in its order
