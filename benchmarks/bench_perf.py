@@ -275,10 +275,14 @@ def main() -> None:
     lines = ["| work | jdmtrack | floor / peer | ratio / target |", "|---|---|---|---|"]
     lines += [f"| {' | '.join(row)} |" for row in rows]
     lines += ["", f"Machine: {machine()}."]
-    table = "\n".join(lines)
+    emit("\n".join(lines), args.out)
+
+
+def emit(table: str, out: Path | None) -> None:
+    """Print the markdown table, and write it to ``out`` when given."""
     print(table)
-    if args.out:
-        args.out.write_text(table + "\n", encoding="utf-8")
+    if out:
+        out.write_text(table + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

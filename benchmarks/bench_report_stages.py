@@ -25,6 +25,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_perf import emit
+
 # (label, module, function). Times are exclusive: a stage called inside another (a figure
 # inside the report sections, the per-site section inside the analysis) is counted only in
 # its own row. Indented labels are those parts.
@@ -170,10 +173,7 @@ def main() -> None:
                 shown = label.replace("  ", "&nbsp;&nbsp;", 1) if label.startswith("  ") else label
                 lines.append(f"| {shown} | " + " | ".join(cells) + " |")
             lines.append("")
-    text = "\n".join(lines)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    emit("\n".join(lines), args.out)
 
 
 if __name__ == "__main__":
