@@ -21,7 +21,7 @@ __all__ = ["PNG_DPI", "SVG_RASTER_DPI", "WIDTH_IN", "figure_rc", "finish_figure"
 
 WIDTH_IN = 6.5  # fits an A4 or Letter page with 2 cm margins
 PNG_DPI = 300
-#: Resolution of the parts of an SVG that are rasterised (see ``RASTER_ABOVE``).
+#: Resolution of the parts of an SVG that are rasterised (see ``figures.RASTER_ABOVE``).
 SVG_RASTER_DPI = 100
 
 _SVG_SALT = "jdmtrack-report"  # fixed, so that SVG ids (and so the files) never change
