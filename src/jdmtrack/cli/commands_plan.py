@@ -77,7 +77,7 @@ def plan(design: str | None, test: str | None, n: list[int] | None, p0: float | 
          output: Path | None) -> None:
     """Size a study: Simon's two-stage design, an exact binomial design, or power by
     simulation for a test over a grid of sample sizes (from settings or a pilot cohort)."""
-    from .. import plan as planning
+    from ..plan import plan as run_plan
     from ..plan.output import write_outputs
     from ..plan.power import PowerResult
 
@@ -88,7 +88,7 @@ def plan(design: str | None, test: str | None, n: list[int] | None, p0: float | 
     if output is not None and test is None:
         raise click.UsageError("-o/--output goes with --test (the power curve)")
     with reported():
-        result = planning.plan(
+        result = run_plan(
             design=design, test=test, n=n, p0=p0, p1=p1, p2=p2, alpha=alpha, beta=beta,
             nmax=nmax, effect=effect, sd=sd, pilot=pilot, endpoint=endpoint, week=week,
             sites=sites, icc=icc, dropout=dropout, visits=visits, median=median,
