@@ -7,8 +7,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import jdmtrack
-
 
 def test_plan_is_the_function_after_importing_the_subpackage():
     import jdmtrack.plan.output

@@ -24,12 +24,14 @@ import numpy as np
 
 from jdmtrack.errors import SettingsError
 from jdmtrack.plan import models, vectorised
-from jdmtrack.plan._types import BoolArray, FloatArray
+from jdmtrack.plan._types import BoolArray, FloatArray, IntArray
 from jdmtrack.plan.friedman_exact import ExactFriedman
 from jdmtrack.plan.logrank_exact import EXACT_LOGRANK_MAX_TOTAL
 from jdmtrack.plan.models import Design
+from jdmtrack.plan.nulls import P_TOLERANCE
 from jdmtrack.plan.pilot import Pilot
 from jdmtrack.plan.stratified_rank import stratified_signed_rank_reject
+from jdmtrack.plan.stratified_two_arm import cmh_exact_p, stratified_logrank_p, van_elteren_p
 
 __all__ = ["TESTS", "GridPoint", "PowerResult", "minimum_n", "simulate_power", "t_test_power"]
 
@@ -37,8 +39,6 @@ TESTS = ("wilcoxon", "mann-whitney", "fisher", "logrank", "friedman")
 TWO_ARM = ("mann-whitney", "fisher", "logrank")
 PILOT_TESTS = ("wilcoxon", "friedman")
 ANALYSES = ("pooled", "stratified")
-#: Tests with a site-stratified analysis in the simulation (the others are analysed pooled).
-STRATIFIED_TESTS = ("wilcoxon",)
 # Studies simulated at once: bounds the memory of the pairwise rank comparisons
 # (studies x patients^2 x 8 bytes stays near 100 MB).
 _CHUNK = 500
@@ -133,6 +133,16 @@ def _fisher_exact_power(n: int, design: Design, alpha: float) -> float:
     return float(np.sum(joint * fisher_reject_table(n, n, alpha)))
 
 
+def _significant(p: FloatArray, alpha: float) -> BoolArray:
+    return np.asarray(np.isfinite(p) & (p <= alpha * (1 + P_TOLERANCE)))
+
+
+def _site_sums(per_patient: BoolArray, sites: int) -> IntArray:
+    """(sims, sites) counts: patient (column) i is at site i mod K."""
+    site = np.arange(per_patient.shape[1]) % sites
+    return np.stack([per_patient[:, site == s].sum(axis=1) for s in range(sites)], axis=1)
+
+
 def _rejections(test: str, rng: np.random.Generator, sims: int, n: int, design: Design,
                 alpha: float, pilot: Pilot | None, last: int,
                 friedman: ExactFriedman, stratified: bool) -> BoolArray:
@@ -151,8 +161,15 @@ def _rejections(test: str, rng: np.random.Generator, sims: int, n: int, design: 
     if test == "mann-whitney":
         arm1 = models.changes(rng, sims, n, design, design.effect)
         arm2 = models.changes(rng, sims, n, design, 0.0)
+        if stratified:
+            return _significant(van_elteren_p(arm1, arm2, design.sites), alpha)
         return vectorised.rank_sum_reject(arm1, arm2, alpha)
     if test == "fisher":
+        if stratified:
+            r1, s1 = models.responder_matrix(rng, sims, n, design, design.p1)
+            r2, s2 = models.responder_matrix(rng, sims, n, design, design.p2)
+            by_site = [_site_sums(a, design.sites) for a in (r1, s1, r2, s2)]
+            return _significant(cmh_exact_p(*by_site), alpha)
         x1, n1 = models.responders(rng, sims, n, design, design.p1)
         x2, n2 = models.responders(rng, sims, n, design, design.p2)
         return vectorised.fisher_reject(x1, n1, x2, n2, alpha)
@@ -160,8 +177,12 @@ def _rejections(test: str, rng: np.random.Generator, sims: int, n: int, design: 
         t1, e1 = models.event_times(rng, sims, n, design, design.effect)
         t2, e2 = models.event_times(rng, sims, n, design, 1.0)
         first_arm = np.arange(2 * n) < n
-        return vectorised.logrank_reject(np.concatenate([t1, t2], axis=1),
-                                         np.concatenate([e1, e2], axis=1), first_arm, alpha)
+        times = np.concatenate([t1, t2], axis=1)
+        events = np.concatenate([e1, e2], axis=1)
+        if stratified:
+            return _significant(stratified_logrank_p(times, events, first_arm, design.sites),
+                                alpha)
+        return vectorised.logrank_reject(times, events, first_arm, alpha)
     return vectorised.friedman_reject(models.trajectories(rng, sims, n, design), alpha, friedman)
 
 
@@ -172,12 +193,12 @@ def simulate_power(test: str, ns: Sequence[int], *, sims: int, seed: int, alpha:
                    progress: Progress | None = None, analysis: str = "pooled") -> PowerResult:
     """Power of ``test`` at each n of ``ns`` (see the module notes).
 
-    ``analysis="stratified"`` (``wilcoxon`` only) decides each study with the site-stratified
-    signed-rank test (``stratified_rank``) instead of the pooled one.
+    ``analysis="stratified"`` decides each study with the site-stratified form of the test
+    (``stratified_rank``, ``stratified_two_arm``) instead of the pooled one; Friedman's is the
+    same test (patients are blocks nested in sites).
     """
-    if analysis not in ANALYSES or (analysis == "stratified" and test not in STRATIFIED_TESTS):
-        raise SettingsError(f"analysis {analysis!r} is not available for the {test} test; "
-                            "stratified analysis exists for: " + ", ".join(STRATIFIED_TESTS))
+    if analysis not in ANALYSES:
+        raise SettingsError(f"analysis must be one of {', '.join(ANALYSES)}; got {analysis!r}")
     if test not in TESTS:
         raise SettingsError(f"unknown test {test!r}; choose from " + ", ".join(TESTS))
     smallest = minimum_n(test, alpha)
@@ -193,7 +214,7 @@ def simulate_power(test: str, ns: Sequence[int], *, sims: int, seed: int, alpha:
         raise SettingsError(f"n = {', '.join(map(str, too_large))} is above the largest n "
                             f"simulated, {MAX_N}")
     exact = test == "fisher" and pilot is None and design.dropout == 0.0 and (
-        design.sites <= 1 or design.icc == 0.0)
+        design.sites <= 1 or design.icc == 0.0) and analysis == "pooled"
     grid: list[GridPoint] = []
     for done, n in enumerate(ns):
         if exact:
