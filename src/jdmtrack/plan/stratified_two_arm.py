@@ -9,9 +9,12 @@ the site, exchanging arm labels only between patients of the same site:
   (pinned against R coin on main): mid-ranks within site divided by n_site + 1, statistic
   the sum of arm 1's scores over the sites holding both arms; exact two-sided p from the
   per-site permutation distributions convolved over sites when ``stratified_wilcoxon`` gives
-  one, else its normal approximation (no continuity correction). Without ties the exact
-  distribution depends only on each site's (size, arm-1 count), so it is built once per such
-  pattern; a study with ties is handed to ``stratified_wilcoxon`` itself.
+  one, else its normal approximation (no continuity correction). As the analysis
+  (``analysis.sites``), the exact p is computed for studies of at most
+  ``analysis.group_tests.EXACT_MAX_N`` (50) patients in all; larger studies take the normal
+  approximation. Without ties the exact distribution depends only on each site's (size,
+  arm-1 count), so it is built once per such pattern; a study with ties is handed to
+  ``stratified_wilcoxon`` itself.
 * ``cmh_exact_p`` (Fisher endpoint): the exact conditional test of independence in the
   2 x 2 x K tables (Cochran-Mantel-Haenszel's exact form, R ``mantelhaen.test(exact =
   TRUE)``): S = arm 1's responders summed over sites, whose null distribution given every
@@ -75,6 +78,7 @@ def van_elteren_p(arm1: FloatArray, arm2: FloatArray, sites: int) -> FloatArray:
     >>> van_elteren_p(np.array([[1.0, 5.0, 2.0, 6.0]]), np.array([[3.0, 7.0, 4.0, 8.0]]), 2)
     array([0.05555556])
     """
+    from jdmtrack.analysis.group_tests import EXACT_MAX_N
     from jdmtrack.analysis.sites import VAN_ELTEREN_MAX_STATES
     from jdmtrack.stats.stratified import _exact_distribution, stratified_wilcoxon
 
@@ -107,22 +111,24 @@ def van_elteren_p(arm1: FloatArray, arm2: FloatArray, sites: int) -> FloatArray:
     with np.errstate(divide="ignore", invalid="ignore"):
         p = np.where(variance > 0, _normal_two_sided((statistic - mean) / np.sqrt(variance)),
                      np.nan)
-    keys = np.stack(sizes + firsts, axis=1)
-    plain = ~tied & (variance > 0)
+    # Sites stay in their order: the real-valued convolution's state limit is checked site
+    # after site, so the order can decide between exact and normal, as in the analysis.
+    keys = np.stack(sizes, axis=1) * (values.shape[1] + 1) + np.stack(firsts, axis=1)
+    small = valid.sum(axis=1) <= EXACT_MAX_N
+    plain = ~tied & (variance > 0) & small
     cache: dict[bytes, RealDistribution | None] = {}
     for row in np.flatnonzero(plain):
         key = keys[row].tobytes()
         if key not in cache:
-            parts = [(2 * np.arange(1, size + 1, dtype=np.int64),
-                      np.arange(size) < m, int(size))
-                     for size, m in zip(keys[row, :sites].tolist(), keys[row, sites:].tolist(),
-                                        strict=True) if size > 0]
+            parts = [(2 * np.arange(1, size + 1, dtype=np.int64), np.arange(size) < m, int(size))
+                     for size, m in (divmod(int(v), values.shape[1] + 1) for v in keys[row])
+                     if size > 0]
             cache[key] = _exact_distribution(parts, "van_elteren",
                                              int(valid[row].sum()), VAN_ELTEREN_MAX_STATES)
         dist = cache[key]
         if dist is not None:
             p[row] = min(1.0, two_sided_real(dist, float(mean[row]), float(statistic[row])))
-    for row in np.flatnonzero(tied):
+    for row in np.flatnonzero(tied & small):
         keep = valid[row]
         r = stratified_wilcoxon(values[row][keep], list(np.where(first, "a", "b")[keep]),
                                 list(site[keep]), max_states=VAN_ELTEREN_MAX_STATES)
