@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from scipy import special
 
+from jdmtrack.errors import SettingsError
 from jdmtrack.plan import models, plan
 from jdmtrack.plan.models import Design
 from jdmtrack.plan.nulls import fisher_reject_table
@@ -150,3 +151,19 @@ def test_every_test_defaults_to_stratified_and_says_which(test):
              "fisher": "mantelhaen.test(exact = TRUE)", "logrank": "stratified by site",
              "friedman": "nested in sites"}[test]
     assert "stratified by site (4 sites" in text and named in text
+
+
+def test_stratified_minimum_n_is_where_the_test_first_can_reject():
+    """Four sites: n = 4 per arm puts one patient per arm in each site, smallest p
+    2 / 2^4 = 0.125, refused; at n = 5 (2 / 48 = 0.042) an overwhelming effect is detected
+    in every simulated study, by van Elteren and by the exact 2 x 2 x K test alike."""
+    with pytest.raises(SettingsError, match="stratified by 4 sites at alpha = 0.05: it needs "
+                                            "n >= 5 per arm"):
+        plan(test="mann-whitney", n=[4, 8], effect=10.0, sd=1.0, sites=4, icc=0.0)
+    assert plan(test="mann-whitney", n=[5], effect=50.0, sd=1.0, sites=4, icc=0.0,
+                sims=50, seed=1).grid[0].power == 1.0
+    assert plan(test="fisher", n=[5], p1=0.999, p2=0.001, sites=4, icc=0.0,
+                sims=50, seed=1).grid[0].power > 0.9
+    # pooled, the same n = 4 is allowed (2 / C(8, 4) = 0.029)
+    assert plan(test="mann-whitney", n=[4], effect=50.0, sd=1.0, sites=4, icc=0.0, sims=50,
+                seed=1, analysis="pooled").grid[0].power == 1.0

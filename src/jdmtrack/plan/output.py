@@ -108,8 +108,10 @@ def _write_figure(result: PowerResult, path: Path) -> None:
     ns = [g.n for g in result.grid]
     power = [g.power for g in result.grid]
     se = [2 * g.mc_se for g in result.grid]
-    ax.errorbar(ns, power, yerr=se, marker="o", capsize=3, label=f"{result.test} (simulated ± 2 MC SE)"
-                if not result.exact else f"{result.test} (exact)")
+    sites = int(result.settings.get("sites", 1))
+    name = result.test + (f", {result.settings.get('analysis')}, {sites} sites" if sites > 1 else "")
+    ax.errorbar(ns, power, yerr=se, marker="o", capsize=3, label=f"{name} (simulated ± 2 MC SE)"
+                if not result.exact else f"{name} (exact)")
     formula = [(g.n, g.formula_power) for g in result.grid if g.formula_power is not None]
     if formula:
         ax.plot([f[0] for f in formula], [f[1] for f in formula], linestyle="--",

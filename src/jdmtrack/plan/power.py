@@ -84,28 +84,45 @@ class PowerResult:
                 "settings": self.settings}
 
 
-def minimum_n(test: str, alpha: float) -> int:
+def _smallest_two_arm_p(n: int, sites: int) -> float:
+    """Smallest two-sided p of an exact two-arm test of n per arm, arms spread over ``sites``
+    sites in turn and permuted within site: the most extreme allocation in every site and
+    its mirror image, 2 / prod_s C(2 c_s, c_s) with c_s the site's patients per arm (one
+    site: 2 / C(2n, n))."""
+    per_site = [len(range(s, n, sites)) for s in range(sites)]
+    return 2.0 / math.prod(math.comb(2 * c, c) for c in per_site)
+
+
+def minimum_n(test: str, alpha: float, sites: int = 1) -> int:
     """Smallest n (per arm for two-arm tests) at which the test can reach ``alpha`` at all.
 
-    Signed-rank: the smallest two-sided p is 2 / 2^n; rank-sum and Fisher: 2 / C(2n, n) (all
-    of one arm above the other); the exact log-rank test (up to
-    ``EXACT_LOGRANK_MAX_TOTAL`` patients in all) too, as every split and its mirror image
-    give the same |sum of scores|; above that size the log-rank chi-square, like Friedman's,
-    needs two patients (per arm).
+    Signed-rank: the smallest two-sided p is 2 / 2^n (pooled or within sites: the sign
+    patterns are the same); rank-sum and Fisher: 2 / C(2n, n) (all of one arm above the
+    other), and with ``sites`` > 1 (stratified: van Elteren, the exact 2 x 2 x K test)
+    2 / prod_s C(2 c_s, c_s); the exact log-rank test (up to ``EXACT_LOGRANK_MAX_TOTAL``
+    patients in all) too, as every split and its mirror image give the same |sum of
+    scores|; above that size the log-rank chi-square, like Friedman's, needs two patients
+    (per arm).
 
     >>> minimum_n("wilcoxon", 0.05), minimum_n("mann-whitney", 0.05), minimum_n("fisher", 0.01)
     (6, 4, 5)
     >>> minimum_n("logrank", 0.05), minimum_n("logrank", 1e-6)   # 2/C(22, 11) = 2.9e-6
     (4, 11)
+
+    Four sites, one patient per arm in each (n = 4): 2 / 2^4 = 0.125; n = 5 gives
+    2 / (6 x 2 x 2 x 2) = 0.042.
+
+    >>> minimum_n("mann-whitney", 0.05, sites=4)
+    5
     """
     if test == "wilcoxon":
         return next(n for n in range(1, 200) if 2.0 / 2.0**n <= alpha)
     if test in ("mann-whitney", "fisher"):
-        return next(n for n in range(1, 200) if 2.0 / math.comb(2 * n, n) <= alpha)
+        return next(n for n in range(1, 200) if _smallest_two_arm_p(n, sites) <= alpha)
     if test == "logrank":
         largest_exact = EXACT_LOGRANK_MAX_TOTAL // 2
         return next(n for n in range(1, 200)
-                    if n > largest_exact or 2.0 / math.comb(2 * n, n) <= alpha)
+                    if n > largest_exact or _smallest_two_arm_p(n, sites) <= alpha)
     return 2
 
 
@@ -201,13 +218,15 @@ def simulate_power(test: str, ns: Sequence[int], *, sims: int, seed: int, alpha:
         raise SettingsError(f"analysis must be one of {', '.join(ANALYSES)}; got {analysis!r}")
     if test not in TESTS:
         raise SettingsError(f"unknown test {test!r}; choose from " + ", ".join(TESTS))
-    smallest = minimum_n(test, alpha)
+    strata = design.sites if analysis == "stratified" else 1
+    smallest = minimum_n(test, alpha, strata)
     too_small = [n for n in ns if n < smallest]
     if too_small:
         arm = " per arm" if test in TWO_ARM else ""
+        over = f" stratified by {strata} sites" if strata > 1 and test in TWO_ARM else ""
         raise SettingsError(
-            f"n = {', '.join(map(str, too_small))} is below the minimum for the {test} test at "
-            f"alpha = {alpha!r}: it needs n >= {smallest}{arm} to reach alpha at all"
+            f"n = {', '.join(map(str, too_small))} is below the minimum for the {test} test"
+            f"{over} at alpha = {alpha!r}: it needs n >= {smallest}{arm} to reach alpha at all"
         )
     too_large = [n for n in ns if n > MAX_N]
     if too_large:
