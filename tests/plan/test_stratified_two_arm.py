@@ -157,8 +157,8 @@ def test_stratified_minimum_n_is_where_the_test_first_can_reject():
     """Four sites: n = 4 per arm puts one patient per arm in each site, smallest p
     2 / 2^4 = 0.125, refused; at n = 5 (2 / 48 = 0.042) an overwhelming effect is detected
     in every simulated study, by van Elteren and by the exact 2 x 2 x K test alike."""
-    with pytest.raises(SettingsError, match="stratified by 4 sites at alpha = 0.05: it needs "
-                                            "n >= 5 per arm"):
+    with pytest.raises(SettingsError, match=r"stratified by 4 sites at alpha = 0\.05: it needs "
+                                            r"n >= 5 per arm"):
         plan(test="mann-whitney", n=[4, 8], effect=10.0, sd=1.0, sites=4, icc=0.0)
     assert plan(test="mann-whitney", n=[5], effect=50.0, sd=1.0, sites=4, icc=0.0,
                 sims=50, seed=1).grid[0].power == 1.0
