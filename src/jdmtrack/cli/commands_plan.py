@@ -51,8 +51,8 @@ def _sizes(_ctx: click.Context, _param: click.Parameter, value: str | None) -> l
 @click.option("--icc", type=float,
               help="Intraclass correlation between sites (with --sites >= 2; default 0.05).")
 @click.option("--analysis", type=click.Choice(["pooled", "stratified"]),
-              help="How each simulated multicentre study is analysed (default: stratified by "
-                   "site for --test wilcoxon when --sites > 1, else pooled).")
+              help="How each simulated multicentre study is analysed, for every test: "
+                   "stratified by site (default when --sites > 1) or pooled.")
 @click.option("--dropout", type=float, default=0.0, show_default=True,
               help="Probability of leaving the study at each visit.")
 @click.option("--visits", type=int, help="Scheduled post-baseline visits (parametric; default "
