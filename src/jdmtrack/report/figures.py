@@ -12,7 +12,7 @@ the scored visits table.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from . import format as f
 from .cells import dig
