@@ -42,6 +42,7 @@ __all__ = [
     "MONTE_CARLO_MAX_CELLS",
     "IntegerDistribution",
     "PermutationMode",
+    "PermutationOrNone",
     "RealDistribution",
     "check_resamples",
     "convolve",
@@ -60,6 +61,9 @@ __all__ = [
 #: How a permutation p-value is computed: exact when feasible ("auto"), always exact, or Monte
 #: Carlo.
 PermutationMode = Literal["auto", "exact", "monte_carlo"]
+#: The same, or "none": no permutation p-value at all, the large-sample (asymptotic) form
+#: only, as coin's ``distribution = "asymptotic"`` (for samples above a stated threshold).
+PermutationOrNone = Literal["auto", "exact", "monte_carlo", "none"]
 
 #: Largest exact subset-sum computation, in cell updates (N x m x S): about a second.
 EXACT_MAX_WORK = 300_000_000

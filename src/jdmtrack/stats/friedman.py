@@ -42,7 +42,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -60,6 +60,7 @@ from jdmtrack.stats._common import (
     week_keys,
 )
 from jdmtrack.stats._friedman_exact import statistic_distribution
+from jdmtrack.stats._permutation import PermutationOrNone
 from jdmtrack.stats._ranks import doubled_midranks
 from jdmtrack.stats.layout import week_table
 
@@ -81,7 +82,7 @@ EXACT_MAX_WORK = 800_000_000
 _TABLE_MAX_K = 7
 _BATCH = 20_000
 
-PermutationMode = Literal["auto", "exact", "monte_carlo", "none"]
+PermutationMode = PermutationOrNone
 
 
 @dataclass(frozen=True)

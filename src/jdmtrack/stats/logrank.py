@@ -20,6 +20,8 @@
     p = (1 + hits) / (1 + resamples), as ``coin::logrank_test(distribution =
     approximate(nresample = resamples))``; in ``auto`` mode only while N x resamples is at
     most ``MONTE_CARLO_MAX_CELLS`` (10 million), beyond which the chi-square p stands alone.
+  - ``permutation="none"``: no permutation p-value, the chi-square p alone (the large-sample
+    mode of ``jdmtrack.analysis.groups``).
 
 References
 ----------
@@ -44,7 +46,7 @@ from jdmtrack.errors import ComputationError
 from jdmtrack.stats._common import FloatArray, as_float_vector, join_notes
 from jdmtrack.stats._json import AsDict
 from jdmtrack.stats._permutation import (
-    PermutationMode,
+    PermutationOrNone,
     check_resamples,
     monte_carlo_feasible,
     monte_carlo_group_sums,
@@ -126,7 +128,7 @@ def logrank_test(
     event: Sequence[bool | int] | Any,
     group: Sequence[Hashable],
     *,
-    permutation: PermutationMode = "auto",
+    permutation: PermutationOrNone = "auto",
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
     max_states: int = EXACT_MAX_STATES,
@@ -192,7 +194,9 @@ def logrank_test(
         p_method = "exact (conditional on the scores)"
         if p_exact is None:
             notes.append(f"exact distribution over {max_states} states: Monte Carlo p-value")
-    if p_exact is None and permutation == "auto" and not monte_carlo_feasible(n, resamples):
+    if permutation == "none":
+        notes.append("large-sample mode: the chi-square p-value only")
+    elif p_exact is None and permutation == "auto" and not monte_carlo_feasible(n, resamples):
         p_method = None
         notes.append(too_large_for_monte_carlo(n, resamples))
     elif p_exact is None:
