@@ -310,10 +310,11 @@ def friedman_test(
         return not_computable("no patient has every week observed")
     doubled = doubled_midranks(complete)
     ranks = doubled / 2.0
-    ties = 0.0
-    for row in doubled:
-        _, sizes = np.unique(row, return_counts=True)
-        ties += float(np.sum(sizes.astype(np.float64) ** 3 - sizes))
+    # Tie groups of every row at once: doubled ranks lie in 2 .. 2k, so row x (2k + 1) +
+    # rank identifies a (row, rank) pair; its count is a tie group's size.
+    keys = np.arange(n, dtype=np.int64)[:, None] * (2 * k + 1) + doubled
+    _, tie_sizes = np.unique(keys, return_counts=True)
+    ties = float(np.sum(tie_sizes.astype(np.float64) ** 3 - tie_sizes))
     denominator = n * k * (k + 1) - ties / (k - 1)
     column_sums = ranks.sum(axis=0)
     if denominator <= 0.0:
