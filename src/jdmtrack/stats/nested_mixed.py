@@ -123,8 +123,8 @@ class _Reml:
         return np.stack([np.bincount(index, weights=values[:, j], minlength=size)
                          for j in range(values.shape[1])], axis=1)
 
-    def _a_solve(self, theta: Sequence[float], rs: FloatArray,
-                 rp: FloatArray) -> tuple[FloatArray, FloatArray]:
+    def _a_solve(self, theta: Sequence[float], rs: Any,
+                 rp: Any) -> tuple[FloatArray, FloatArray]:
         """Solve A (us, up) = (rs, rp) (rows: sites, patients; any number of columns)."""
         ts, tp = theta
         d_p = 1.0 + tp * tp * self.n_patient
@@ -133,10 +133,9 @@ class _Reml:
              - np.bincount(self.patient_site, weights=c_p * c_p / d_p, minlength=self.n_sites))
         shape = (-1,) + (1,) * (rp.ndim - 1)
         towards_site = rp * (c_p / d_p).reshape(shape)
-        if rp.ndim == 1:
-            folded = np.bincount(self.patient_site, weights=towards_site, minlength=self.n_sites)
-        else:
-            folded = self._sum(self.patient_site, self.n_sites, towards_site)
+        folded: Any = (
+            np.bincount(self.patient_site, weights=towards_site, minlength=self.n_sites)
+            if rp.ndim == 1 else self._sum(self.patient_site, self.n_sites, towards_site))
         us = (rs - folded) / m.reshape(shape)
         up = (rp - c_p.reshape(shape) * us[self.patient_site]) / d_p.reshape(shape)
         return us, up
