@@ -88,6 +88,17 @@ class NestedMixedResult(AsDict):
     note: str | None = None
 
 
+def _cross(a: Any, b: Any) -> Any:
+    """a' b over the first axis (vectors or matrices), without BLAS."""
+    spec = {(2, 2): "ij,ik->jk", (2, 1): "ij,i->j", (1, 1): "i,i->"}[(a.ndim, b.ndim)]
+    return np.einsum(spec, a, b)
+
+
+def _times(a: Any, b: Any) -> Any:
+    """a b (a matrix times a vector), without BLAS."""
+    return np.einsum("ij,j->i", a, b)
+
+
 class _Reml:
     """The profiled REML criterion of lme4 for random intercepts of site and patient-in-site.
 
@@ -154,13 +165,17 @@ class _Reml:
         lzx_s, lzx_p = ts * self.sx, tp * self.px
         lzy_s, lzy_p = ts * self.sy, tp * self.py
         ax_s, ax_p = self._a_solve((ts, tp), lzx_s, lzx_p)
-        rx = self.xtx - lzx_s.T @ ax_s - lzx_p.T @ ax_p
-        beta = np.linalg.solve(rx, self.xty - ax_s.T @ lzy_s - ax_p.T @ lzy_p)
-        u_s, u_p = self._a_solve((ts, tp), lzy_s - lzx_s @ beta, lzy_p - lzx_p @ beta)
+        # Products over patients and visits by einsum, not BLAS: a multithreaded BLAS call
+        # costs milliseconds of thread wake-up on a busy machine, per call, and the
+        # optimiser makes hundreds of calls.
+        rx = self.xtx - _cross(lzx_s, ax_s) - _cross(lzx_p, ax_p)
+        beta = np.linalg.solve(rx, self.xty - _cross(ax_s, lzy_s) - _cross(ax_p, lzy_p))
+        u_s, u_p = self._a_solve((ts, tp), lzy_s - _times(lzx_s, beta),
+                                 lzy_p - _times(lzx_p, beta))
         # X beta by gathering (X is an intercept and week indicators): no matrix product.
         fitted = beta[0] + np.append(0.0, beta[1:])[self.week_code]
         resid = (self.y - fitted - ts * u_s[self.site_index] - tp * u_p[self.patient_index])
-        r2 = float(resid @ resid + u_s @ u_s + u_p @ u_p)
+        r2 = float(_cross(resid, resid) + _cross(u_s, u_s) + _cross(u_p, u_p))
         dof = self.n - self.p
         _, logdet_rx = np.linalg.slogdet(rx)
         criterion = (self._logdet((ts, tp)) + float(logdet_rx)
