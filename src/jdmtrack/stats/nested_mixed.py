@@ -126,8 +126,7 @@ class _Reml:
         self.sy = np.bincount(site_index, weights=y, minlength=n_sites)
         self.py = np.bincount(patient_index, weights=y, minlength=self.n_patients)
         self.xtx, self.xty = x.T @ x, x.T @ y
-        # Each visit's week column (0: the reference week, the intercept alone).
-        self.week_code = np.argmax(np.column_stack([np.zeros(self.n) + 0.5, x[:, 1:]]), axis=1)
+        self.yty = float(_cross(y, y))
 
     @staticmethod
     def _sum(index: np.ndarray[Any, Any], size: int, values: FloatArray) -> FloatArray:
@@ -172,10 +171,15 @@ class _Reml:
         beta = np.linalg.solve(rx, self.xty - _cross(ax_s, lzy_s) - _cross(ax_p, lzy_p))
         u_s, u_p = self._a_solve((ts, tp), lzy_s - _times(lzx_s, beta),
                                  lzy_p - _times(lzx_p, beta))
-        # X beta by gathering (X is an intercept and week indicators): no matrix product.
-        fitted = beta[0] + np.append(0.0, beta[1:])[self.week_code]
-        resid = (self.y - fitted - ts * u_s[self.site_index] - tp * u_p[self.patient_index])
-        r2 = float(_cross(resid, resid) + _cross(u_s, u_s) + _cross(u_p, u_p))
+        # ||y - X beta - Z Lambda u||^2 without a pass over the visits: within a patient the
+        # random part c_p = t_s u_site + t_p u_patient is constant, so with a = y - X beta,
+        # sum (a - c)^2 = a'a - 2 sum_p c_p (sum of a over p's visits) + sum_p n_p c_p^2,
+        # a'a = y'y - 2 beta'X'y + beta'X'X beta (y centred: little cancels).
+        c_p = ts * u_s[self.patient_site] + tp * u_p
+        a_sum = self.py - _times(self.px, beta)
+        aa = self.yty - 2.0 * _cross(beta, self.xty) + _cross(beta, _times(self.xtx, beta))
+        resid2 = aa - 2.0 * _cross(c_p, a_sum) + _cross(self.n_patient * c_p, c_p)
+        r2 = float(resid2 + _cross(u_s, u_s) + _cross(u_p, u_p))
         dof = self.n - self.p
         _, logdet_rx = np.linalg.slogdet(rx)
         criterion = (self._logdet((ts, tp)) + float(logdet_rx)
