@@ -94,21 +94,7 @@ for (name in names(sr_cases)) {
 }
 
 # ---- Nested mixed model at a larger size (structured REML solve) -----------------------------
-make_nested <- function(n_per_site, weeks, site_sd, patient_sd, resid_sd, drop = 0) {
-  rows <- list()
-  for (s in seq_along(n_per_site)) {
-    us <- rnorm(1, 0, site_sd)
-    for (i in seq_len(n_per_site[s])) {
-      up <- rnorm(1, 0, patient_sd)
-      for (w in weeks) {
-        if (w > 0 && runif(1) < drop) next
-        rows[[length(rows) + 1]] <- data.frame(site = paste0("S", s), id = i, week = w,
-                                               value = round(35 + us + up + 0.3 * w + rnorm(1, 0, resid_sd), 1))
-      }
-    }
-  }
-  do.call(rbind, rows)
-}
+source(file.path(here, "nested_data.R"))
 nested_cases <- list(sites_10_n400 = make_nested(rep(c(30, 50), 5), c(0, 4, 12, 24), 3, 6, 4, drop = 0.2))
 for (name in names(nested_cases)) {
   dl <- nested_cases[[name]]
