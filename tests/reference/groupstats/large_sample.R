@@ -9,14 +9,9 @@
 # Writes large_sample.json next to this script (inputs and R's values); the pytest tests
 # (tests/stats/test_stats_large_sample.py) read only that file: CI needs no R.
 
-suppressPackageStartupMessages({
-  library(coin)
-  library(survival)
-  library(lme4)
-  library(jsonlite)
-})
-args <- commandArgs(trailingOnly = FALSE)
-here <- dirname(normalizePath(sub("^--file=", "", args[grep("^--file=", args)])))
+for (package in c("coin", "lme4", "jsonlite")) suppressPackageStartupMessages(library(package, character.only = TRUE))
+script <- grep("^--file=", commandArgs(trailingOnly = FALSE), value = TRUE)
+here <- dirname(normalizePath(sub("^--file=", "", script)))
 num <- function(x) unname(as.numeric(x))
 out <- list()
 B <- 10000L  # Monte Carlo resamples: standard error sqrt(p (1 - p) / B), at most 0.005
