@@ -60,8 +60,6 @@ _SINGULAR_TOL = 1e-4
 _STARTS = ((1.0, 1.0), (0.1, 1.0), (1.0, 0.1), (0.0, 1.0), (3.0, 3.0))
 # Fewer sites than this: the site variance rests on very few values.
 _FEW_SITES = 5
-# Two optimiser starts whose criteria agree this closely (relative) found the same optimum.
-_AGREE = 1e-10
 
 
 @dataclass(frozen=True)
@@ -94,6 +92,12 @@ def _cross(a: Any, b: Any) -> Any:
     return np.einsum(spec, a, b)
 
 
+def _sum(index: Any, size: int, values: Any) -> Any:
+    """Sums of the rows of ``values`` (a matrix) by ``index``."""
+    return np.stack([np.bincount(index, weights=values[:, j], minlength=size)
+                     for j in range(values.shape[1])], axis=1)
+
+
 def _times(a: Any, b: Any) -> Any:
     """a b (a matrix times a vector), without BLAS."""
     return np.einsum("ij,j->i", a, b)
@@ -102,88 +106,91 @@ def _times(a: Any, b: Any) -> Any:
 class _Reml:
     """The profiled REML criterion of lme4 for random intercepts of site and patient-in-site.
 
-    A = Lambda Z'Z Lambda + I has a patient block that is diagonal (1 + t_p^2 n_p, n_p a
-    patient's visits), a diagonal site block (1 + t_s^2 n_s) and a site x patient block
-    t_s t_p n_p (each patient in one site). Eliminating the patients leaves a diagonal Schur
-    complement M_s = 1 + t_s^2 n_s - t_s^2 t_p^2 sum_{p in s} n_p^2 / (1 + t_p^2 n_p), so
-    every solve with A and log det A = sum log D_p + sum log M_s take O(visits) operations:
-    the same numbers as the dense Cholesky of A, at any number of patients.
+    A = Lambda Z'Z Lambda + I has a patient block that is diagonal (d_p = 1 + t_p^2 n_p, n_p
+    a patient's visits), a diagonal site block (1 + t_s^2 n_s) and a site x patient block
+    g_p = t_s t_p n_p (each patient in one site). Eliminating the patients leaves a diagonal
+    Schur complement m_s = 1 + t_s^2 n_s - sum_{p in s} g_p^2 / d_p. Everything the
+    criterion needs is then a sum over patients of (patient sums of x and y) and their
+    products, weighted by functions of n_p: patients of one site with the same number of
+    visits form a cell, and each evaluation runs over the cells (sites x visit counts), not
+    the patients or the visits. The same numbers as the dense Cholesky of A, at any size.
     """
 
     def __init__(self, x: FloatArray, y: FloatArray, site_index: np.ndarray[Any, Any],
                  patient_index: np.ndarray[Any, Any], patient_site: np.ndarray[Any, Any],
                  n_sites: int) -> None:
-        self.x, self.y = x, y
         self.n, self.p = x.shape
-        self.site_index, self.patient_index = site_index, patient_index
-        self.patient_site = patient_site
-        self.n_sites, self.n_patients = n_sites, int(patient_site.size)
+        self.n_sites = n_sites
+        n_patients = int(patient_site.size)
         self.n_site = np.bincount(site_index, minlength=n_sites).astype(np.float64)
-        self.n_patient = np.bincount(patient_index, minlength=self.n_patients).astype(np.float64)
-        # Z'X and Z'y by blocks: sums over each site's and each patient's visits.
-        self.sx = self._sum(site_index, n_sites, x)
-        self.px = self._sum(patient_index, self.n_patients, x)
+        visits = np.bincount(patient_index, minlength=n_patients)
+        # Patient sums of x and y, then cells of (site, number of visits).
+        px = _sum(patient_index, n_patients, x)
+        py = np.bincount(patient_index, weights=y, minlength=n_patients)
+        keys, cell = np.unique(patient_site * (int(visits.max()) + 1) + visits,
+                               return_inverse=True)
+        n_cells = int(keys.size)
+        self.cell_site = (keys // (int(visits.max()) + 1)).astype(np.int64)
+        self.cell_visits = (keys % (int(visits.max()) + 1)).astype(np.float64)
+        self.cell_count = np.bincount(cell, minlength=n_cells).astype(np.float64)
+        self.s1x = _sum(cell, n_cells, px)
+        self.s1y = np.bincount(cell, weights=py, minlength=n_cells)
+        self.s2xx = np.stack([_sum(cell, n_cells, px * px[:, [j]]) for j in range(self.p)],
+                             axis=2)
+        self.s2xy = _sum(cell, n_cells, px * py[:, None])
+        self.s2yy = np.bincount(cell, weights=py * py, minlength=n_cells)
+        # Site sums of x and y, and X'X, X'y, y'y.
+        self.sx = _sum(site_index, n_sites, x)
         self.sy = np.bincount(site_index, weights=y, minlength=n_sites)
-        self.py = np.bincount(patient_index, weights=y, minlength=self.n_patients)
-        self.xtx, self.xty = x.T @ x, x.T @ y
+        self.xtx, self.xty = _cross(x, x), _cross(x, y)
         self.yty = float(_cross(y, y))
 
-    @staticmethod
-    def _sum(index: np.ndarray[Any, Any], size: int, values: FloatArray) -> FloatArray:
-        return np.stack([np.bincount(index, weights=values[:, j], minlength=size)
-                         for j in range(values.shape[1])], axis=1)
-
-    def _a_solve(self, theta: Sequence[float], rs: Any,
-                 rp: Any) -> tuple[FloatArray, FloatArray]:
-        """Solve A (us, up) = (rs, rp) (rows: sites, patients; any number of columns)."""
-        ts, tp = theta
-        d_p = 1.0 + tp * tp * self.n_patient
-        c_p = (ts * tp * self.n_patient)  # the site x patient block, by patient
-        m = (1.0 + ts * ts * self.n_site
-             - np.bincount(self.patient_site, weights=c_p * c_p / d_p, minlength=self.n_sites))
-        shape = (-1,) + (1,) * (rp.ndim - 1)
-        towards_site = rp * (c_p / d_p).reshape(shape)
-        folded: Any = (
-            np.bincount(self.patient_site, weights=towards_site, minlength=self.n_sites)
-            if rp.ndim == 1 else self._sum(self.patient_site, self.n_sites, towards_site))
-        us = (rs - folded) / m.reshape(shape)
-        up = (rp - c_p.reshape(shape) * us[self.patient_site]) / d_p.reshape(shape)
-        return us, up
-
-    def _logdet(self, theta: Sequence[float]) -> float:
-        ts, tp = theta
-        d_p = 1.0 + tp * tp * self.n_patient
-        c_p = ts * tp * self.n_patient
-        m = (1.0 + ts * ts * self.n_site
-             - np.bincount(self.patient_site, weights=c_p * c_p / d_p, minlength=self.n_sites))
-        return float(np.sum(np.log(d_p)) + np.sum(np.log(m)))
+    def _by_site(self, values: Any) -> Any:
+        """Sum cell values (vectors or matrices) into their sites."""
+        if values.ndim == 1:
+            return np.bincount(self.cell_site, weights=values, minlength=self.n_sites)
+        return _sum(self.cell_site, self.n_sites, values)
 
     def solve(self, theta: Sequence[float]) -> tuple[float, FloatArray, FloatArray, float]:
         """(criterion, beta, X'V^-1X / sigma^2 scale matrix, r^2) at ``theta``."""
         ts, tp = float(theta[0]), float(theta[1])
-        lzx_s, lzx_p = ts * self.sx, tp * self.px
-        lzy_s, lzy_p = ts * self.sy, tp * self.py
-        ax_s, ax_p = self._a_solve((ts, tp), lzx_s, lzx_p)
-        # Products over patients and visits by einsum, not BLAS: a multithreaded BLAS call
-        # costs milliseconds of thread wake-up on a busy machine, per call, and the
-        # optimiser makes hundreds of calls.
-        rx = self.xtx - _cross(lzx_s, ax_s) - _cross(lzx_p, ax_p)
-        beta = np.linalg.solve(rx, self.xty - _cross(ax_s, lzy_s) - _cross(ax_p, lzy_p))
-        u_s, u_p = self._a_solve((ts, tp), lzy_s - _times(lzx_s, beta),
-                                 lzy_p - _times(lzx_p, beta))
-        # ||y - X beta - Z Lambda u||^2 without a pass over the visits: within a patient the
-        # random part c_p = t_s u_site + t_p u_patient is constant, so with a = y - X beta,
-        # sum (a - c)^2 = a'a - 2 sum_p c_p (sum of a over p's visits) + sum_p n_p c_p^2,
-        # a'a = y'y - 2 beta'X'y + beta'X'X beta (y centred: little cancels).
-        c_p = ts * u_s[self.patient_site] + tp * u_p
-        a_sum = self.py - _times(self.px, beta)
+        d = 1.0 + tp * tp * self.cell_visits
+        g = ts * tp * self.cell_visits
+        count = self.cell_count
+        m = 1.0 + ts * ts * self.n_site - self._by_site(count * g * g / d)
+        # A^-1 Lambda Z'X, site rows (the patient rows are (t_p x_p - g u_site) / d).
+        ax_s = (ts * self.sx - self._by_site((tp * g / d)[:, None] * self.s1x)) / m[:, None]
+        at_x = ax_s[self.cell_site]
+        weight = tp * g / d
+        rx = (self.xtx - ts * _cross(self.sx, ax_s)
+              - np.einsum("c,cjk->jk", tp * tp / d, self.s2xx)
+              + _cross(weight[:, None] * self.s1x, at_x))
+        rhs = (self.xty - ts * _cross(ax_s, self.sy)
+               - _cross(self.s2xy, tp * tp / d)
+               + _cross(at_x, weight * self.s1y))
+        beta = np.linalg.solve(rx, rhs)
+        # a_p = (patient sum of y) - (patient sum of x) beta: its cell sums and squares.
+        sa = self.s1y - _times(self.s1x, beta)
+        saa = (self.s2yy - 2.0 * _cross(self.s2xy.T, beta)
+               + np.einsum("cjk,j,k->c", self.s2xx, beta, beta))
+        u_s = (ts * (self.sy - _times(self.sx, beta)) - self._by_site(weight * sa)) / m
+        us = u_s[self.cell_site]
+        # Within a patient the random part c_p = t_s u_site + t_p u_p = alpha u_site +
+        # kappa a_p is constant, so ||y - X beta - Z Lambda u||^2 = a'a - 2 sum c_p a_p +
+        # sum n_p c_p^2 with a = y - X beta (y centred: little cancels).
+        alpha, kappa = ts - tp * g / d, tp * tp / d
+        ca = float(np.sum(alpha * us * sa + kappa * saa))
+        ncc = float(np.sum(self.cell_visits * (alpha * alpha * us * us * count
+                                              + 2.0 * alpha * kappa * us * sa
+                                              + kappa * kappa * saa)))
+        upp = float(np.sum((tp * tp * saa - 2.0 * tp * g * us * sa + count * g * g * us * us)
+                           / (d * d)))
         aa = self.yty - 2.0 * _cross(beta, self.xty) + _cross(beta, _times(self.xtx, beta))
-        resid2 = aa - 2.0 * _cross(c_p, a_sum) + _cross(self.n_patient * c_p, c_p)
-        r2 = float(resid2 + _cross(u_s, u_s) + _cross(u_p, u_p))
+        r2 = float(aa - 2.0 * ca + ncc + _cross(u_s, u_s) + upp)
         dof = self.n - self.p
         _, logdet_rx = np.linalg.slogdet(rx)
-        criterion = (self._logdet((ts, tp)) + float(logdet_rx)
-                     + dof * (1.0 + math.log(2.0 * math.pi * r2 / dof)))
+        logdet_a = float(np.sum(count * np.log(d)) + np.sum(np.log(m)))
+        criterion = logdet_a + float(logdet_rx) + dof * (1.0 + math.log(2.0 * math.pi * r2 / dof))
         return criterion, np.asarray(beta, dtype=np.float64), rx, r2
 
 
@@ -223,11 +230,15 @@ def nested_mixed_model(
             f"{subjects.size}, {weeks.size} and {y_all.size}")
     keep = ~np.isnan(y_all)
     sites, subjects, weeks, y = sites[keep], subjects[keep], weeks[keep], y_all[keep]
-    patients = np.array([s + "/" + p for s, p in zip(sites, subjects, strict=True)],
-                        dtype=object)
     levels = sorted(set(weeks.tolist()))
-    site_levels, site_index = np.unique(sites, return_inverse=True)
-    patient_levels, patient_index = np.unique(patients, return_inverse=True)
+    # Codes by hashing (pandas), sorted as np.unique would: a patient is (site, subject).
+    import pandas as pd
+
+    site_index, site_levels = pd.factorize(sites, sort=True)
+    subject_index, _ = pd.factorize(subjects, sort=True)
+    patient_index, patient_levels = pd.factorize(
+        site_index.astype(np.int64) * (int(subject_index.max(initial=0)) + 1) + subject_index,
+        sort=True)
     n_obs, n_sites, n_patients = int(y.size), int(site_levels.size), int(patient_levels.size)
     ref = levels[0] if (reference_week is None and levels) else reference_week
     method = (
@@ -272,13 +283,8 @@ def nested_mixed_model(
         found = optimize.minimize(lambda t: reml.solve(t)[0], np.array(start),
                                   method="L-BFGS-B", bounds=[(0.0, None), (0.0, None)],
                                   options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
-        # Two starts at the same optimum settle it (the other starts are for the flat or
-        # two-humped criteria of small samples): up to 2.5 times fewer evaluations.
-        agree = best is not None and abs(found.fun - best.fun) <= _AGREE * max(1.0, abs(best.fun))
         if best is None or found.fun < best.fun:
             best = found
-        if agree:
-            break
     theta = np.clip(best.x, 0.0, None)
     # A boundary optimum: 0 unless a positive value is better by more than rounding.
     for i in (0, 1):
