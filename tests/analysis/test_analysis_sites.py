@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import jdmtrack
-from jdmtrack.analysis.group_tests import EXACT_MAX_N, compare_values
+from jdmtrack.analysis.group_tests import EXACT_MAX_N, compare_counts, compare_values
 from jdmtrack.analysis.settings import load_settings
 from jdmtrack.analysis.sites import heterogeneity
 from jdmtrack.demo import generate_synthetic, path
@@ -201,3 +201,17 @@ def test_compare_values_24_groups_is_coin_asymptotic():
     assert got["test"] == "kruskal_wallis" and got["large_sample"] is True
     assert got["p_value"] == pytest.approx(ref["p_asymptotic"], rel=1e-10)
     assert got["statistic"] == pytest.approx(ref["statistic"], rel=1e-10)
+
+
+@pytest.mark.parametrize("name", ["groups_3_levels_4", "two_by_two"])
+def test_compare_counts_large_is_pearson_chi_square(name):
+    """Above EXACT_MAX_N patients: R chisq.test(table, correct = FALSE) (large_sample.R)."""
+    ref = json.loads(LARGE.read_text("utf-8"))["chi_square"][name]
+    table = np.array(ref["table"])
+    groups = [f"g{i}" for i, row in enumerate(table) for j, k in enumerate(row) for _ in range(k)]
+    levels = [f"l{j}" for row in table for j, k in enumerate(row) for _ in range(k)]
+    got = compare_counts(groups, levels, load_settings(None), [f"g{i}" for i in range(len(table))])
+    assert got["test"] == "chi_square" and got["large_sample"] is True
+    assert got["table"] == ref["table"] and got["df"] == ref["df"]
+    assert got["statistic"] == pytest.approx(ref["statistic"], rel=1e-12)
+    assert got["p_value"] == pytest.approx(ref["p"], rel=1e-12)

@@ -102,6 +102,15 @@ for (name in names(nested_cases)) {
                              sd_residual = vc$sdcor[vc$grp == "Residual"], reml = REMLcrit(fit))
 }
 
+# ---- Pearson chi-square (counts above 50 patients), as chisq.test(correct = FALSE) ---------
+chi_cases <- list(groups_3_levels_4 = matrix(c(12, 7, 9, 15, 10, 4, 8, 6, 11, 3, 9, 14), nrow = 3, byrow = TRUE),
+                  two_by_two = matrix(c(30, 12, 21, 25), nrow = 2, byrow = TRUE))
+for (name in names(chi_cases)) {
+  r <- chisq.test(chi_cases[[name]], correct = FALSE)
+  out$chi_square[[name]] <- list(table = chi_cases[[name]], statistic = num(r$statistic),
+                                 df = num(r$parameter), p = r$p.value)
+}
+
 out$versions <- list(R = R.version.string, coin = as.character(packageVersion("coin")),
                      lme4 = as.character(packageVersion("lme4")), resamples = B,
                      command = "Rscript tests/reference/groupstats/large_sample.R")
