@@ -143,7 +143,11 @@ class _Reml:
         self.sx = _sum(site_index, n_sites, x)
         self.sy = np.bincount(site_index, weights=y, minlength=n_sites)
         self.xtx, self.xty = _cross(x, x), _cross(x, y)
-        self.yty = float(_cross(y, y))
+        # Within-patient cross-products of [X y], from values centred on each patient's
+        # mean (exact: no difference of large sums).
+        xy = np.column_stack([x, y])
+        centred = xy - (_sum(patient_index, n_patients, xy) / visits[:, None])[patient_index]
+        self.within = _cross(centred, centred)
 
     def _by_site(self, values: Any) -> Any:
         """Sum cell values (vectors or matrices) into their sites."""
@@ -174,19 +178,21 @@ class _Reml:
         saa = (self.s2yy - 2.0 * _cross(self.s2xy.T, beta)
                + np.einsum("cjk,j,k->c", self.s2xx, beta, beta))
         u_s = (ts * (self.sy - _times(self.sx, beta)) - self._by_site(weight * sa)) / m
-        us = u_s[self.cell_site]
-        # Within a patient the random part c_p = t_s u_site + t_p u_p = alpha u_site +
-        # kappa a_p is constant, so ||y - X beta - Z Lambda u||^2 = a'a - 2 sum c_p a_p +
-        # sum n_p c_p^2 with a = y - X beta (y centred: little cancels).
-        alpha, kappa = ts - tp * g / d, tp * tp / d
-        ca = float(np.sum(alpha * us * sa + kappa * saa))
-        ncc = float(np.sum(self.cell_visits * (alpha * alpha * us * us * count
-                                              + 2.0 * alpha * kappa * us * sa
-                                              + kappa * kappa * saa)))
-        upp = float(np.sum((tp * tp * saa - 2.0 * tp * g * us * sa + count * g * g * us * us)
-                           / (d * d)))
-        aa = self.yty - 2.0 * _cross(beta, self.xty) + _cross(beta, _times(self.xtx, beta))
-        r2 = float(aa - 2.0 * ca + ncc + _cross(u_s, u_s) + upp)
+        # r^2 = ||y - X beta - Z Lambda u||^2 + ||u||^2 as a sum of non-negative parts.
+        # With a = y - X beta, a_p its sum over patient p's visits (n_p of them) and the
+        # random part constant within a patient, each patient's residual splits into its
+        # within-patient sum of squares of a (a quadratic form of [-beta, 1] in the
+        # within-patient cross-products of [X y], fixed) and (a_p - n_p t_s u_site)^2 /
+        # (n_p d_p^2); the patient's ||u_p||^2 adds t_p^2 times the same square / d_p^2:
+        # together (a_p - n_p t_s u_site)^2 / (n_p d_p).
+        b = np.append(-beta, 1.0)
+        within = max(0.0, float(_cross(b, _times(self.within, b))))
+        shift = self.cell_visits * ts * u_s[self.cell_site]
+        squares = np.maximum(saa - 2.0 * shift * sa + count * shift * shift, 0.0)
+        r2 = within + float(np.sum(squares / (self.cell_visits * d))) + float(_cross(u_s, u_s))
+        if not r2 > 0.0:
+            raise ComputationError("the residual sum of squares is zero: the model fits "
+                                   "every value exactly")
         dof = self.n - self.p
         _, logdet_rx = np.linalg.slogdet(rx)
         logdet_a = float(np.sum(count * np.log(d)) + np.sum(np.log(m)))
@@ -279,12 +285,22 @@ def nested_mixed_model(
     best: Any = None
     from scipy import optimize
 
-    for start in _STARTS:
-        found = optimize.minimize(lambda t: reml.solve(t)[0], np.array(start),
-                                  method="L-BFGS-B", bounds=[(0.0, None), (0.0, None)],
-                                  options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
-        if best is None or found.fun < best.fun:
-            best = found
+    # Nothing left within patients once the weeks are fitted: the REML criterion falls
+    # without bound as the patient variance grows (no finite optimum).
+    w = reml.within
+    left = w[-1, -1] - w[-1, :-1] @ np.linalg.pinv(w[:-1, :-1]) @ w[:-1, -1]
+    if not left > 1e-12 * max(w[-1, -1], 1e-300):
+        return not_run("no variation within patients beyond the week effects: the patient "
+                       "and residual variances cannot be separated")
+    try:
+        for start in _STARTS:
+            found = optimize.minimize(lambda t: reml.solve(t)[0], np.array(start),
+                                      method="L-BFGS-B", bounds=[(0.0, None), (0.0, None)],
+                                      options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
+            if best is None or found.fun < best.fun:
+                best = found
+    except ComputationError as exact_fit:
+        return not_run(str(exact_fit))
     theta = np.clip(best.x, 0.0, None)
     # A boundary optimum: 0 unless a positive value is better by more than rounding.
     for i in (0, 1):
