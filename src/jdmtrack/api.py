@@ -139,9 +139,9 @@ def report(results: Results | Mapping[str, Any], out: str | Path, *,
     from .results import Results
 
     if isinstance(results, Results):
-        data, table = results.to_dict(), results.visits if visits is None else visits
+        data, table = results, results.visits if visits is None else visits
     else:
-        data, table = dict(results), visits
+        data, table = Results.from_dict(results, copy_data=False), visits
     if table is None:
         table = pd.DataFrame({"patient_id": pd.Series(dtype=object),
                               "week": pd.Series(dtype="float64")})

@@ -1,4 +1,4 @@
-"""Assemble the report document from the results dict (and the visits, for per-patient lines)."""
+"""Assemble the report document from the typed results (and the visits, for per-patient lines)."""
 
 from __future__ import annotations
 
@@ -23,22 +23,24 @@ from .model import Block, Document, FigureOut, Flow, Paragraph, Section
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..results import Results
+
 __all__ = ["build_document"]
 
 NOT_IN_RESULTS = "Not in the results."
 
 
-def build_document(results: Mapping[str, Any], visits: pd.DataFrame,
+def build_document(results: Results | Mapping[str, Any], visits: pd.DataFrame,
                    progress: Callable[[str], None] | None = None) -> Document:
     """The whole report; ``progress`` hears when figures are being drawn."""
-    ctx = Context.of(f.printable_tree(results))
+    ctx = Context.of(results)
     say = progress or (lambda _stage: None)
     builders: list[Callable[[], Section]] = [
         lambda: _cohort(ctx), lambda: _baseline(ctx), lambda: _patients(ctx),
         lambda: _outcomes(ctx, visits), lambda: _response(ctx), lambda: _taper(ctx),
         lambda: _time_to_event(ctx), lambda: _safety(ctx), lambda: _dosing(ctx),
         lambda: _course(ctx)]
-    if isinstance(results.get("demo"), dict):
+    if isinstance(ctx.typed.data.get("demo"), dict):
         builders.append(lambda: _published(ctx))
     builders += [lambda: _warnings(ctx), lambda: _methods(ctx), lambda: _provenance(ctx)]
     sections: list[Section] = []

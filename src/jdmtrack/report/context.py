@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import format as f
 from .cells import dig, section_of
+
+if TYPE_CHECKING:
+    from ..results import Results
 
 __all__ = ["PREFERRED_MEASURES", "Context", "ordered_measures"]
 
@@ -34,8 +37,14 @@ def ordered_measures(names: object) -> list[str]:
 
 @dataclass(frozen=True)
 class Context:
-    """Report-wide presentation settings derived from the results."""
+    """Report-wide presentation settings derived from the results.
 
+    ``typed`` is the typed results every builder reads. ``results`` is the same results as
+    a dict of printable strings, kept only while builders move to ``typed`` (issue 14:
+    the report renders from ``Results``; this attribute goes when none reads it).
+    """
+
+    typed: Results
     results: Mapping[str, Any]
     n_patients: int | None
     pct_decimals: int
@@ -43,10 +52,17 @@ class Context:
     alpha: float | None
 
     @classmethod
-    def of(cls, results: Mapping[str, Any]) -> Context:
+    def of(cls, source: Results | Mapping[str, Any]) -> Context:
+        """The context of typed results (a results-file dict is read into them first)."""
+        from ..results import Results
+
+        typed = (source if isinstance(source, Results)
+                 else Results.from_dict(source, copy_data=False))
+        results = f.printable_tree(dict(typed.data))
         n = dig(results, "cohort", "n_patients")
         alpha = dig(results, "settings", "alpha")
         return cls(
+            typed=typed,
             results=results,
             n_patients=int(n) if f.is_number(n) else None,
             pct_decimals=f.percent_decimals(n),

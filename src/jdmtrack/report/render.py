@@ -1,4 +1,4 @@
-"""``render_report``: results dict + scored visits -> HTML, Word, Excel, figures, JSON."""
+"""``render_report``: typed results + scored visits -> HTML, Word, Excel, figures, JSON."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from ..errors import JdmtrackError
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from ..results import Results
 
 __all__ = ["ReportFiles", "render_report"]
 
@@ -38,9 +40,11 @@ class ReportFiles:
                 f"figures/ ({len(self.figures)} files)", self.json.name]
 
 
-def render_report(results: Mapping[str, Any], visits: pd.DataFrame, out_dir: Path, *,
-                  progress: Callable[[str], None] | None = None) -> ReportFiles:
+def render_report(results: Results | Mapping[str, Any], visits: pd.DataFrame, out_dir: Path,
+                  *, progress: Callable[[str], None] | None = None) -> ReportFiles:
     """Write the report of ``results`` into ``out_dir`` (created if needed).
+
+    ``results`` is a typed ``Results`` or a results-file dict (read into one here).
 
     Writes ``report.html`` (self-contained: inline CSS and SVG, no network request),
     ``report.docx``, ``tables.xlsx`` (every table plus the scored visits),
@@ -54,8 +58,12 @@ def render_report(results: Mapping[str, Any], visits: pd.DataFrame, out_dir: Pat
         If ``results`` cannot be written as strict JSON (NaN, infinity, or a value JSON
         cannot hold): the report would not be reproducible from its results file.
     """
+    from ..results import Results
+
+    typed = (results if isinstance(results, Results)
+             else Results.from_dict(results, copy_data=False))
     with _older_objects_set_aside():
-        return _render(results, visits, Path(out_dir), progress or (lambda _stage: None))
+        return _render(typed, visits, Path(out_dir), progress or (lambda _stage: None))
 
 
 @contextmanager
@@ -77,7 +85,7 @@ def _older_objects_set_aside() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _render(results: Mapping[str, Any], visits: pd.DataFrame, out_dir: Path,
+def _render(typed: Results, visits: pd.DataFrame, out_dir: Path,
             say: Callable[[str], None]) -> ReportFiles:
     from .build import build_document
     from .excel import write_xlsx
@@ -86,6 +94,7 @@ def _render(results: Mapping[str, Any], visits: pd.DataFrame, out_dir: Path,
 
     out_dir.mkdir(parents=True, exist_ok=True)
     say("results.json")
+    results = dict(typed.data)
     try:
         text = json.dumps(results, indent=2, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as err:
@@ -93,7 +102,7 @@ def _render(results: Mapping[str, Any], visits: pd.DataFrame, out_dir: Path,
     json_path = out_dir / "results.json"
     json_path.write_text(text + "\n", encoding="utf-8")
 
-    document = build_document(results, visits, say)
+    document = build_document(typed, visits, say)
     figure_dir = out_dir / "figures"
     figure_dir.mkdir(exist_ok=True)
     figure_paths: list[Path] = []
