@@ -60,6 +60,9 @@ _SINGULAR_TOL = 1e-4
 _STARTS = ((1.0, 1.0), (0.1, 1.0), (1.0, 0.1), (0.0, 1.0), (3.0, 3.0))
 # Fewer sites than this: the site variance rests on very few values.
 _FEW_SITES = 5
+# Largest relative SD (random-effect SD / residual SD) searched: beyond, the residual is
+# negligible and the criterion has no finite optimum (said in not_run).
+_THETA_MAX = 1e3
 
 
 @dataclass(frozen=True)
@@ -295,12 +298,19 @@ def nested_mixed_model(
     try:
         for start in _STARTS:
             found = optimize.minimize(lambda t: reml.solve(t)[0], np.array(start),
-                                      method="L-BFGS-B", bounds=[(0.0, None), (0.0, None)],
+                                      method="L-BFGS-B",
+                                      bounds=[(0.0, _THETA_MAX), (0.0, _THETA_MAX)],
                                       options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
             if best is None or found.fun < best.fun:
                 best = found
     except ComputationError as exact_fit:
         return not_run(str(exact_fit))
+    except np.linalg.LinAlgError:
+        return not_run("the week effects cannot be estimated (singular X'V^-1X): the "
+                       "residual variance is negligible beside the random effects")
+    if np.any(best.x >= 0.999 * _THETA_MAX):
+        return not_run("no finite REML optimum: the residual variance is negligible beside "
+                       f"the random effects (relative SD above {_THETA_MAX:g})")
     theta = np.clip(best.x, 0.0, None)
     # A boundary optimum: 0 unless a positive value is better by more than rounding.
     for i in (0, 1):
