@@ -13,7 +13,8 @@ from ..fields import code_label
 from . import format as f
 from .cells import dig
 from .context import Context
-from .figures import OKABE_ITO, RASTER_ABOVE, figure_rc, finish_figure, new_figure
+from .figure_canvas import figure_rc, finish_figure, new_figure
+from .figures import OKABE_ITO, RASTER_ABOVE
 from .model import FigureOut
 
 if TYPE_CHECKING:
