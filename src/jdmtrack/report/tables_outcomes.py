@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "comparisons_table",
+    "effect_text",
     "outcome_table",
     "outcomes_summary_table",
     "taper_table",
@@ -110,6 +111,17 @@ def _change_cells(c: Comparison, d: int) -> tuple[str, str]:
     return pairs, hl
 
 
+def effect_text(estimate: float | None, ci95: object, d: int) -> str:
+    """A mixed model's week effect: ``estimate (low to high)``; a dash without an estimate.
+
+    >>> effect_text(-5.05, (-5.819, -4.281), 1), effect_text(None, None, 1)
+    ('−5.1 (−5.8 to −4.3)', '–')
+    """
+    if estimate is None:
+        return f.MISSING
+    return f"{f.fmt_number(estimate, d)} ({f.fmt_ci(ci95, d)})"
+
+
 def outcome_table(ctx: Context, measure: str) -> Table:
     """One measure: descriptives per week, change from week 0, Holm p, mixed model."""
     outcome = ctx.typed.outcomes.get(measure)
@@ -127,9 +139,7 @@ def outcome_table(ctx: Context, measure: str) -> Table:
         reference = w == "0" or c is None
         pairs, hl = _change_cells(c, d) if c is not None and not reference else (f.MISSING,
                                                                                    f.MISSING)
-        mm = f.MISSING
-        if e is not None and e.estimate is not None:
-            mm = f"{f.fmt_number(e.estimate, d)} ({f.fmt_ci(e.ci95, d)})"
+        mm = effect_text(e.estimate, e.ci95, d) if e is not None else f.MISSING
         rows.append([
             text(f.week_label(w)), count(s.n),
             text(f.fmt_median_iqr(s.median, s.q1, s.q3, d)),

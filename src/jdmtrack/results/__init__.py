@@ -18,6 +18,7 @@ from .outcomes import Comparison, Estimate, Friedman, MixedModel, Outcome, Skill
 from .patients import PatientRow
 from .provenance import InputFile, Provenance
 from .settings import RecordedSettings, Setting
+from .site_models import NestedMixedModel, SiteHeterogeneity, SiteModel
 from .summary import Summary
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
            "InputFile",
            "Listing",
            "MixedModel",
+           "NestedMixedModel",
            "Outcome",
            "PatientRow",
            "PopulationInfo",
@@ -43,6 +45,8 @@ __all__ = [
            "Rise",
            "RiseWeek",
            "Setting",
+           "SiteHeterogeneity",
+           "SiteModel",
            "SkillingsMack",
            "Summary",
            "TisWeek",

@@ -26,6 +26,7 @@ from .patients import PatientRow, read_patients
 from .provenance import Provenance, read_provenance
 from .read import integer, section, text, texts
 from .settings import RecordedSettings, read_settings
+from .site_models import SiteModel, read_site_models
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -78,6 +79,10 @@ class Results:
     patients: tuple[PatientRow, ...] = field(repr=False, compare=False)
     listing: Listing | None = field(repr=False, compare=False)
     data: Mapping[str, Any] = field(repr=False, compare=False)
+    # Several sites: per measure, the nested mixed model and the heterogeneity statement
+    # (sites.mixed_model, sites.heterogeneity); empty with one site.
+    site_models: Mapping[str, SiteModel] = field(
+        default_factory=lambda: MappingProxyType({}), repr=False, compare=False)
     settings: AnalysisSettings | None = field(default=None, repr=False, compare=False)
     visits: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     scored: ScoredCohort | None = field(default=None, repr=False, compare=False)
@@ -115,6 +120,7 @@ class Results:
             n_patients=n_patients or 0,
             n_visits=(cohort.n_visits if cohort is not None else None) or 0,
             outcomes=read_outcomes(own),
+            site_models=read_site_models(own),
             methods=texts(own.get("methods")),
             n_warnings=len(warnings) if isinstance(warnings, list) else 0,
             provenance=provenance, recorded_settings=read_settings(own), cohort=cohort,
