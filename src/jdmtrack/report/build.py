@@ -20,6 +20,7 @@ from . import tables_windows as tw
 from .cells import dig
 from .context import Context, ordered_measures
 from .model import Block, Document, FigureOut, Flow, Paragraph, Section
+from .tables_sites import site_models_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -122,7 +123,7 @@ def _baseline(ctx: Context) -> Section:
     section = Section("baseline", "Baseline characteristics")
     section.blocks += _keep(t.baseline_table(ctx), tg.by_baseline_table(ctx),
                             tg.by_outcomes_table(ctx), tg.site_completeness_table(ctx),
-                            t.missing_table(ctx), otherwise=NOT_IN_RESULTS)
+                            site_models_table(ctx), t.missing_table(ctx), otherwise=NOT_IN_RESULTS)
     return section
 
 
