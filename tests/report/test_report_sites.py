@@ -38,11 +38,11 @@ def synthetic(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def two_sites():
-    """Study B's imitation split into two sites: B01-B10 at site A, B11-B20 at site B."""
-    folder = path("baricitinib")
-    visits = pd.read_csv(folder / "visits.csv", dtype={"patient_id": str})
-    patients = pd.read_csv(folder / "patients.csv", dtype={"patient_id": str})
-    patients["site"] = ["A" if int(p[1:]) <= 10 else "B" for p in patients["patient_id"]]
+    """Study B's imitation in two sites of 10 patients: B01-B10 at A, the others at B."""
+    visits, patients = (pd.read_csv(path("baricitinib") / f"{name}.csv",
+                                    dtype={"patient_id": str}) for name in ("visits", "patients"))
+    patients["site"] = patients["patient_id"].str[1:].astype(int).gt(10).map({False: "A",
+                                                                               True: "B"})
     return visits, patients
 
 
