@@ -16,8 +16,25 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from .courses import (
+    AtStart,
+    Exposure,
+    SkinCourse,
+    Steroids,
+    read_at_start,
+    read_exposure,
+    read_skin_course,
+    read_steroids,
+)
+from .dosing import Dosing, read_dosing
+from .events import TimeToEvent, read_time_to_event
+from .groups import Groups, read_groups
+from .organs import OrganOutcome, ResponseWeek, read_organs, read_response_percent
+from .published import Demo, PaperTests, read_demo, read_paper_tests
 from .read import num as _num
 from .read import pair as _pair
+from .safety import Aesi, Safety, read_aesi, read_safety
+from .warnings import DataWarning, read_warnings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -125,6 +142,24 @@ class Results:
     settings: AnalysisSettings | None = field(default=None, repr=False, compare=False)
     visits: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     scored: ScoredCohort | None = field(default=None, repr=False, compare=False)
+    # Groups, time to event, safety, dosing, the treatment course, the papers' tests,
+    # warnings and the demo: each read once from its section (empty when it is absent).
+    by: Groups = field(default_factory=lambda: read_groups({}, "by"), repr=False)
+    sites: Groups = field(default_factory=lambda: read_groups({}, "sites"), repr=False)
+    time_to_event: Mapping[str, TimeToEvent] = field(
+        default_factory=lambda: read_time_to_event({}), repr=False)
+    safety: Safety = field(default_factory=lambda: read_safety({}), repr=False)
+    aesi: Aesi = field(default_factory=lambda: read_aesi({}), repr=False)
+    dosing: Dosing = field(default_factory=lambda: read_dosing({}), repr=False)
+    exposure: Exposure = field(default_factory=lambda: read_exposure({}), repr=False)
+    at_start: AtStart = field(default_factory=lambda: read_at_start({}), repr=False)
+    skin_course: SkinCourse = field(default_factory=lambda: read_skin_course({}), repr=False)
+    steroids: Steroids = field(default_factory=lambda: read_steroids({}), repr=False)
+    organs: tuple[OrganOutcome, ...] = field(default=(), repr=False)
+    response_percent: tuple[ResponseWeek, ...] = field(default=(), repr=False)
+    paper_tests: PaperTests = field(default_factory=lambda: read_paper_tests({}), repr=False)
+    warnings: tuple[DataWarning, ...] = field(default=(), repr=False)
+    demo: Demo = field(default_factory=lambda: read_demo({}), repr=False)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, visits: pd.DataFrame | None = None,
@@ -162,7 +197,14 @@ class Results:
             outcomes=MappingProxyType(outcomes),
             methods=tuple(own.get("methods") or ()),
             n_warnings=len(warnings) if isinstance(warnings, list) else 0,
-            data=MappingProxyType(own), settings=settings, visits=visits, scored=scored)
+            data=MappingProxyType(own), settings=settings, visits=visits, scored=scored,
+            by=read_groups(own, "by"), sites=read_groups(own, "sites"),
+            time_to_event=read_time_to_event(own), safety=read_safety(own),
+            aesi=read_aesi(own), dosing=read_dosing(own), exposure=read_exposure(own),
+            at_start=read_at_start(own), skin_course=read_skin_course(own),
+            steroids=read_steroids(own), organs=read_organs(own),
+            response_percent=read_response_percent(own), paper_tests=read_paper_tests(own),
+            warnings=read_warnings(own), demo=read_demo(own))
 
     @classmethod
     def from_json(cls, path: str | Path) -> Results:
