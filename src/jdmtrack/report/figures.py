@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from ..results.events import TimeToEvent
+
 __all__ = [
     "TRAJECTORIES",
     "km_figure",
@@ -336,9 +338,8 @@ def _nice_step(span: float) -> float:
 
 def km_figure(ctx: Context) -> FigureOut | None:
     """Kaplan–Meier curves (shown as the cumulative % with the event), at-risk numbers below."""
-    tte = ctx.section("time_to_event")
-    events = [e for e, s in tte.items()
-              if isinstance(dig(s, "curve"), dict) and dig(s, "curve", "time")]
+    tte = ctx.typed.time_to_event
+    events = [e for e, s in tte.items() if s.curve is not None]
     if not events:
         return None
     ncols = 2 if len(events) > 1 else 1
@@ -356,11 +357,13 @@ def km_figure(ctx: Context) -> FigureOut | None:
                        "Numbers at risk under each panel.")
 
 
-def _km_panel(ax: Axes, entry: dict[str, Any], title: str) -> None:
-    curve = entry["curve"]
-    times = [float(t) for t in curve["time"]]
-    surv = [float(s) for s in curve["survival"]]
-    at_risk = list(curve.get("n_risk") or [])
+def _km_panel(ax: Axes, entry: TimeToEvent, title: str) -> None:
+    curve = entry.curve
+    if curve is None:  # km_figure draws only the events with a curve
+        return
+    times = list(curve.time)
+    surv = list(curve.survival)
+    at_risk = list(curve.n_risk)
     x = [0.0, *times]
     y = [0.0, *[100 * (1 - s) for s in surv]]
     ax.step(x, y, where="post", color=OKABE_ITO["blue"], lw=1.6)
@@ -382,7 +385,7 @@ def _km_panel(ax: Axes, entry: dict[str, Any], title: str) -> None:
     ax.set_ylabel("With event (%)")
     ax.set_title(title, loc="left")
     if at_risk and len(at_risk) == len(times):
-        labels = [f.fmt_int(_at_risk(times, at_risk, t, entry.get("n"))) for t in ticks]
+        labels = [f.fmt_int(_at_risk(times, at_risk, t, entry.n)) for t in ticks]
         ax.set_xticks(ticks, [f"{t:g}\n{n}" for t, n in zip(ticks, labels, strict=True)])
         # Level with the second line of the tick labels: tick (3.5 pt) + pad (3.5) + a line.
         ax.annotate("At risk", xy=(0, 0), xycoords="axes fraction", xytext=(-12, -7 - 9.2),

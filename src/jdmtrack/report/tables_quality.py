@@ -8,9 +8,7 @@ recorded, so they are summed per code, and the measures' completeness is shown p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
+from ..results.warnings import DataWarning
 from . import format as f
 from .cells import count, dig, text
 from .context import Context, ordered_measures
@@ -23,39 +21,30 @@ __all__ = ["QUALITY_ROWS_SHOWN", "completeness_table", "quality_table", "undecid
 QUALITY_ROWS_SHOWN = 25
 
 
-def _records(ctx: Context) -> list[Mapping[str, Any]]:
-    warnings = ctx.results.get("warnings")
-    if not isinstance(warnings, list):
-        return []
-    return [w for w in warnings if isinstance(w, dict)]
+def _quality(ctx: Context) -> list[DataWarning]:
+    return [w for w in ctx.typed.warnings if w.kind == "quality"]
 
 
 def warning_totals(ctx: Context) -> tuple[int, int]:
     """(rows concerned, kinds) of the quality warnings."""
-    quality = [w for w in _records(ctx) if w.get("kind", "quality") == "quality"]
-    return sum(int(w.get("count") or 0) for w in quality), len(quality)
+    quality = _quality(ctx)
+    return sum(w.count for w in quality), len(quality)
 
 
-def _examples(record: Mapping[str, Any]) -> str:
-    shown = []
-    for example in record.get("examples") or []:
-        if not isinstance(example, dict):
-            continue
-        pid, week = example.get("patient_id"), example.get("week")
-        if pid is None:
-            continue
-        shown.append(str(pid) + ("" if not f.is_number(week) else f" wk {f.fmt_value(week, 1)}"))
+def _examples(record: DataWarning) -> str:
+    shown = [str(e.patient_id) + ("" if e.week is None else f" wk {f.fmt_value(e.week, 1)}")
+             for e in record.examples if e.patient_id is not None]
     return "; ".join(shown) if shown else f.MISSING
 
 
 def quality_table(ctx: Context) -> Table | None:
     """One row per kind of data-quality warning: what fired, where, how often, examples."""
-    quality = [w for w in _records(ctx) if w.get("kind", "quality") == "quality"]
+    quality = _quality(ctx)
     if not quality:
         return None
-    quality.sort(key=lambda w: -int(w.get("count") or 0))
-    rows = [[text(w.get("code")), text(w.get("table")), text(w.get("column")),
-             count(w.get("count")), text(_examples(w)), text(w.get("message"))]
+    quality.sort(key=lambda w: -w.count)
+    rows = [[text(w.code), text(w.table), text(w.column), count(w.count), text(_examples(w)),
+             text(w.message)]
             for w in quality]
     total, kinds = warning_totals(ctx)
     return Table("data_quality", "Data-quality summary",
@@ -69,14 +58,13 @@ def undecided_table(ctx: Context) -> Table | None:
     """Per code: how many rows were left undecided because optional inputs were missing."""
     totals: dict[str, int] = {}
     columns: dict[str, dict[str, int]] = {}
-    for w in _records(ctx):
-        if w.get("kind") != "completeness":
+    for w in ctx.typed.warnings:
+        if w.kind != "completeness":
             continue
-        code = str(w.get("code"))
-        n = int(w.get("count") or 0)
-        totals[code] = totals.get(code, 0) + n
-        column = str(w.get("column") or "other inputs")
-        columns.setdefault(code, {})[column] = columns.get(code, {}).get(column, 0) + n
+        code = str(w.code)
+        totals[code] = totals.get(code, 0) + w.count
+        column = w.column or "other inputs"
+        columns.setdefault(code, {})[column] = columns.get(code, {}).get(column, 0) + w.count
     if not totals:
         return None
     rows = []
