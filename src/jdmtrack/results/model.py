@@ -239,6 +239,13 @@ class Results:
                                 + ", ".join(SECTIONS))
         return pd.DataFrame(list(section_rows(section, self.data.get(SECTIONS[section]))))
 
+    def check(self) -> list[str]:
+        """Every total or percentage of the results file that disagrees with its own counts
+        (:func:`jdmtrack.results.consistency.check_results`); empty when all agree."""
+        from .consistency import check_results
+
+        return check_results(self.data)
+
     def summary(self) -> str:
         """A few lines: who, how many, and each outcome's first and last week."""
         pop = self.population
