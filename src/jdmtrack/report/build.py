@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..progress import report_progress
-from . import figures, figures_dose
+from . import figures, figures_dose, figures_groups
 from . import format as f
 from . import tables as t
 from . import tables_ae as ae
@@ -121,7 +121,8 @@ def _cohort(ctx: Context) -> Section:
 def _baseline(ctx: Context) -> Section:
     section = Section("baseline", "Baseline characteristics")
     section.blocks += _keep(t.baseline_table(ctx), tg.by_baseline_table(ctx),
-                            tg.by_outcomes_table(ctx), tg.site_completeness_table(ctx),
+                            tg.by_outcomes_table(ctx), figures_groups.group_outcomes_figure(ctx),
+                            tg.site_completeness_table(ctx),
                             t.missing_table(ctx), otherwise=NOT_IN_RESULTS)
     return section
 
@@ -189,7 +190,7 @@ def _taper(ctx: Context) -> Section:
 def _time_to_event(ctx: Context) -> Section:
     section = Section("time-to-event", "Time to event")
     section.blocks += _keep(to.time_to_event_table(ctx), figures.km_figure(ctx),
-                            otherwise=NOT_IN_RESULTS)
+                            figures_groups.group_km_figure(ctx), otherwise=NOT_IN_RESULTS)
     return section
 
 
