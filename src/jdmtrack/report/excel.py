@@ -111,6 +111,9 @@ def _width(table: Table, j: int) -> float:
 def _cell(cell: Cell) -> Value | Styled:
     if cell.number_format is not None and cell.value is not None:
         return Styled(_plain(cell.value), number_format=cell.number_format)
+    if cell.code:  # a label with its dictionary code, which a data manager filters on
+        coded = f"{cell.text} [{cell.code}]"
+        return Styled(coded, indent=cell.level) if cell.level else coded
     if cell.level:
         return Styled(cell.text, indent=cell.level)
     return cell.text if cell.text else None

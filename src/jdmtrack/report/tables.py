@@ -9,6 +9,7 @@ from . import format as f
 from .cells import blank, count, dig, num, text
 from .context import Context, ordered_measures
 from .model import Cell, Table
+from .tables_quality import coded, column_label
 
 __all__ = [
     "LISTING_LIMIT",
@@ -280,7 +281,8 @@ def files_table(ctx: Context) -> Table | None:
     files = dig(ctx.results, "input", "files")
     if not isinstance(files, list) or not files:
         return None
-    rows = [[text(x.get("table")), text(x.get("path")), text(x.get("sheet")),
+    rows = [[text(None if x.get("table") is None else code_label(x["table"])),
+             text(x.get("path")), text(x.get("sheet")),
              text(x.get("sha256"))] for x in files]
     return Table("input_files", "Input files", ["Table", "File", "Sheet", "SHA-256"], rows,
                  [f"SHA-256 of all input files together: {dig(ctx.results, 'input', 'sha256')}."])
@@ -290,9 +292,23 @@ def settings_table(ctx: Context) -> Table | None:
     settings = ctx.section("settings")
     if not settings:
         return None
-    rows = [[text(key.replace("_", " ")), text(_setting(value))] for key, value in settings.items()]
+    rows = [[text(key.replace("_", " ")),
+             _columns(value) if key in _COLUMN_SETTINGS else text(_setting(value))]
+            for key, value in settings.items()]
     return Table("settings", "Analysis settings", ["Setting", "Value"], rows,
                  ["As recorded in results.json."])
+
+
+# Settings whose value names columns: shown by their labels, the names in small type.
+_COLUMN_SETTINGS = ("by", "measures", "refractory_definition")
+
+
+def _columns(value: object) -> Cell:
+    names = [str(v) for v in value] if isinstance(value, list) else [str(value)] \
+        if isinstance(value, str) else []
+    if not names:
+        return text(_setting(value))
+    return coded(", ".join(column_label(None, n) for n in names), ", ".join(names))
 
 
 def _setting(value: object) -> str:

@@ -8,17 +8,40 @@ recorded, so they are summed per code, and the measures' completeness is shown p
 
 from __future__ import annotations
 
+from ..fields import DERIVED_FIELDS, FIELDS, code_label, fields_of
 from ..results.warnings import DataWarning
 from . import format as f
 from .cells import count, dig, text
 from .context import Context, ordered_measures
-from .model import Table
+from .model import Cell, Table
 
-__all__ = ["QUALITY_ROWS_SHOWN", "completeness_table", "quality_table", "undecided_table",
-           "warning_totals"]
+__all__ = ["QUALITY_ROWS_SHOWN", "coded", "column_label", "completeness_table", "quality_table",
+           "undecided_table", "warning_totals"]
 
 # The data-quality table prints at most this many kinds (one page); the spreadsheet keeps all.
 QUALITY_ROWS_SHOWN = 25
+
+
+def column_label(table: str | None, column: str) -> str:
+    """A column's label in the field dictionary (the table's input field, or any table's when
+    ``table`` is None; else a derived column), else its name in plain words.
+
+    >>> column_label("visits", "ck_u_l"), column_label(None, "jaki_drug")
+    ('Creatine kinase (CK)', 'JAK inhibitor')
+    >>> column_label("visits", "x_my_score")
+    'X my score'
+    """
+    for spec in (*(fields_of(table) if table else FIELDS), *DERIVED_FIELDS):
+        if spec.name == column:
+            return spec.label
+    return code_label(column)
+
+
+def coded(label: str | None, code: str | None) -> Cell:
+    """A label with the code behind it in small type (the code alone when no label)."""
+    if code is None:
+        return text(label)
+    return Cell(label or code, label or code, None, 0, code if label else None)
 
 
 def _quality(ctx: Context) -> list[DataWarning]:
@@ -43,12 +66,14 @@ def quality_table(ctx: Context) -> Table | None:
     if not quality:
         return None
     quality.sort(key=lambda w: -w.count)
-    rows = [[text(w.code), text(w.table), text(w.column), count(w.count), text(_examples(w)),
-             text(w.message)]
+    rows = [[coded(None if w.code is None else code_label(w.code), w.code),
+             text(None if w.table is None else code_label(w.table)),
+             coded(None if w.column is None else column_label(w.table, w.column), w.column),
+             count(w.count), text(_examples(w)), text(w.message)]
             for w in quality]
     total, kinds = warning_totals(ctx)
     return Table("data_quality", "Data-quality summary",
-                 ["Code", "Table", "Column", "Rows", "Examples (patient, week)", "Rule"], rows,
+                 ["Warning", "Table", "Column", "Rows", "Examples (patient, week)", "Rule"], rows,
                  [f"{total} rows in {kinds} kinds of warning, largest first. A warning never "
                   "changes a value: what could not be derived is left missing. Every row is "
                   "listed with --warnings-file FILE."], inline_limit=QUALITY_ROWS_SHOWN)
@@ -57,22 +82,25 @@ def quality_table(ctx: Context) -> Table | None:
 def undecided_table(ctx: Context) -> Table | None:
     """Per code: how many rows were left undecided because optional inputs were missing."""
     totals: dict[str, int] = {}
-    columns: dict[str, dict[str, int]] = {}
+    columns: dict[str, dict[tuple[str | None, str | None], int]] = {}
     for w in ctx.typed.warnings:
         if w.kind != "completeness":
             continue
         code = str(w.code)
         totals[code] = totals.get(code, 0) + w.count
-        column = w.column or "other inputs"
-        columns.setdefault(code, {})[column] = columns.get(code, {}).get(column, 0) + w.count
+        per = columns.setdefault(code, {})
+        per[w.table, w.column] = per.get((w.table, w.column), 0) + w.count
     if not totals:
         return None
     rows = []
     for code, n in totals.items():
         top = sorted(columns[code].items(), key=lambda kv: -kv[1])[:4]
-        rows.append([text(code), count(n), text(", ".join(f"{c} ({k})" for c, k in top))])
+        inputs = ", ".join(f"{'other inputs' if c is None else column_label(t, c)} ({k})"
+                           for (t, c), k in top)
+        names = ", ".join(c for (_, c), _ in top if c is not None)
+        rows.append([coded(code_label(code), code), count(n), coded(inputs, names or None)])
     return Table("undecided", "Derived values left undecided by missing inputs",
-                 ["Code", "Rows", "Missing inputs (rows)"], rows,
+                 ["Warning", "Rows", "Missing inputs (rows)"], rows,
                  ["These restate that optional data were not recorded; a row missing "
                   "several inputs counts under each."])
 
