@@ -53,7 +53,7 @@ class AdverseEvent:
     week: float | None
     term: str | None
     category: str | None
-    ctcae_grade: int | None
+    ctcae_grade: float | None
     serious: bool | str | None
 
 
@@ -120,9 +120,14 @@ def _serious_flag(value: Any) -> bool | str | None:
     return value if isinstance(value, bool) else text(value)
 
 
+def _id(value: Any) -> str | None:
+    """A patient identifier as text (a number typed as one is still an identifier)."""
+    return None if value is None or isinstance(value, (dict, list)) else text(str(value))
+
+
 def _adverse_event(e: Mapping[str, Any]) -> AdverseEvent:
-    return AdverseEvent(text(e.get("patient_id")), num(e.get("week")), text(e.get("term")),
-                        text(e.get("category")), integer(e.get("ctcae_grade")),
+    return AdverseEvent(_id(e.get("patient_id")), num(e.get("week")), text(e.get("term")),
+                        text(e.get("category")), num(e.get("ctcae_grade")),
                         _serious_flag(e.get("serious")))
 
 
@@ -145,7 +150,7 @@ def read_aesi(data: Mapping[str, Any]) -> Aesi:
     a = section(data, "aesi")
     actions = {k: tally(k, section(a, "actions").get(k))
                for k in section(a, "actions")}
-    serious = tuple(SeriousEvent(text(e.get("patient_id")), num(e.get("week")),
+    serious = tuple(SeriousEvent(_id(e.get("patient_id")), num(e.get("week")),
                                  text(e.get("term")),
                                  texts(e.get("criteria")),
                                  text(e.get("action")))
