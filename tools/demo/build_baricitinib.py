@@ -22,7 +22,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -30,18 +29,24 @@ from demo_build_common import (
     CONVENTIONS,
     DEMO_ROOT,
     Figure,
+    T,
     check_figures,
     cmas_items,
+    count,
     frames,
     mmt8_groups,
     numbers,
+    quartile_at,
     quartiles,
+    visits_at,
+    wilcoxon_exact_p,
     write_published,
     write_table,
 )
 
+from jdmtrack.fields import SCHEDULED_WEEKS
+
 NAME = "baricitinib"
-WEEKS = (0, 4, 12, 24)
 SITE = "SYNTHETIC-B"
 
 # Per patient: sex, age at start (y), onset-to-diagnosis (y), diagnosis-to-start (months),
@@ -213,7 +218,7 @@ def build_rows() -> tuple[list[dict[str, object]], list[dict[str, object]],
             "ild_outcome": ILD_OUTCOME.get(pid), "calcinosis_outcome":
                 CALCINOSIS_OUTCOME.get(pid), "mas_outcome": "resolved" if mas else None,
         })
-        for k, week in enumerate(WEEKS):
+        for k, week in enumerate(SCHEDULED_WEEKS):
             das = DAS[pid][k]
             active = das >= 2
             on_drug = stop is None or week <= stop
@@ -257,131 +262,27 @@ def _creatinine(age: float) -> float:
 
 
 # -- figures --------------------------------------------------------------------------
-
-T = dict[str, pd.DataFrame]
-
-
-def _pts(t: T, where: tuple[str, str] | None = None) -> pd.DataFrame:
-    p = t["patients"]
-    return p if where is None else p[p[where[0]] == where[1]]
-
-
-def _visits(t: T, week: float, where: tuple[str, str] | None = None) -> pd.DataFrame:
-    v = t["visits"]
-    v = v[numbers(v["week"]) == week]
-    if where is not None:
-        v = v[v["patient_id"].isin(_pts(t, where)["patient_id"])]
-    return v
-
-
-def _total(v: pd.DataFrame, prefix: str) -> np.ndarray:
-    cols = [c for c in v.columns if c.startswith(prefix) and c != f"{prefix}total"]
-    return v[cols].apply(pd.to_numeric).sum(axis=1, min_count=len(cols)).to_numpy()
-
-
-def _measure(t: T, column: str, week: float, where: tuple[str, str] | None = None) -> np.ndarray:
-    v = _visits(t, week, where)
-    if column == "cmas_total":
-        return _total(v, "cmas_")
-    if column == "mmt8_total":
-        return _total(v, "mmt8_")
-    if column == "jaki_mg_kg_day":
-        return (numbers(v["jaki_mg_per_dose"]) * numbers(v["jaki_doses_per_day"])
-                / numbers(v["weight_kg"]))
-    return numbers(v[column])
-
-
-def _q(t: T, column: str, week: float, which: int, where: tuple[str, str] | None = None,
-       ) -> float:
-    return quartiles(_measure(t, column, week, where))[which]
-
-
-def _by_week(t: T) -> dict[str, pd.DataFrame]:
-    v = t["visits"].copy()
-    v["w"] = numbers(v["week"])
-    v["cmas"] = _total(v, "cmas_")
-    v["mmt8"] = _total(v, "mmt8_")
-    return {pid: g.set_index("w") for pid, g in v.groupby("patient_id")}
+# Totals, doses per kg, rash improvement and response are jdmtrack's own (see
+# demo_build_common.frames); only the selection of patients and weeks is done here.
 
 
 def _rash_improved(t: T, week: float) -> list[bool]:
-    out = []
-    for g in _by_week(t).values():
-        base, now = g.loc[0], g.loc[week]
-        lower = float(now["das_skin"]) < float(base["das_skin"])
-        cleared = base["rash"] == "yes" and now["rash"] == "no"
-        out.append(lower or cleared)
-    return out
+    """jdmtrack's rash_improved at ``week``, one per patient (unknown counts as not)."""
+    return [v == "yes" for v in visits_at(t, week)["rash_improved"]]
 
 
 def _response(t: T, week: float) -> list[str]:
-    """CR / PR / NR as study B defines them (see docs/demo.md); complete data only."""
-    out = []
-    for g in _by_week(t).values():
-        base, now = g.loc[0], g.loc[week]
-        printo = sum([float(now["ck_u_l"]) <= 150, now["cmas"] >= 48, now["mmt8"] >= 78,
-                      float(now["phga_cm"]) <= 0.2]) >= 3
-        skin = (float(now["das_skin"]) <= 1 and now["skin_ulceration_active"] == "no"
-                and now["erythema"] == "no")
-        if printo and skin:
-            out.append("CR")
-            continue
-        involved = base["cmas"] < 48 or base["mmt8"] < 78
-        muscle = (not involved) or now["cmas"] > base["cmas"] or now["mmt8"] > base["mmt8"]
-        skin_better = (float(now["das_skin"]) < float(base["das_skin"])
-                       or (base["rash"] == "yes" and now["rash"] == "no"))
-        taper = 2 * float(now["cs_mg_kg_day"]) <= float(base["cs_mg_kg_day"])
-        new = now["new_immunosuppressant"] == "yes"
-        out.append("PR" if skin_better and muscle and taper and not new else "NR")
-    return out
+    """jdmtrack's response (study B's CR / PR / NR, see docs/demo.md) at ``week``."""
+    return visits_at(t, week)["response"].tolist()
 
 
 def _cs24_responders(t: T, which: int) -> float:
-    ids = list(_by_week(t))
-    keep = [pid for pid, r in zip(ids, _response(t, 24), strict=True) if r in ("CR", "PR")]
-    v = _visits(t, 24)
-    return quartiles(numbers(v[v["patient_id"].isin(keep)]["cs_mg_kg_day"]))[which]
+    v = visits_at(t, 24)
+    return quartiles(numbers(v.loc[v["response"].isin(["CR", "PR"]), "cs_mg_kg_day"]))[which]
 
 
 def _value(t: T, pid: str, column: str, week: float) -> float:
-    v = _visits(t, week).set_index("patient_id")
-    if column == "jaki_mg_kg_day":
-        row = v.loc[pid]
-        return (float(row["jaki_mg_per_dose"]) * float(row["jaki_doses_per_day"])
-                / float(row["weight_kg"]))
-    return float(v.loc[pid, column])
-
-
-def _wilcoxon_exact(t: T, column: str, weeks: tuple[int, int],
-                    where: tuple[str, str] | None) -> float:
-    """Exact two-sided Wilcoxon signed-rank p (zeros dropped; ties by enumeration)."""
-    first = pd.Series(_measure(t, column, weeks[0], where),
-                      index=_visits(t, weeks[0], where)["patient_id"].to_numpy())
-    second = pd.Series(_measure(t, column, weeks[1], where),
-                       index=_visits(t, weeks[1], where)["patient_id"].to_numpy())
-    d = (second - first.reindex(second.index)).dropna().to_numpy()
-    d = d[d != 0]
-    ranks = pd.Series(np.abs(d)).rank().to_numpy()
-    observed = ranks[d > 0].sum()
-    total = ranks.sum()
-    # Distribution of the positive-rank sum over all 2^n sign patterns, ranks doubled to
-    # keep tied (half) ranks integral.
-    counts = {0: 1}
-    for r in (2 * ranks).astype(int):
-        nxt: dict[int, int] = {}
-        for s, c in counts.items():
-            nxt[s] = nxt.get(s, 0) + c
-            nxt[s + r] = nxt.get(s + r, 0) + c
-        counts = nxt
-    n_all = 2 ** len(d)
-    centre = total  # doubled mean of the positive-rank sum
-    dev = abs(2 * observed - centre)
-    extreme = sum(c for s, c in counts.items() if abs(s - centre) >= dev - 1e-9)
-    return min(1.0, extreme / n_all)
-
-
-def _count(t: T, table: str, column: str, value: str) -> float:
-    return float((t[table][column] == value).sum())
+    return float(visits_at(t, week).set_index("patient_id").loc[pid, column])
 
 
 def _agent(t: T, code: str) -> float:
@@ -404,7 +305,7 @@ def figures() -> list[Figure]:
                                               ("q3", "Q3"))):
             add(f"{group}_{stat}", group, f"{label}, {word}", printed[which],
                 float(printed[which]), decimals, stat, f"{root}.{stat}",
-                lambda t, c=column, w=week, i=which, s=where: _q(t, c, w, i, s),
+                lambda t, c=column, w=week, i=which, s=where: quartile_at(t, c, w, i, s),
                 f"type-6 {word} of {column} at week {week}"
                 + ("" if where is None else f" among patients with {where[0]} = {where[1]}"),
                 reproducible=reproducible[which], subgroup=where, note=notes[which])
@@ -417,10 +318,10 @@ def figures() -> list[Figure]:
         note="The two excluded patients (incomplete data; lost to follow-up) are not in the "
              "cohort: it holds the 20 analysed.")
     add("sex_female", "sex", "Women (women:men 3:1)", "3:1", 15, 0, "count",
-        "baseline.sex.counts.F", lambda t: _count(t, "patients", "sex", "F"),
+        "baseline.sex.counts.F", lambda t: count(t, "patients", "sex", "F"),
         "patients with sex F", note="Printed as a ratio; 3:1 of 20 is 15 women and 5 men.")
     add("sex_male", "sex", "Men (women:men 3:1)", "3:1", 5, 0, "count",
-        "baseline.sex.counts.M", lambda t: _count(t, "patients", "sex", "M"),
+        "baseline.sex.counts.M", lambda t: count(t, "patients", "sex", "M"),
         "patients with sex M", note="Printed as a ratio; 3:1 of 20 is 15 women and 5 men.")
     add("age_mean", "age", "Age at baricitinib start, years, mean", "7.8", 7.8, 1, "mean",
         "baseline.age_start_years.mean",
@@ -434,7 +335,7 @@ def figures() -> list[Figure]:
                                        (2, "q3", "Q3", "0.09")):
         add(f"dose_{stat}", "dose", f"Baricitinib dose, mg/kg/day, {word}", printed,
             float(printed), 2, stat, f"dosing.jaki_mg_kg_day.{stat}",
-            lambda t, i=which: _q(t, "jaki_mg_kg_day", 0, i),
+            lambda t, i=which: quartile_at(t, "jaki_mg_kg_day", 0, i),
             f"type-6 {word} of mg per dose x doses per day / weight_kg at week 0")
     add("dose_p5", "dose_p5", "P5's baricitinib dose, mg/kg/day", "0.04", 0.04, 2, "value",
         "listing.patients.B05.jaki_mg_kg_day.0", lambda t: _value(t, "B05", "jaki_mg_kg_day", 0),
@@ -455,13 +356,13 @@ def figures() -> list[Figure]:
         lambda t: float((numbers(t["patients"]["jaki_stop_week"].dropna()) == 12).sum()),
         "patients with jaki_stop_week 12")
     add("rash_n", "rash", "Rash at baseline", "19", 19, 0, "count", "at_start.rash.n",
-        lambda t: float((_visits(t, 0)["rash"] == "yes").sum()), "rash = yes at week 0")
+        lambda t: float((visits_at(t, 0)["rash"] == "yes").sum()), "rash = yes at week 0")
     add("rash_pct", "rash", "Rash at baseline, %", "95", 95, 0, "percent",
         "at_start.rash.percent",
-        lambda t: 100 * float((_visits(t, 0)["rash"] == "yes").mean()),
+        lambda t: 100 * float((visits_at(t, 0)["rash"] == "yes").mean()),
         "rash = yes at week 0, % of 20")
     add("calcinosis_n", "calcinosis", "Calcinosis", "3", 3, 0, "count",
-        "baseline.calcinosis.counts.yes", lambda t: _count(t, "patients", "calcinosis", "yes"),
+        "baseline.calcinosis.counts.yes", lambda t: count(t, "patients", "calcinosis", "yes"),
         "calcinosis = yes")
     mqq("das_skin_w0", "Skin-DAS at week 0", ("6.0", "4.0", "7.3"), 1, "das_skin", 0,
         reproducible=(True, True, False),
@@ -474,13 +375,13 @@ def figures() -> list[Figure]:
     mqq("das_skin_w24", "Skin-DAS at week 24", ("0", "0", "1.0"), 1, "das_skin", 24)
     add("das_skin_w24_abstract", "das_skin_w24_abstract",
         "Skin-DAS at week 24, median (abstract)", "1.0", 1.0, 1, "median",
-        "outcomes.das_skin.by_week.24.median", lambda t: _q(t, "das_skin", 24, 0),
+        "outcomes.das_skin.by_week.24.median", lambda t: quartile_at(t, "das_skin", 24, 0),
         "type-6 median of das_skin at week 24", reproducible=False,
         note="The abstract prints '6.0 vs. 1.0' for week 24; the results print 0 (0, 1.0). "
              "The cohort follows the results.")
     add("muscle_n", "muscle", "Muscle involvement", "7", 7, 0, "count",
         "baseline.muscle_involvement.counts.yes",
-        lambda t: _count(t, "patients", "muscle_involvement", "yes"),
+        lambda t: count(t, "patients", "muscle_involvement", "yes"),
         "muscle_involvement = yes; the same seven have CMAS < 48 or MMT-8 < 78 at week 0")
     mqq("cmas_w0", "CMAS at week 0 (7 with muscle involvement)", ("41.0", "29.0", "44.0"), 1,
         "cmas_total", 0, mus)
@@ -492,7 +393,7 @@ def figures() -> list[Figure]:
         "mmt8_total", 0, mus)
     add("mmt8_w0_q1_abstract", "mmt8_w0_q1_abstract",
         "MMT-8 at week 0, Q1 (abstract)", "610", 610, 0, "q1",
-        "outcomes.mmt8_total.by_week.0.q1", lambda t: _q(t, "mmt8_total", 0, 1, mus),
+        "outcomes.mmt8_total.by_week.0.q1", lambda t: quartile_at(t, "mmt8_total", 0, 1, mus),
         "type-6 Q1 of mmt8_total at week 0 among the seven", reproducible=False,
         subgroup=mus, note="The abstract prints '73.0 [610, 76.0]', a lost decimal point: "
                            "the results print 61.0, which the cohort gives.")
@@ -500,29 +401,29 @@ def figures() -> list[Figure]:
         "mmt8_total", 24, mus)
     mqq("ck_w0", "CK at week 0, U/L", ("93.5", "52.5", "178.0"), 1, "ck_u_l", 0)
     add("ild_n", "ild", "Interstitial lung disease", "5", 5, 0, "count",
-        "baseline.ild.counts.yes", lambda t: _count(t, "patients", "ild", "yes"), "ild = yes")
+        "baseline.ild.counts.yes", lambda t: count(t, "patients", "ild", "yes"), "ild = yes")
     add("ild_improved", "ild_outcome", "ILD improved", "4", 4, 0, "count",
         "organs.ild.outcomes.improved",
-        lambda t: _count(t, "patients", "ild_outcome", "improved"),
+        lambda t: count(t, "patients", "ild_outcome", "improved"),
         "ild_outcome = improved",
         note="Results section. The discussion says instead: stabilised 2, improved 2, resolved 1.")
     add("ild_stable", "ild_outcome", "ILD stable", "1", 1, 0, "count",
         "organs.ild.outcomes.stable",
-        lambda t: _count(t, "patients", "ild_outcome", "stable"), "ild_outcome = stable")
+        lambda t: count(t, "patients", "ild_outcome", "stable"), "ild_outcome = stable")
     add("mas_n", "mas", "Macrophage activation syndrome (resolved)", "1", 1, 0, "count",
-        "baseline.mas.counts.yes", lambda t: _count(t, "patients", "mas", "yes"), "mas = yes")
+        "baseline.mas.counts.yes", lambda t: count(t, "patients", "mas", "yes"), "mas = yes")
     add("calcinosis_improved", "calcinosis_outcome", "Calcinosis improved", "1", 1, 0, "count",
         "organs.calcinosis.outcomes.improved",
-        lambda t: _count(t, "patients", "calcinosis_outcome", "improved"),
+        lambda t: count(t, "patients", "calcinosis_outcome", "improved"),
         "calcinosis_outcome = improved",
         note="Results section (P3). The discussion says two of three improved.")
     add("calcinosis_stable", "calcinosis_outcome", "Calcinosis stable", "2", 2, 0, "count",
         "organs.calcinosis.outcomes.stable",
-        lambda t: _count(t, "patients", "calcinosis_outcome", "stable"),
+        lambda t: count(t, "patients", "calcinosis_outcome", "stable"),
         "calcinosis_outcome = stable")
     add("cs_baseline_n", "agents", "Corticosteroids at baseline", "20", 20, 0, "count",
         "baseline.cs_mg_kg_day.n",
-        lambda t: float((numbers(_visits(t, 0)["cs_mg_kg_day"]) > 0).sum()),
+        lambda t: float((numbers(visits_at(t, 0)["cs_mg_kg_day"]) > 0).sum()),
         "cs_mg_kg_day > 0 at week 0 (CS is not a baseline_agents code)")
     for code, printed, label in (("ivmp", "1", "IV methylprednisolone"), ("ivig", "9", "IVIG"),
                                  ("methotrexate", "15", "Methotrexate"),
@@ -591,14 +492,14 @@ def figures() -> list[Figure]:
                  "(the path is the all-patient value).")
     add("cs_change_w12", "cs_change", "Corticosteroid dose change to week 12, %", "37", 37, 0,
         "percent", "steroids.by_week.12.median_fall_percent",
-        lambda t: 100 * (1 - _q(t, "cs_mg_kg_day", 12, 0) / _q(t, "cs_mg_kg_day", 0, 0)),
+        lambda t: 100 * (1 - quartile_at(t, "cs_mg_kg_day", 12, 0) / quartile_at(t, "cs_mg_kg_day", 0, 0)),
         "100 x (1 - median at week 12 / median at week 0): 1 - 0.3345 / 0.534",
         note="A fall of the median, not a median of changes. From the printed medians "
              "(0.53, 0.33) it would be 37.7%, printed 38; the cohort's unrounded medians "
              "give 37.4%.")
     add("cs_change_w24", "cs_change", "Corticosteroid dose change to week 24, %", "49", 49, 0,
         "percent", "steroids.by_week.24.median_fall_percent_responders",
-        lambda t: 100 * (1 - _cs24_responders(t, 0) / _q(t, "cs_mg_kg_day", 0, 0)),
+        lambda t: 100 * (1 - _cs24_responders(t, 0) / quartile_at(t, "cs_mg_kg_day", 0, 0)),
         "100 x (1 - median at week 24 in CR and PR / median at week 0 in all)",
         note="The paper compares the responders' week-24 median with the all-patient "
              "week-0 median (0.53).")
@@ -622,11 +523,11 @@ def figures() -> list[Figure]:
     for category, item in (("thromboembolic", "thromboembolism"), ("malignancy", "malignancy")):
         add(f"ae_{category}", f"ae_{category}", f"{category.capitalize()} events", "0", 0, 0,
             "count", f"aesi.special_interest.{item}.n_events",
-            lambda t, c=category: _count(t, "adverse_events", "category", c),
+            lambda t, c=category: count(t, "adverse_events", "category", c),
             f"adverse events in category {category} or of special interest {item}")
     add("ae_fatal", "ae_fatal", "Deaths", "0", 0, 0, "count",
         "aesi.special_interest.death.n_events",
-        lambda t: _count(t, "adverse_events", "outcome", "fatal"),
+        lambda t: count(t, "adverse_events", "outcome", "fatal"),
         "adverse events with outcome fatal")
     add("alt_p13_before", "alt_p13", "P13's ALT before, U/L", "57", 57, 0, "value",
         "listing.patients.B13.alt_u_l.0",
@@ -663,7 +564,7 @@ def figures() -> list[Figure]:
             (f"paper_tests.measures.{column}.pairwise.pairs.{weeks[0]}_vs_{weeks[1]}"
              ".p_value_exact") if weeks[0]
             else f"outcomes.{column}.vs_baseline.{weeks[1]}.p_value_exact",
-            lambda t, c=column, w=weeks, s=where: _wilcoxon_exact(t, c, w, s),
+            lambda t, c=column, w=weeks, s=where: wilcoxon_exact_p(t, c, w, s),
             f"exact two-sided Wilcoxon signed-rank p, week {weeks[1]} vs week {weeks[0]}"
             + ("" if where is None else ", the seven with muscle involvement")
             + "; reproduced when below the printed bound",
@@ -677,8 +578,8 @@ def figures() -> list[Figure]:
     return figs
 
 
-def main() -> Path:
-    folder = DEMO_ROOT / NAME
+def main(folder: Path = DEMO_ROOT / NAME) -> Path:
+    """Write the cohort into ``folder`` (the bundled one unless told) and check it."""
     folder.mkdir(parents=True, exist_ok=True)
     patients, visits, events, adverse = build_rows()
     write_table(folder, "patients", patients)

@@ -15,7 +15,6 @@ Run from the repository root: ``python tools/demo/build_tofacitinib_ruxolitinib.
 
 from __future__ import annotations
 
-import math
 import sys
 from pathlib import Path
 
@@ -29,18 +28,27 @@ from demo_build_common import (
     DEMO_ROOT,
     WEEKS_TO_MONTHS,
     Figure,
+    T,
     check_figures,
+    column_at,
+    count,
     frames,
     numbers,
+    pairs,
+    patients_where,
+    quartile_at,
     quartiles,
+    visits_at,
+    wilcoxon_spss_p,
     write_published,
     write_table,
 )
 
+from jdmtrack.fields import SCHEDULED_WEEKS
+
 NAME = "tofacitinib-ruxolitinib"
 SITE = "SYNTHETIC-A"
 CK_ULN, LDH_ULN = 200, 400  # the synthetic laboratory's upper limits of normal, U/L
-LAB_WEEKS = (0, 4, 12, 24)
 TAPER = {0: 1.0, 4: 0.9, 12: 0.7, 24: 0.5, 36: 0.4, 48: 0.3, 60: 0.25, 72: 0.2, 84: 0.2}
 
 # Per patient: sex, age at start (y), age at onset (y), diagnosis-to-start (months), drug,
@@ -160,13 +168,13 @@ def followup_weeks(months: float) -> float:
 
 def visit_weeks(pid: str) -> list[int]:
     end = followup_weeks(PATIENTS[pid][7])
-    return [w for w in (0, 4, 12, 24, 36, 48, 60, 72, 84) if w <= end]
+    return [w for w in (*SCHEDULED_WEEKS, 36, 48, 60, 72, 84) if w <= end]
 
 
 def catbm(pid: str, week: int) -> int:
     early = CATBM[pid]
-    if week in LAB_WEEKS:
-        return early[LAB_WEEKS.index(week)]
+    if week in SCHEDULED_WEEKS:
+        return early[SCHEDULED_WEEKS.index(week)]
     later = CATBM_LATER.get(pid, 0)
     if isinstance(later, dict):
         return later.get(week, 0)
@@ -204,7 +212,7 @@ def build_rows() -> tuple[list[dict[str, object]], list[dict[str, object]],
         })
         height = round(75 + 6.2 * age)
         for week in visit_weeks(pid):
-            k = LAB_WEEKS.index(week) if week in LAB_WEEKS else None
+            k = SCHEDULED_WEEKS.index(week) if week in SCHEDULED_WEEKS else None
             on_drug = stop is None or week <= stop[0]
             band = (2.5 if weight < 25 else 5.0) if on_drug else None
             mg = A01_DOSE.get(week) if pid == "A01" else band
@@ -251,81 +259,13 @@ def build_rows() -> tuple[list[dict[str, object]], list[dict[str, object]],
 
 
 # -- figures --------------------------------------------------------------------------
-
-T = dict[str, pd.DataFrame]
-
-
-def _pts(t: T, where: tuple[str, str] | None = None) -> pd.DataFrame:
-    p = t["patients"]
-    if where is None:
-        return p
-    values = p[where[0]] if where[0] in p.columns else _derived(t, where[0])
-    return p[values.to_numpy() == where[1]]
-
-
-def _derived(t: T, name: str) -> pd.Series:
-    """The patient courses jdmtrack derives (enzymes high at start, CMAS course), computed
-    here independently from the written visits, in patients-table order."""
-    p, v = t["patients"], t["visits"]
-    if name == "enzymes_high_start":
-        v0 = v[(numbers(v["week"]) == 0) & v["ck_u_l"].notna()].set_index("patient_id")
-        flag = _abnormal(v0).map({True: "yes", False: "no"})
-    else:  # cmas_course: last scored CMAS against week 0
-        c = v[v["cmas_total"].notna()].assign(week=lambda f: numbers(f["week"]))
-        first = c[c["week"] == 0].set_index("patient_id")["cmas_total"].astype(float)
-        last = c[c["week"] > 0].sort_values("week").groupby("patient_id")["cmas_total"].last()
-        diff = (last.astype(float) - first).dropna()
-        flag = diff.map(lambda d: "improved" if d > 0 else "worse" if d < 0 else "unchanged")
-    return flag.reindex(p["patient_id"]).reset_index(drop=True).set_axis(p.index)
-
-
-def _visits(t: T, week: float, where: tuple[str, str] | None = None) -> pd.DataFrame:
-    v = t["visits"]
-    v = v[numbers(v["week"]) == week]
-    if where is not None:
-        v = v[v["patient_id"].isin(_pts(t, where)["patient_id"])]
-    return v
-
-
-def _col(t: T, column: str, week: float, where: tuple[str, str] | None = None) -> np.ndarray:
-    return numbers(_visits(t, week, where)[column])
-
-
-def _q(t: T, column: str, week: float, which: int, where: tuple[str, str] | None = None,
-       ) -> float:
-    return quartiles(_col(t, column, week, where))[which]
+# The patient courses (enzymes high at start or throughout, CMAS course) and the Wilcoxon
+# p-values are jdmtrack's own (see demo_build_common); only the selection is done here.
 
 
 def _event_weeks(t: T, event: str) -> np.ndarray:
     e = t["events"]
     return numbers(e.loc[e["event"] == event, "week"])
-
-
-def _count(t: T, table: str, column: str, value: str) -> float:
-    return float((t[table][column] == value).sum())
-
-
-def _pairs(t: T, column: str, where: tuple[str, str] | None,
-           ) -> tuple[np.ndarray, np.ndarray]:
-    before = _visits(t, 0, where).set_index("patient_id")[column]
-    after = _visits(t, 24, where).set_index("patient_id")[column]
-    both = pd.concat([before, after], axis=1, keys=["b", "a"]).dropna()
-    return numbers(both["b"]), numbers(both["a"])
-
-
-def _wilcoxon_spss(t: T, column: str, where: tuple[str, str] | None) -> float:
-    """Two-sided Wilcoxon signed-rank p as SPSS prints it: normal approximation with the
-    tie correction of the variance, no continuity correction, zero differences dropped."""
-    before, after = _pairs(t, column, where)
-    d = after - before
-    d = d[d != 0]
-    n = len(d)
-    ranks = pd.Series(np.abs(d)).rank().to_numpy()
-    w_plus = ranks[d > 0].sum()
-    _, ties = np.unique(ranks, return_counts=True)
-    var = n * (n + 1) * (2 * n + 1) / 24 - (ties ** 3 - ties).sum() / 48
-    z = (w_plus - n * (n + 1) / 4) / math.sqrt(var)
-    return math.erfc(abs(z) / math.sqrt(2))
 
 
 def _duration_months(t: T) -> np.ndarray:
@@ -335,25 +275,13 @@ def _duration_months(t: T) -> np.ndarray:
     return stop.fillna(end).to_numpy(dtype="float64") * WEEKS_TO_MONTHS
 
 
-def _abnormal(v: pd.DataFrame) -> pd.Series:
-    ck = pd.to_numeric(v["ck_u_l"]) > pd.to_numeric(v["ck_uln_u_l"])
-    ldh = pd.to_numeric(v["ldh_u_l"]) > pd.to_numeric(v["ldh_uln_u_l"])
-    return ck | ldh
-
-
-def _persistent(t: T) -> float:
-    v = t["visits"]
-    v = v[v["ck_u_l"].notna()].assign(abnormal=lambda f: _abnormal(f).to_numpy())
-    return float(v.groupby("patient_id")["abnormal"].all().sum())
-
-
 def _ldh_rises(t: T) -> list[tuple[float, float]]:
-    before, after = _pairs(t, "ldh_u_l", ("enzymes_high_start", "yes"))
+    before, after = pairs(t, "ldh_u_l", (0, 24), ("enzymes_high_start", "yes"))
     return sorted((b, a) for b, a in zip(before, after, strict=True) if a > b)
 
 
 def _band(t: T, heavy: bool) -> float:
-    v = _visits(t, 0)
+    v = visits_at(t, 0)
     weight = numbers(v["weight_kg"])
     dose = numbers(v["jaki_mg_per_dose"])
     per_day = numbers(v["jaki_doses_per_day"])
@@ -386,9 +314,9 @@ def figures() -> list[Figure]:
     add("patients_n", "patients", "Patients", "25", 25, 0, "n", "cohort.n_patients",
         lambda t: float(len(t["patients"])), "rows of patients.csv")
     add("female_n", "female", "Female", "11", 11, 0, "count", "baseline.sex.counts.F",
-        lambda t: _count(t, "patients", "sex", "F"), "patients with sex F")
+        lambda t: count(t, "patients", "sex", "F"), "patients with sex F")
     add("female_pct", "female", "Female, %", "44", 44, 0, "percent", "baseline.sex.percent.F",
-        lambda t: 100 * _count(t, "patients", "sex", "F") / 25, "% of 25 with sex F")
+        lambda t: 100 * count(t, "patients", "sex", "F") / 25, "% of 25 with sex F")
     for key, label, mean, sd in (("age_onset_years", "Age at onset, years", "4.6", "3.3"),
                                  ("age_start_years", "Age at JAKi start, years", "7.2", "4.0")):
         add(f"{key}_mean", key, f"{label}, mean", mean, float(mean), 1, "mean",
@@ -406,19 +334,19 @@ def figures() -> list[Figure]:
     for level, n, pct in (("gc_ineffective", "8", "32"), ("gc_dependent", "17", "68")):
         add(f"refractory_{level}_n", f"refractory_{level}", f"Refractory type {level}", n,
             float(n), 0, "count", f"baseline.refractory_type.counts.{level}",
-            lambda t, lv=level: _count(t, "patients", "refractory_type", lv),
+            lambda t, lv=level: count(t, "patients", "refractory_type", lv),
             f"refractory_type = {level}")
         add(f"refractory_{level}_pct", f"refractory_{level}", f"Refractory type {level}, %",
             pct, float(pct), 0, "percent", f"baseline.refractory_type.percent.{level}",
-            lambda t, lv=level: 100 * _count(t, "patients", "refractory_type", lv) / 25,
+            lambda t, lv=level: 100 * count(t, "patients", "refractory_type", lv) / 25,
             f"% of 25 with refractory_type = {level}")
     for drug, n, pct in (("tofacitinib", "7", "28"), ("ruxolitinib", "18", "72")):
         add(f"drug_{drug}_n", f"drug_{drug}", f"{drug.capitalize()}", n, float(n), 0, "count",
             f"baseline.jaki_drug.counts.{drug}",
-            lambda t, d=drug: _count(t, "patients", "jaki_drug", d), f"jaki_drug = {drug}")
+            lambda t, d=drug: count(t, "patients", "jaki_drug", d), f"jaki_drug = {drug}")
         add(f"drug_{drug}_pct", f"drug_{drug}", f"{drug.capitalize()}, %", pct, float(pct), 0,
             "percent", f"baseline.jaki_drug.percent.{drug}",
-            lambda t, d=drug: 100 * _count(t, "patients", "jaki_drug", d) / 25,
+            lambda t, d=drug: 100 * count(t, "patients", "jaki_drug", d) / 25,
             f"% of 25 with jaki_drug = {drug}")
     add("jaki_duration_min", "jaki_duration", "JAKi duration, months, shortest", "3", 3, 0,
         "min", "exposure.duration_months.min", lambda t: float(_duration_months(t).min()),
@@ -450,10 +378,10 @@ def figures() -> list[Figure]:
             f"{stat} of followup_weeks, in months", scale=WEEKS_TO_MONTHS)
     add("rash_start_n", "rash_start", "Rash at JAKi start", "24", 24, 0, "count",
         "at_start.rash.n",
-        lambda t: float((_visits(t, 0)["rash"] == "yes").sum()), "rash = yes at week 0")
+        lambda t: float((visits_at(t, 0)["rash"] == "yes").sum()), "rash = yes at week 0")
     add("rash_start_pct", "rash_start", "Rash at JAKi start, %", "96", 96, 0, "percent",
         "at_start.rash.percent",
-        lambda t: 100 * float((_visits(t, 0)["rash"] == "yes").mean()),
+        lambda t: 100 * float((visits_at(t, 0)["rash"] == "yes").mean()),
         "% of 25 with rash = yes at week 0")
     add("rash_improved_all", "rash_improved_all", "Rash improved (all with rash)", "24", 24, 0,
         "count", "time_to_event.rash_improvement.events",
@@ -490,16 +418,16 @@ def figures() -> list[Figure]:
              "Kaplan-Meier estimate over the 24 with rash (time_to_event.rash_resolution) "
              "is a different quantity: 8 never resolved.")
     mqq("catbm_before", "CAT-BM activity before", ("7.0", "3.0", "10.0"), 1,
-        "outcomes.catbm_activity.by_week.0", lambda t: quartiles(_col(t, "catbm_activity", 0)),
+        "outcomes.catbm_activity.by_week.0", lambda t: quartiles(column_at(t, "catbm_activity", 0)),
         "type-6 {word} of catbm_activity at week 0 (25 patients)",
         note="The same with or without the patient who had no rash (ties at the quartiles).")
     mqq("catbm_after", "CAT-BM activity after (week 24)", ("0.0", "0.0", "1.0"), 1,
-        "outcomes.catbm_activity.by_week.24", lambda t: quartiles(_col(t, "catbm_activity", 24)),
+        "outcomes.catbm_activity.by_week.24", lambda t: quartiles(column_at(t, "catbm_activity", 24)),
         "type-6 {word} of catbm_activity at week 24 (the 23 followed that long)",
         note="The letter does not say when 'after' was assessed; the cohort puts it at week 24.")
     add("catbm_p", "catbm_p", "CAT-BM before vs after, p", "< 0.001", 0.001, 3, "upper_bound",
         "outcomes.catbm_activity.vs_baseline.24.p_value_exact",
-        lambda t: _wilcoxon_spss(t, "catbm_activity", None),
+        lambda t: wilcoxon_spss_p(t, "catbm_activity", (0, 24)),
         "two-sided Wilcoxon signed-rank p, week 24 vs week 0; reproduced when below 0.001 "
         "(SPSS's normal approximation here; jdmtrack's exact p at the path is smaller still)")
     add("cs_stopped_n", "cs_stopped", "Glucocorticoids stopped", "7", 7, 0, "count",
@@ -526,36 +454,37 @@ def figures() -> list[Figure]:
         "A02's jaki_stop_week")
     add("weakness_n", "weakness", "Decreased muscle strength", "10", 10, 0, "count",
         "baseline.muscle_involvement.counts.yes",
-        lambda t: _count(t, "patients", "muscle_involvement", "yes"),
+        lambda t: count(t, "patients", "muscle_involvement", "yes"),
         "muscle_involvement = yes")
     add("weakness_pct", "weakness", "Decreased muscle strength, %", "40", 40, 0, "percent",
         "baseline.muscle_involvement.percent.yes",
-        lambda t: 100 * _count(t, "patients", "muscle_involvement", "yes") / 25,
+        lambda t: 100 * count(t, "patients", "muscle_involvement", "yes") / 25,
         "% of 25 with muscle_involvement = yes")
     add("enzymes_persistent_n", "enzymes_persistent", "Persistently high muscle enzymes", "1",
-        1, 0, "count", "at_start.enzymes_high_throughout.n", _persistent,
+        1, 0, "count", "at_start.enzymes_high_throughout.n",
+        lambda t: count(t, "patients", "enzymes_high_throughout", "yes"),
         "patients with CK above ck_uln_u_l or LDH above ldh_uln_u_l at every laboratory visit")
     add("enzymes_persistent_pct", "enzymes_persistent", "Persistently high muscle enzymes, %",
         "4", 4, 0, "percent", "at_start.enzymes_high_throughout.percent",
-        lambda t: 100 * _persistent(t) / 25,
+        lambda t: 100 * count(t, "patients", "enzymes_high_throughout", "yes") / 25,
         "% of 25 with persistently high enzymes")
     for week, when, mean, sd in ((0, "before", "18.6", "15.0"), (24, "after", "35.7", "6.3")):
         add(f"cmas_improved_{when}_mean", f"cmas_improved_{when}",
             f"CMAS {when}, 7 who improved, mean", mean, float(mean), 1, "mean",
             f"outcomes.cmas_total.by_week.{week}.mean",
-            lambda t, w=week: float(_col(t, "cmas_total", w, cmas_up).mean()),
+            lambda t, w=week: float(column_at(t, "cmas_total", w, cmas_up).mean()),
             f"mean of cmas_total at week {week} among cmas_course = improved",
             subgroup=cmas_up)
         add(f"cmas_improved_{when}_sd", f"cmas_improved_{when}",
             f"CMAS {when}, 7 who improved, SD", sd, float(sd), 1, "sd",
             f"outcomes.cmas_total.by_week.{week}.sd",
-            lambda t, w=week: float(_col(t, "cmas_total", w, cmas_up).std(ddof=1)),
+            lambda t, w=week: float(column_at(t, "cmas_total", w, cmas_up).std(ddof=1)),
             f"sample SD of cmas_total at week {week} among cmas_course = improved",
             subgroup=cmas_up)
     add("cmas_improved_p", "cmas_improved_p", "CMAS before vs after (7 improved), p", "0.018",
         0.018, 3, "p_value",
         "paper_tests.measures.cmas_total.vs_baseline.24.wilcoxon_asymptotic.p_value",
-        lambda t: _wilcoxon_spss(t, "cmas_total", cmas_up),
+        lambda t: wilcoxon_spss_p(t, "cmas_total", (0, 24), cmas_up),
         "two-sided Wilcoxon signed-rank p, normal approximation without continuity correction "
         "(as SPSS prints it)", subgroup=cmas_up,
         note="Any 7 pairs that all rise with distinct differences give z = 2.366, p = 0.018. "
@@ -563,44 +492,44 @@ def figures() -> list[Figure]:
              "at outcomes.cmas_total.vs_baseline.24.")
     unchanged = ("cmas_course", "unchanged")
     add("cmas_unchanged_n", "cmas_unchanged", "CMAS unchanged", "2", 2, 0, "count",
-        "at_start.cmas_course.unchanged", lambda t: float(len(_pts(t, unchanged))),
+        "at_start.cmas_course.unchanged", lambda t: float(len(patients_where(t, unchanged))),
         "cmas_course = unchanged (last scored CMAS equal to week 0's)")
     for week, when in ((0, "before"), (24, "after")):
         for stat, fn in (("min", np.min), ("max", np.max)):
             add(f"cmas_unchanged_{when}_{stat}", "cmas_unchanged",
                 f"CMAS {when}, the 2 unchanged, {stat}", "47", 47, 0, stat,
                 f"outcomes.cmas_total.by_week.{week}.{stat}",
-                lambda t, w=week, f=fn: float(f(_col(t, "cmas_total", w, unchanged))),
+                lambda t, w=week, f=fn: float(f(column_at(t, "cmas_total", w, unchanged))),
                 f"{stat} of cmas_total at week {week} among cmas_course = unchanged",
                 subgroup=unchanged)
     add("cmas_not_scorable", "cmas_not_scorable", "CMAS not scorable before (contracture)",
         "1", 1, 0, "count", "at_start.cmas_not_scorable.reasons.contracture",
-        lambda t: float(_visits(t, 0, ("muscle_involvement", "yes"))["cmas_total"].isna().sum()),
+        lambda t: float(visits_at(t, 0, ("muscle_involvement", "yes"))["cmas_total"].isna().sum()),
         "patients with decreased strength and no cmas_total at week 0, "
         "reason_cmas_not_scored = contracture")
     add("enzymes_abnormal_n", "enzymes_abnormal", "CK and/or LDH abnormal at JAKi start", "12",
         12, 0, "count", "at_start.enzymes_high_start.n",
-        lambda t: float(_abnormal(_visits(t, 0)).sum()),
+        lambda t: count(t, "patients", "enzymes_high_start", "yes"),
         "week 0: ck_u_l > ck_uln_u_l or ldh_u_l > ldh_uln_u_l (enzymes_high_start = yes)")
     for week, when in ((0, "before"), (24, "after")):
         add(f"ck_median_{when}", f"ck_median_{when}", f"Median CK {when}: normal", "normal",
             CK_ULN, 0, "at_most", f"outcomes.ck_u_l.by_week.{week}.median",
-            lambda t, w=week: _q(t, "ck_u_l", w, 0),
+            lambda t, w=week: quartile_at(t, "ck_u_l", w, 0),
             f"type-6 median of ck_u_l at week {week}, at most the upper limit of normal "
             f"({CK_ULN} U/L in this cohort)")
     mqq("ldh_before", "LDH before, U/L (12 with abnormal enzymes)", ("361.5", "306.3", "463.3"),
-        1, "outcomes.ldh_u_l.by_week.0", lambda t: quartiles(_col(t, "ldh_u_l", 0, enz)),
+        1, "outcomes.ldh_u_l.by_week.0", lambda t: quartiles(column_at(t, "ldh_u_l", 0, enz)),
         "type-6 {word} of ldh_u_l at week 0 among enzymes_high_start = yes", where=enz,
         note="With whole-number LDH, type-6 quartiles of 12 values fall on quarters: 306.25 "
              "and 463.25 print as 306.3 and 463.3 only when rounded half up, as SPSS does "
              "(Python's round() gives 306.2).")
     mqq("ldh_after", "LDH after (week 24), U/L (12 with abnormal enzymes)",
         ("291.0", "275.8", "394.8"), 1, "outcomes.ldh_u_l.by_week.24",
-        lambda t: quartiles(_col(t, "ldh_u_l", 24, enz)),
+        lambda t: quartiles(column_at(t, "ldh_u_l", 24, enz)),
         "type-6 {word} of ldh_u_l at week 24 among enzymes_high_start = yes", where=enz)
     add("ldh_p", "ldh_p", "LDH before vs after, p", "0.034", 0.034, 3, "p_value",
         "paper_tests.measures.ldh_u_l.vs_baseline.24.wilcoxon_asymptotic.p_value",
-        lambda t: _wilcoxon_spss(t, "ldh_u_l", enz),
+        lambda t: wilcoxon_spss_p(t, "ldh_u_l", (0, 24), enz),
         "two-sided Wilcoxon signed-rank p, normal approximation without continuity correction "
         "(as SPSS prints it)", subgroup=enz,
         note="The two rises rank 5th and 7th of the 12 absolute changes: W+ = 12, z = -2.118. "
@@ -619,20 +548,20 @@ def figures() -> list[Figure]:
             subgroup=enz)
     add("ae_thromboembolic", "safety", "Thromboembolic events", "0", 0, 0, "count",
         "aesi.special_interest.thromboembolism.n_events",
-        lambda t: _count(t, "adverse_events", "category", "thromboembolic"),
+        lambda t: count(t, "adverse_events", "category", "thromboembolic"),
         "adverse events in category thromboembolic",
         note="No adverse events are recorded (adverse_events.csv is empty): the letter "
              "reports no thromboembolic event and no rise in EBV, CMV, VZV or tuberculosis "
              "infection, and 'no obvious side effects'.")
     add("ae_infections", "safety", "EBV, CMV, VZV or tuberculosis infections", "0", 0, 0,
         "count", "aesi.by_category.infection.n_events",
-        lambda t: _count(t, "adverse_events", "category", "infection"),
+        lambda t: count(t, "adverse_events", "category", "infection"),
         "adverse events in category infection")
     return figs
 
 
-def main() -> Path:
-    folder = DEMO_ROOT / NAME
+def main(folder: Path = DEMO_ROOT / NAME) -> Path:
+    """Write the cohort into ``folder`` (the bundled one unless told) and check it."""
     folder.mkdir(parents=True, exist_ok=True)
     patients, visits, events = build_rows()
     write_table(folder, "patients", patients)

@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 
 from jdmtrack.fields import CMAS_ITEMS, EXTRA_PREFIX, MMT8_GROUPS, TABLES, fields_of
+from jdmtrack.pipeline import load_cohort, score_cohort
+from jdmtrack.stats import spss_signed_rank, wilcoxon_signed_rank
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_ROOT = REPO / "src" / "jdmtrack" / "data" / "demo"
@@ -125,13 +127,45 @@ def write_table(folder: Path, table: str, rows: Sequence[Mapping[str, object]]) 
     return path
 
 
+# What the builders' self-checks take from jdmtrack's own derive stage rather than compute
+# again: instrument totals and doses (jdmtrack.instruments), the visit criteria
+# (jdmtrack.criteria) and the patient courses (jdmtrack.courses).
+DERIVED_VISIT_COLUMNS = ("cmas_total", "mmt8_total", "jaki_mg_kg_day", "rash_improved",
+                         "response")
+DERIVED_PATIENT_COLUMNS = ("enzymes_high_start", "enzymes_high_throughout", "cmas_course")
+
+
 def frames(folder: Path) -> dict[str, pd.DataFrame]:
-    """The written tables, read back as text (empty cells as NaN), for the self-checks."""
+    """The written tables, read back as text (empty cells as NaN), for the self-checks,
+    with the columns jdmtrack derives from them (``DERIVED_*_COLUMNS``) added as text too:
+    the cohort is loaded and scored by the library, as ``jdmtrack analyse`` does."""
     out = {}
     for spec in TABLES:
         path = folder / spec.filename
         out[spec.name] = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    scored = score_cohort(load_cohort(folder))
+    for name, derived, columns in (("visits", scored.visits, DERIVED_VISIT_COLUMNS),
+                                   ("patients", scored.patients, DERIVED_PATIENT_COLUMNS)):
+        table = out[name]
+        derived = derived.reset_index(drop=True)
+        keys = ["patient_id", "week"] if name == "visits" else ["patient_id"]
+        same = all(numbers(table[k]).tolist() == derived[k].astype(float).tolist()
+                   if k == "week" else table[k].tolist() == derived[k].tolist() for k in keys)
+        if not same:
+            raise SystemExit(f"{name}: jdmtrack's scored rows are not in the file's order")
+        for column in columns:
+            if column not in table.columns:
+                table[column] = [_text(v) for v in derived[column].tolist()]
     return out
+
+
+def _text(value: object) -> str | float:
+    """A derived value as the text tables hold it: yes/no, the code, the number; NaN empty."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return float("nan")
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    return value if isinstance(value, str) else repr(float(value))  # type: ignore[arg-type]
 
 
 def numbers(series: pd.Series) -> np.ndarray:
@@ -144,6 +178,71 @@ def quartiles(values: Iterable[float]) -> tuple[float, float, float]:
     x = x[~np.isnan(x)]
     q1, median, q3 = np.quantile(x, [0.25, 0.5, 0.75], method="weibull")
     return float(median), float(q1), float(q3)
+
+
+# -- reading figures off the tables (``t``: the tables ``frames`` returns) --------------
+
+T = dict[str, pd.DataFrame]
+Where = tuple[str, str] | None  # (patients column, value): the analysis population
+
+
+def patients_where(t: T, where: Where = None) -> pd.DataFrame:
+    """The patients rows, or those whose column ``where[0]`` (recorded or derived) is
+    ``where[1]``."""
+    p = t["patients"]
+    return p if where is None else p[p[where[0]].to_numpy() == where[1]]
+
+
+def visits_at(t: T, week: float, where: Where = None) -> pd.DataFrame:
+    """The visits at ``week`` (of the patients ``where`` selects)."""
+    v = t["visits"]
+    v = v[numbers(v["week"]) == week]
+    if where is not None:
+        v = v[v["patient_id"].isin(patients_where(t, where)["patient_id"])]
+    return v
+
+
+def column_at(t: T, column: str, week: float, where: Where = None) -> np.ndarray:
+    return numbers(visits_at(t, week, where)[column])
+
+
+def quartile_at(t: T, column: str, week: float, which: int, where: Where = None) -> float:
+    """(median, Q1, Q3)[which] of ``column`` at ``week``."""
+    return quartiles(column_at(t, column, week, where))[which]
+
+
+def count(t: T, table: str, column: str, value: str) -> float:
+    return float((t[table][column] == value).sum())
+
+
+def pairs(t: T, column: str, weeks: tuple[float, float], where: Where = None,
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """``column`` at the two weeks, for the patients who have it at both (file order)."""
+    before = visits_at(t, weeks[0], where).set_index("patient_id")[column]
+    after = visits_at(t, weeks[1], where).set_index("patient_id")[column]
+    both = pd.concat([before, after], axis=1, keys=["b", "a"]).dropna()
+    return numbers(both["b"]), numbers(both["a"])
+
+
+def wilcoxon_exact_p(t: T, column: str, weeks: tuple[float, float], where: Where = None,
+                     ) -> float:
+    """jdmtrack's exact two-sided Wilcoxon signed-rank p, later week minus earlier."""
+    before, after = pairs(t, column, weeks, where)
+    p = wilcoxon_signed_rank(after - before).p_value_exact
+    if p is None:
+        raise SystemExit(f"{column}: no exact Wilcoxon p for weeks {weeks}")
+    return p
+
+
+def wilcoxon_spss_p(t: T, column: str, weeks: tuple[float, float], where: Where = None,
+                    ) -> float:
+    """jdmtrack's Wilcoxon signed-rank p as SPSS prints it (normal approximation, ties
+    corrected, no continuity correction), later week minus earlier."""
+    before, after = pairs(t, column, weeks, where)
+    p = spss_signed_rank(after - before).p_value
+    if p is None:
+        raise SystemExit(f"{column}: no Wilcoxon p for weeks {weeks}")
+    return p
 
 
 def half_up(value: float, decimals: int) -> Decimal:

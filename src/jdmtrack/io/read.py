@@ -26,7 +26,7 @@ from ..fields import TABLES, fields_of
 from .csvtext import lifted_field_limit, records
 from .raw import RawCohort, RawTable
 
-__all__ = ["column_letter", "header_ok", "read_raw"]
+__all__ = ["column_letter", "csv_table", "header_ok", "read_raw"]
 
 _NUMERIC_KINDS = ("integer", "number")
 _WORKBOOK_SUFFIXES = (".xlsx",)
@@ -132,6 +132,14 @@ def _read_csv(file: Path, name: str, cohort: RawCohort) -> RawTable | None:
         cohort.problems.append(_file_problem(
             shown, f"a file jdmtrack can read ({err.strerror or err}); check its permissions"))
         return None
+    return csv_table(data, shown, name, cohort)
+
+
+def csv_table(data: bytes, shown: str, name: str, cohort: RawCohort) -> RawTable | None:
+    """The bytes of one CSV file as table ``name`` (columns of a cohort table that hold
+    numbers read as numbers, every other column as text), or None with the problems
+    added to ``cohort``. Also for tables that are not cohort tables (all read as text),
+    so that every CSV file jdmtrack reads is reported the same way."""
     sha = hashlib.sha256(data).hexdigest()
     if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         cohort.problems.append(_problem_at(

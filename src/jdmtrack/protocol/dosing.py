@@ -22,7 +22,8 @@ bands of Ding 2021 for tofacitinib and ruxolitinib (< 25 kg 2.5 mg twice daily, 
 5 mg twice daily, highest dose used 7.5 mg twice daily) and the paediatric label bands of
 baricitinib (10 to < 30 kg 2 mg once daily, >= 30 kg 4 mg once daily; eGFR 30 to < 60
 halves the dose; eGFR < 30 not recommended). No JAKi is licensed for JDM: these are
-references, not recommendations. A user table replaces it through the settings.
+references, not recommendations. A user table replaces it through the settings; it is
+read and checked as a cohort table is (``jdmtrack.protocol.dose_reference``).
 
 Each visit's ``dose_check`` is ``ok``, ``below_reference``, ``above_maximum``,
 ``not_recommended`` or ``not_evaluable``. When weight or eGFR is missing the check is
@@ -34,28 +35,21 @@ the mg-per-dose x doses-per-day product without moving any real dose.
 
 from __future__ import annotations
 
-import csv
-import math
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from ..errors import InputError, Problem
+from .. import visit_table as tri
 from ..fields import JAKI_DRUGS
-from ..visit_table import (
-    FALSE,
-    TRUE,
-    UNKNOWN,
-    CriterionResult,
-    VisitTable,
-    as_visit_table,
-    both,
-    category_series,
-    tri_from_bool,
+from ..visit_table import CriterionResult, VisitTable, as_visit_table
+from .dose_reference import (
+    DOSE_REFERENCE_COLUMNS,
+    DoseBand,
+    DoseReference,
+    load_dose_reference,
+    parse_dose_reference,
 )
 
 __all__ = [
@@ -70,216 +64,12 @@ __all__ = [
     "parse_dose_reference",
 ]
 
-DOSE_REFERENCE_COLUMNS = (
-    "drug", "weight_min_kg", "weight_max_kg", "egfr_min", "egfr_max", "recommended",
-    "reference_mg_day", "maximum_mg_day", "reference_mg_kg_day", "maximum_mg_kg_day",
-    "source",
-)
-_NUMBER_COLUMNS = DOSE_REFERENCE_COLUMNS[1:5] + DOSE_REFERENCE_COLUMNS[6:10]
-_BUNDLED = "jaki_dose_reference.csv"
 # Doses are compared at 1 microgram resolution (see the module docstring).
 DOSE_DECIMALS = 6
 
 DOSE_CHECK_CATEGORIES = ("ok", "below_reference", "above_maximum", "not_recommended",
                          "not_evaluable")
 _OK, _BELOW, _ABOVE, _NOT_RECOMMENDED, _UNDECIDED = range(5)
-
-
-@dataclass(frozen=True)
-class DoseBand:
-    """One row of the reference table (open limits are +-inf; absent doses are None)."""
-
-    row: int
-    drug: str
-    weight_min_kg: float
-    weight_max_kg: float
-    egfr_min: float
-    egfr_max: float
-    recommended: bool
-    reference_mg_day: float | None
-    maximum_mg_day: float | None
-    reference_mg_kg_day: float | None
-    maximum_mg_kg_day: float | None
-    source: str
-
-    @property
-    def weight_banded(self) -> bool:
-        return not (math.isinf(self.weight_min_kg) and math.isinf(self.weight_max_kg))
-
-    @property
-    def egfr_banded(self) -> bool:
-        return not (math.isinf(self.egfr_min) and math.isinf(self.egfr_max))
-
-
-@dataclass(frozen=True)
-class DoseReference:
-    """A validated dose reference table and the file it came from."""
-
-    path: str
-    bands: tuple[DoseBand, ...]
-    bundled: bool = False
-
-
-def _parse_number(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) and value >= 0 else None
-
-
-def _validate_row(name: str, number: int, raw: dict[str, str], problems: list[Problem]
-                  ) -> DoseBand | None:
-    start = len(problems)
-    cell = {k: (raw.get(k) or "").strip() for k in DOSE_REFERENCE_COLUMNS}
-
-    def bad(column: str, expected: str) -> None:
-        problems.append(Problem(name, number, column, cell[column], expected))
-
-    if cell["drug"] not in JAKI_DRUGS:
-        bad("drug", "one of " + ", ".join(repr(d) for d in JAKI_DRUGS))
-    numbers: dict[str, float | None] = {}
-    for column in _NUMBER_COLUMNS:
-        if cell[column] == "":
-            numbers[column] = None
-            continue
-        value = _parse_number(cell[column])
-        if value is None:
-            bad(column, "a number >= 0 or an empty cell")
-        numbers[column] = value
-    if cell["recommended"] not in ("yes", "no"):
-        bad("recommended", "'yes' or 'no'")
-    if not cell["source"]:
-        bad("source", "the source of the band (text)")
-    for low, high in (("weight_min_kg", "weight_max_kg"), ("egfr_min", "egfr_max")):
-        lo, hi = numbers.get(low), numbers.get(high)
-        if lo is not None and hi is not None and lo >= hi:
-            bad(high, f"a number greater than {low} ({cell[low]})")
-    doses = ("reference_mg_day", "maximum_mg_day", "reference_mg_kg_day", "maximum_mg_kg_day")
-    given = [c for c in doses if cell[c] != ""]
-    if cell["recommended"] == "yes" and not given:
-        bad("reference_mg_day", "a reference or maximum dose when recommended is 'yes'")
-    if cell["recommended"] == "no":
-        for column in given:
-            bad(column, "an empty cell when recommended is 'no'")
-    for ref, top in (("reference_mg_day", "maximum_mg_day"),
-                     ("reference_mg_kg_day", "maximum_mg_kg_day")):
-        r, t = numbers.get(ref), numbers.get(top)
-        if r is not None and t is not None and t < r:
-            bad(top, f"a number >= {ref} ({cell[ref]})")
-    if len(problems) > start:
-        return None
-
-    def limit(column: str, default: float) -> float:
-        value = numbers[column]
-        return default if value is None else value
-
-    return DoseBand(
-        row=number, drug=cell["drug"],
-        weight_min_kg=limit("weight_min_kg", -math.inf),
-        weight_max_kg=limit("weight_max_kg", math.inf),
-        egfr_min=limit("egfr_min", -math.inf), egfr_max=limit("egfr_max", math.inf),
-        recommended=cell["recommended"] == "yes",
-        reference_mg_day=numbers["reference_mg_day"], maximum_mg_day=numbers["maximum_mg_day"],
-        reference_mg_kg_day=numbers["reference_mg_kg_day"],
-        maximum_mg_kg_day=numbers["maximum_mg_kg_day"], source=cell["source"])
-
-
-def _overlaps(a: DoseBand, b: DoseBand) -> bool:
-    return (a.drug == b.drug and a.weight_min_kg < b.weight_max_kg
-            and b.weight_min_kg < a.weight_max_kg and a.egfr_min < b.egfr_max
-            and b.egfr_min < a.egfr_max)
-
-
-def parse_dose_reference(text: str, name: str, *, bundled: bool = False) -> DoseReference:
-    """Validate the text of a dose reference CSV; every problem is reported at once.
-
-    Raises
-    ------
-    InputError
-        Listing each bad cell by file, row (header = 1) and column.
-
-    Examples
-    --------
-    >>> header = ",".join(DOSE_REFERENCE_COLUMNS)
-    >>> rows = ["filgotinib,,25,,,yes,5,15,,,Ding 2021", "tofacitinib,30,20,,,maybe,,,,,x"]
-    >>> try:
-    ...     parse_dose_reference("\\n".join([header, *rows]), "my.csv")
-    ... except InputError as err:
-    ...     print(err)
-    3 problems in the input:
-      my.csv, row 2, column 'drug': got 'filgotinib', expected one of 'tofacitinib', \
-'ruxolitinib', 'baricitinib'
-      my.csv, row 3, column 'recommended': got 'maybe', expected 'yes' or 'no'
-      my.csv, row 3, column 'weight_max_kg': got '20', expected a number greater than \
-weight_min_kg (30)
-    """
-    problems: list[Problem] = []
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in DOSE_REFERENCE_COLUMNS if c not in header]
-    if missing:
-        problems.append(Problem(name, 1, None, None,
-                                "columns " + ", ".join(DOSE_REFERENCE_COLUMNS)
-                                + "; missing: " + ", ".join(missing)))
-    for column in header:
-        if column not in DOSE_REFERENCE_COLUMNS:
-            problems.append(Problem(name, 1, column, column,
-                                    "one of the columns " + ", ".join(DOSE_REFERENCE_COLUMNS)))
-    bands: list[DoseBand] = []
-    for number, raw in enumerate(reader, start=2):
-        cleaned = {(k or "").strip(): v for k, v in raw.items() if k is not None}
-        if None in raw:
-            problems.append(Problem(name, number, None, None,
-                                    f"at most {len(header)} cells in a row"))
-        if not any((v or "").strip() for v in cleaned.values() if isinstance(v, str)):
-            continue
-        if missing:
-            # Check what can be checked without the absent columns.
-            cleaned = {**{c: "" for c in missing}, **cleaned}
-            row_problems: list[Problem] = []
-            _validate_row(name, number, cleaned, row_problems)
-            problems += [p for p in row_problems if p.column not in missing]
-            continue
-        band = _validate_row(name, number, cleaned, problems)
-        if band is not None:
-            bands.append(band)
-    for i, later in enumerate(bands):
-        for earlier in bands[:i]:
-            if _overlaps(earlier, later):
-                problems.append(Problem(
-                    name, later.row, "weight_min_kg", None,
-                    f"a weight/eGFR band for {later.drug} that does not overlap row "
-                    f"{earlier.row}"))
-    if not bands and not problems:
-        problems.append(Problem(name, None, None, None, "at least one band"))
-    if problems:
-        raise InputError(problems)
-    return DoseReference(name, tuple(bands), bundled)
-
-
-def load_dose_reference(path: str | Path | None = None) -> DoseReference:
-    """Read and validate a dose reference table; None reads the bundled one.
-
-    Examples
-    --------
-    >>> reference = load_dose_reference()
-    >>> [(b.drug, b.weight_min_kg, b.reference_mg_day) for b in reference.bands][:2]
-    [('tofacitinib', -inf, 5.0), ('tofacitinib', 25.0, 10.0)]
-    """
-    if path is None:
-        source = resources.files("jdmtrack").joinpath("data", "dose_reference", _BUNDLED)
-        return parse_dose_reference(source.read_text(encoding="utf-8-sig"), _BUNDLED,
-                                    bundled=True)
-    name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError([Problem(name, None, None, None, "an existing file")]) from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError([Problem(name, None, None, None,
-                                  f"a readable UTF-8 CSV file ({err})")]) from None
-    return parse_dose_reference(text, name)
 
 
 def dose_methods(reference: DoseReference) -> list[str]:
@@ -301,10 +91,10 @@ def dose_methods(reference: DoseReference) -> list[str]:
 def _band_tri(values: npt.NDArray[np.float64], low: float, high: float, banded: bool
               ) -> npt.NDArray[np.int8]:
     if not banded:
-        return np.full(len(values), TRUE, dtype=np.int8)
+        return np.full(len(values), tri.TRUE, dtype=np.int8)
     with np.errstate(invalid="ignore"):
         inside = (values >= low) & (values < high)
-    return tri_from_bool(inside, ~np.isnan(values))
+    return tri.tri_from_bool(inside, ~np.isnan(values))
 
 
 def _verdict(band: DoseBand, mg_day: npt.NDArray[np.float64],
@@ -386,13 +176,13 @@ def check_jaki_dose(visits: pd.DataFrame | VisitTable, patients: pd.DataFrame,
     egfr_needed = np.zeros(n, dtype=np.bool_)
     drug_known = drug >= 0
     for band in reference.bands:
-        same_drug = tri_from_bool(drug == JAKI_DRUGS.index(band.drug), drug_known)
+        same_drug = tri.tri_from_bool(drug == JAKI_DRUGS.index(band.drug), drug_known)
         w = _band_tri(weight, band.weight_min_kg, band.weight_max_kg, band.weight_banded)
         e = _band_tri(egfr, band.egfr_min, band.egfr_max, band.egfr_banded)
-        match = both(same_drug, w, e)
-        candidate = match != FALSE
-        weight_needed |= (same_drug == TRUE) & (w == UNKNOWN)
-        egfr_needed |= (same_drug == TRUE) & (e == UNKNOWN)
+        match = tri.both(same_drug, w, e)
+        candidate = match != tri.FALSE
+        weight_needed |= (same_drug == tri.TRUE) & (w == tri.UNKNOWN)
+        egfr_needed |= (same_drug == tri.TRUE) & (e == tri.UNKNOWN)
         verdict = _verdict(band, mg_day, mg_kg_day)
         conflict |= candidate & (agreed >= 0) & (agreed != verdict)
         agreed = np.where(candidate & (agreed < 0), verdict, agreed)
@@ -400,7 +190,7 @@ def check_jaki_dose(visits: pd.DataFrame | VisitTable, patients: pd.DataFrame,
     with np.errstate(invalid="ignore"):
         off_drug = table.week >= stop
     code = np.where(off_drug, _UNDECIDED, code)
-    columns = pd.DataFrame({"dose_check": category_series(code, DOSE_CHECK_CATEGORIES,
+    columns = pd.DataFrame({"dose_check": tri.category_series(code, DOSE_CHECK_CATEGORIES,
                                                           table.index)}, index=table.index)
     undecided = (code == _UNDECIDED) & ~off_drug
     no_dose = np.isnan(mg_day) & np.isnan(mg_kg_day)

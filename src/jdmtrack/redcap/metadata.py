@@ -110,19 +110,8 @@ class DictField:
     field_annotation: str = ""
 
     @property
-    def name(self) -> str:
-        return self.field_name
-
-    @property
-    def form(self) -> str:
-        return self.form_name
-
-    @property
-    def kind(self) -> str:
-        return self.field_type
-
-    @property
     def validation(self) -> str:
+        """The text validation type (REDCap's column also holds a slider's option)."""
         return self.text_validation_type_or_show_slider_number
 
     def choices(self) -> tuple[tuple[str, str], ...]:
