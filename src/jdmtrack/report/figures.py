@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from ..results.events import TimeToEvent
+    from ..results.events import Curve
 
 __all__ = [
     "TRAJECTORIES",
@@ -338,8 +338,7 @@ def _nice_step(span: float) -> float:
 
 def km_figure(ctx: Context) -> FigureOut | None:
     """Kaplan–Meier curves (shown as the cumulative % with the event), at-risk numbers below."""
-    tte = ctx.typed.time_to_event
-    events = [e for e, s in tte.items() if s.curve is not None]
+    events = [(e, s.curve, s.n) for e, s in ctx.typed.time_to_event.items() if s.curve]
     if not events:
         return None
     ncols = 2 if len(events) > 1 else 1
@@ -347,8 +346,8 @@ def km_figure(ctx: Context) -> FigureOut | None:
     with figure_rc():
         fig = new_figure(2.6 * nrows + 0.2)
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-        for index, (ax, event) in enumerate(zip(axes, events, strict=False)):
-            _km_panel(ax, tte[event], f"{'ABCDEFGH'[index % 8]}  {f.measure_label(event)}")
+        for index, (ax, (event, curve, n)) in enumerate(zip(axes, events, strict=False)):
+            _km_panel(ax, curve, n, f"{'ABCDEFGH'[index % 8]}  {f.measure_label(event)}")
         for ax in axes[len(events):]:
             ax.set_visible(False)
         return finish_figure(fig, "kaplan_meier", "Time to event",
@@ -357,10 +356,7 @@ def km_figure(ctx: Context) -> FigureOut | None:
                        "Numbers at risk under each panel.")
 
 
-def _km_panel(ax: Axes, entry: TimeToEvent, title: str) -> None:
-    curve = entry.curve
-    if curve is None:  # km_figure draws only the events with a curve
-        return
+def _km_panel(ax: Axes, curve: Curve, n: int | None, title: str) -> None:
     times = list(curve.time)
     surv = list(curve.survival)
     at_risk = list(curve.n_risk)
@@ -385,7 +381,7 @@ def _km_panel(ax: Axes, entry: TimeToEvent, title: str) -> None:
     ax.set_ylabel("With event (%)")
     ax.set_title(title, loc="left")
     if at_risk and len(at_risk) == len(times):
-        labels = [f.fmt_int(_at_risk(times, at_risk, t, entry.n)) for t in ticks]
+        labels = [f.fmt_int(_at_risk(times, at_risk, t, n)) for t in ticks]
         ax.set_xticks(ticks, [f"{t:g}\n{n}" for t, n in zip(ticks, labels, strict=True)])
         # Level with the second line of the tick labels: tick (3.5 pt) + pad (3.5) + a line.
         ax.annotate("At risk", xy=(0, 0), xycoords="axes fraction", xytext=(-12, -7 - 9.2),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from ..fields import field
 from ..results.events import Curve
 from ..results.groups import GroupEvent, GroupOutcome, Groups, GroupTest
 from . import format as f
@@ -32,6 +33,7 @@ from .tables_groups import TEST_NAMES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["GROUP_STYLES", "group_km_figure", "group_outcomes_figure"]
 
@@ -48,6 +50,7 @@ GROUP_STYLES: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("yellow", OKABE_ITO["yellow"], "dash-dot", "-.", "pentagons", "p"),
 )
 _PANELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_WEEK_AXIS = field("visits", "week").label  # weeks since JAKi start
 
 
 def _style(index: int) -> tuple[str, str, str, str, str, str]:
@@ -71,6 +74,18 @@ def _test_words(test: GroupTest | None) -> str:
     return f"{TEST_NAMES.get(str(test.test), 'test')} p = {f.fmt_p(test.p_value)}"
 
 
+def _panels(count: int, row_height: float) -> tuple[Figure, list[Axes]]:
+    """A figure of ``count`` panels, two a row (one when alone); the grid's spare cell is
+    hidden. Call inside ``figure_rc()``."""
+    ncols = 2 if count > 1 else 1
+    nrows = math.ceil(count / ncols)
+    fig = new_figure(row_height * nrows + 0.3)
+    grid = list(fig.subplots(nrows, ncols, squeeze=False).ravel())
+    for spare in grid[count:]:
+        spare.set_visible(False)
+    return fig, grid[:count]
+
+
 def _with_curve(event: GroupEvent) -> list[str]:
     return [lv for lv, estimate in event.groups.items() if estimate.curve is not None]
 
@@ -86,17 +101,12 @@ def group_km_figure(ctx: Context) -> FigureOut | None:
     events = _events_drawn(by) if by.levels else []
     if not events:
         return None
-    ncols = 2 if len(events) > 1 else 1
-    nrows = math.ceil(len(events) / ncols)
     with figure_rc():
-        fig = new_figure((2.6 + 0.14 * len(by.levels)) * nrows + 0.3)
-        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-        for index, (ax, event) in enumerate(zip(axes, events, strict=False)):
+        fig, axes = _panels(len(events), 2.6 + 0.14 * len(by.levels))
+        for index, (ax, event) in enumerate(zip(axes, events, strict=True)):
             _km_group_panel(ax, by, event, f"{_PANELS[index % 26]}  {f.measure_label(event.event)}")
             if index == 0:
                 ax.legend(loc="lower right")
-        for ax in axes[len(events):]:
-            ax.set_visible(False)
         missing = [f"{_PANELS[i % 26]}: no estimate for "
                    + " or ".join(lv for lv in by.levels if lv not in _with_curve(e))
                    for i, e in enumerate(events) if len(_with_curve(e)) < len(by.levels)]
@@ -140,7 +150,7 @@ def _km_group_panel(ax: Axes, by: Groups, event: GroupEvent, title: str) -> None
     ax.set_xlim(0, max(end, ticks[-1]) * 1.03)
     ax.set_ylim(0, 103)
     ax.set_ylabel("With event (%)")
-    ax.set_xlabel("Weeks since JAKi start")
+    ax.set_xlabel(_WEEK_AXIS)
     ax.set_title(title, loc="left")
     # The group of each at-risk line, level with it: tick (3.5 pt) + pad (3.5) + a line each.
     for row, (i, level, _, _) in enumerate(curves):
@@ -169,17 +179,12 @@ def group_outcomes_figure(ctx: Context) -> FigureOut | None:
     outcomes = _outcomes_drawn(by) if by.levels else []
     if not outcomes:
         return None
-    ncols = 2 if len(outcomes) > 1 else 1
-    nrows = math.ceil(len(outcomes) / ncols)
     with figure_rc():
-        fig = new_figure(2.4 * nrows + 0.3)
-        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-        for index, (ax, outcome) in enumerate(zip(axes, outcomes, strict=False)):
+        fig, axes = _panels(len(outcomes), 2.4)
+        for index, (ax, outcome) in enumerate(zip(axes, outcomes, strict=True)):
             _outcome_panel(ax, by, outcome, index)
             if index == 0:
                 ax.legend(loc="best")
-        for ax in axes[len(outcomes):]:
-            ax.set_visible(False)
         caption = (f"Median with Q1–Q3 bars per week by {by.label}: "
                    f"{_group_words(by, markers=True)}. The groups are drawn slightly apart "
                    "along the week axis so that their bars do not overlap. Tests between the "
@@ -212,6 +217,6 @@ def _outcome_panel(ax: Axes, by: Groups, outcome: GroupOutcome, index: int) -> N
     _full_scale(ax, outcome.name)
     ticks = [f.week_number(w.week) or 0.0 for w in weeks]
     ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
-    ax.set_xlabel("Weeks since JAKi start")
+    ax.set_xlabel(_WEEK_AXIS)
     ax.set_ylabel(_axis_label(label, _unit(outcome.name)))
     ax.set_title(f"{_PANELS[index % 26]}  {f.short_label(label)}", loc="left")

@@ -20,10 +20,10 @@ __all__ = ["Share", "Spread", "Tally", "share", "spread", "tallies", "tally"]
 
 @dataclass(frozen=True)
 class Share:
-    """``n`` of ``of`` patients (``of`` None when the section gives no total), and the %."""
+    """``n`` of ``of`` patients, and the %."""
 
     n: int | None
-    of: int | None
+    of: int | None  # None when the section gives no total
     percent: float | None
 
 

@@ -31,7 +31,7 @@ _BANDS = ("under_25_kg", "from_25_kg")
 class WeightBand:
     """Patients starting in one weight band, and how many started on its dose."""
 
-    key: str
+    key: str  # under_25_kg or from_25_kg
     label: str
     n: int | None
     n_band_dose: int | None

@@ -30,7 +30,7 @@ __all__ = ["Characteristic", "GroupEvent", "GroupOutcome", "GroupTest", "GroupVa
 class GroupTest:
     """A between-group test: its p-value, or why it was not run."""
 
-    test: str | None
+    test: str | None  # the results' name: logrank, fisher, kruskal_wallis ...
     p_value: float | None
     not_run: str | None
 
