@@ -59,6 +59,10 @@ def test_time_to_event_and_the_curves(analysed: tuple[Results, dict[str, Any]]) 
         assert list(t.curve.survival) == entry["curve"]["survival"]
         assert list(t.curve.n_risk) == entry["curve"]["n_risk"]
         assert t.definition == entry.get("definition")
+        assert t.events_from_events_table == entry.get("events_from_events_table")
+        assert t.events_from_visits == entry.get("events_from_visits")
+        assert t.not_run == ((entry.get("not_run") or {}).get("reason") or None)
+    assert typed.time_to_event["rash_improvement"].events_from_events_table == 24
 
 
 def test_groups(analysed: tuple[Results, dict[str, Any]]) -> None:

@@ -259,15 +259,15 @@ def criteria_table(ctx: Context) -> Table | None:
 
 def _rash_definition(ctx: Context, where: str) -> list[str]:
     """The one definition of rash improvement, stated wherever rash improvement is shown."""
-    definition = dig(ctx.results, "time_to_event", "rash_improvement", "definition")
-    if not isinstance(definition, str):
+    rash = ctx.typed.time_to_event.get("rash_improvement")
+    definition = rash.definition if rash is not None else None
+    if rash is None or definition is None:
         return []
     if where == "criteria":
         return ["Rash improved: the visit's rash_improved criterion; the same criterion "
                 "dates the time to rash improvement (Time to event)."]
-    sources = dig(ctx.results, "time_to_event", "rash_improvement")
-    return [f"Rash improvement, {f.fmt_int(sources.get('events_from_events_table'))} "
-            f"event(s) from the events table and {f.fmt_int(sources.get('events_from_visits'))} "
+    return [f"Rash improvement, {f.fmt_int(rash.events_from_events_table)} "
+            f"event(s) from the events table and {f.fmt_int(rash.events_from_visits)} "
             f"from visits. Definition: {definition}"]
 
 
@@ -363,24 +363,22 @@ def taper_table(ctx: Context, measure: str = "cs_mg_kg_day") -> Table | None:
 
 def time_to_event_table(ctx: Context) -> Table | None:
     """Kaplan–Meier summaries per event."""
-    tte = ctx.section("time_to_event")
+    tte = ctx.typed.time_to_event
     if not tte:
         return None
     rows = []
     skipped: list[str] = []
     for name, s in tte.items():
-        s = s or {}
-        note = _not_run_note(f.measure_label(name), s)
-        if note:
-            skipped.append(note)
-        median = f.fmt_number(s.get("median_weeks"), 1)
-        if median == f.MISSING and f.is_number(s.get("events")):
+        if s.not_run:
+            skipped.append(f"{f.measure_label(name)}: not run ({s.not_run}).")
+        median = f.fmt_number(s.median_weeks, 1)
+        if median == f.MISSING and s.events is not None:
             median = "not reached"
-        q1, q3 = s.get("q1_weeks"), s.get("q3_weeks")
+        q1, q3 = s.q1_weeks, s.q3_weeks
         quartiles = (f"{f.fmt_number(q1, 1)}, {f.fmt_number(q3, 1)}"
-                     if f.is_number(q1) or f.is_number(q3) else f.MISSING)
-        rows.append([text(f.measure_label(name)), count(s.get("n")), count(s.get("events")),
-                     text(median), text(f.fmt_ci(s.get("ci95"), 1)), text(quartiles)])
+                     if q1 is not None or q3 is not None else f.MISSING)
+        rows.append([text(f.measure_label(name)), count(s.n), count(s.events),
+                     text(median), text(f.fmt_ci(s.ci95, 1)), text(quartiles)])
     return Table("time_to_event", "Time to event (Kaplan–Meier), weeks from JAKi start",
                  ["Event", "Patients", "Events", "Median", "Median 95% CI", "Q1, Q3"], rows,
                  ["Kaplan–Meier estimates; 95% CI of the median by the log-log method. "

@@ -44,6 +44,9 @@ class TimeToEvent:
     curve: Curve | None
     not_run: str | None
     definition: str | None
+    # Rash improvement: how many events came from the events table, how many from visits.
+    events_from_events_table: int | None = None
+    events_from_visits: int | None = None
 
 
 def curve(value: Any) -> Curve | None:
@@ -68,7 +71,7 @@ def curve(value: Any) -> Curve | None:
 
 def not_run_reason(entry: Mapping[str, Any]) -> str | None:
     """The reason a statistic was not run (``not_run.reason``), else None."""
-    return text(section(entry, "not_run").get("reason"))
+    return text(section(entry, "not_run").get("reason")) or None
 
 
 def time_to_event(event: str, entry: Mapping[str, Any]) -> TimeToEvent:
@@ -77,7 +80,9 @@ def time_to_event(event: str, entry: Mapping[str, Any]) -> TimeToEvent:
                        num(entry.get("median_weeks")), pair(entry.get("ci95")),
                        num(entry.get("q1_weeks")), num(entry.get("q3_weeks")),
                        curve(entry.get("curve")), not_run_reason(entry),
-                       text(entry.get("definition")))
+                       text(entry.get("definition")),
+                       integer(entry.get("events_from_events_table")),
+                       integer(entry.get("events_from_visits")))
 
 
 def read_time_to_event(data: Mapping[str, Any]) -> Mapping[str, TimeToEvent]:
