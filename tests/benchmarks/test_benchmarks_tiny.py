@@ -1,7 +1,8 @@
-"""benchmarks/bench_perf.py runs (at its toy size, as CI runs it) and prints its table.
+"""benchmarks/bench_perf.py and bench_report_stages.py run (at their toy size, as CI runs
+them) and print their tables.
 
-Not a timed test: the figures are not checked, only that every row of issue 16's table is
-measured and printed as markdown.
+Not timed tests: the figures are not checked, only that every row of issue 16's table is
+measured and printed as markdown, and that the report's stages add up to its total.
 """
 
 from __future__ import annotations
@@ -10,14 +11,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_perf.py"
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+SCRIPT = BENCHMARKS / "bench_perf.py"
+
+
+def run_tiny(script: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([sys.executable, str(script), "--tiny", "--out", str(out)],
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
+    return done
 
 
 def test_bench_perf_tiny_prints_every_row(tmp_path: Path) -> None:
     out = tmp_path / "table.md"
-    done = subprocess.run([sys.executable, str(SCRIPT), "--tiny", "--out", str(out)],
-                          capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr
+    done = run_tiny(SCRIPT, out)
     lines = done.stdout.splitlines()
     assert lines[0] == "| work | jdmtrack | floor / peer | ratio / target |"
     rows = [line for line in lines[2:] if line.startswith("| ")]
@@ -29,3 +36,19 @@ def test_bench_perf_tiny_prints_every_row(tmp_path: Path) -> None:
     assert all(row.count(" | ") == 3 for row in rows)
     assert any(line.startswith("Machine: ") for line in lines)
     assert out.read_text(encoding="utf-8").strip() == done.stdout.strip()
+
+
+def test_bench_report_stages_tiny(tmp_path: Path) -> None:
+    out = tmp_path / "stages.md"
+    text = run_tiny(BENCHMARKS / "bench_report_stages.py", out).stdout
+    assert "**`report` 20 patients**" in text and "**`report --demo baricitinib`**" in text
+    for table in text.split("**")[2::2]:
+        rows = {line.split(" | ")[0].lstrip("| ").replace("&nbsp;", ""): line.split(" | ")[1]
+                .rstrip(" |") for line in table.splitlines() if line.startswith("| ")
+                and not line.startswith("| stage") and not line.startswith("|---")}
+        for stage in ("analysis", "results.json", "figure 1, trajectories", "tables.xlsx",
+                      "report.docx", "start-up, CLI, the rest"):
+            assert float(rows[stage]) >= 0.0, (stage, rows)
+        parts = sum(float(v) for k, v in rows.items() if k != "total")
+        assert abs(parts - float(rows["total"])) < 0.05, rows
+    assert out.read_text(encoding="utf-8").strip() == text.strip()

@@ -15,6 +15,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
@@ -109,15 +110,26 @@ def column_letters(index: int) -> str:
 
 def cell_xml(ref: str, value: Value, style: int) -> str:
     """One ``<c>`` element; empty for a missing or non-finite value with no style."""
+    body = _body(value, style)
+    return f'<c r="{ref}"{body}' if body else ""
+
+
+def _body(value: Value, style: int) -> str:
+    """A ``<c>`` element after its reference (empty: no element)."""
     s = f' s="{style}"' if style else ""
     if value is None or value == "" or (isinstance(value, float) and not math.isfinite(value)):
-        return f'<c r="{ref}"{s}/>' if style else ""
+        return f"{s}/>" if style else ""
     if isinstance(value, bool):
-        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+        return f'{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int | float):
-        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+        return f"{s}><v>{value!r}</v></c>"
     space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
+    return f'{s} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
+
+
+@lru_cache(maxsize=1024)
+def _letters(index: int) -> str:
+    return column_letters(index)
 
 
 class Sheet:
@@ -130,17 +142,34 @@ class Sheet:
         self._freeze = freeze  # (columns, rows) kept in view
         self._widths = widths
         self._rows: list[str] = []
+        self._bodies: dict[type, dict[tuple[Value, int], str]] = {str: {}, int: {}, float: {}}
 
     def append(self, values: Iterable[Value | Styled]) -> None:
-        number = len(self._rows) + 1
-        cells = []
-        for j, value in enumerate(values):
-            ref = f"{column_letters(j)}{number}"
-            if isinstance(value, Styled):
-                cells.append(cell_xml(ref, value.value, self._styles.index(value)))
-            else:
-                cells.append(cell_xml(ref, value, 0))
-        self._rows.append(f'<row r="{number}">{"".join(cells)}</row>' if cells else "")
+        self.append_styled((v.value, self._styles.index(v)) if isinstance(v, Styled) else (v, 0)
+                           for v in values)
+
+    def append_styled(self, cells: Iterable[tuple[Value, int]]) -> None:
+        """A row of (value, style index from :meth:`Styles.index`) pairs."""
+        number = str(len(self._rows) + 1)
+        row = []
+        for j, (value, style) in enumerate(cells):
+            body = self._body(value, style)
+            row.append(f'<c r="{_letters(j)}{number}"{body}' if body else "")
+        self._rows.append(f'<row r="{number}">{"".join(row)}</row>' if row else "")
+
+    def _body(self, value: Value, style: int) -> str:
+        """:func:`cell_xml` after the reference, from this sheet's cache for text, integers
+        and non-zero floats (a table repeats its labels, dashes, counts and values; the
+        cache is by type, as ``1 == 1.0 == True``, and 0.0 is left out, as ``0.0 == -0.0``)."""
+        kind = type(value)
+        cache = self._bodies.get(kind)
+        if cache is None or (kind is float and not value):
+            return _body(value, style)
+        key = (value, style)
+        body = cache.get(key)
+        if body is None:
+            body = cache[key] = _body(value, style)
+        return body
 
     def append_xml(self, cells: str) -> None:
         """A row of ready ``<c>`` elements (their references must be on this row)."""
@@ -228,8 +257,12 @@ def _column_cells(column: pd.Series, pd: Any, np: Any) -> tuple[Any, Any]:
         else:
             floats = column.to_numpy(dtype=np.float64, na_value=np.nan)
             present = np.isfinite(floats)
+            # Each distinct value turned to text once (a visits table repeats its scores and
+            # weeks): distinct by bit pattern, as 0.0 == -0.0 but they are written apart.
             # numpy's float to text is the shortest round-trip form, as Python's repr.
-            values = np.where(present, floats, 0.0).astype(strings)
+            codes, distinct = pd.factorize(np.where(present, floats, 0.0).view(np.int64))
+            texts = distinct.view(np.float64).astype(strings)
+            return np.strings.add(np.strings.add('"><v>', texts), "</v></c>")[codes], present
         return np.strings.add(np.strings.add('"><v>', values), "</v></c>"), present
     if pd.api.types.is_datetime64_any_dtype(dtype):
         column = column.dt.strftime("%Y-%m-%dT%H:%M:%S")

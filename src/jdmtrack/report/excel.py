@@ -71,8 +71,9 @@ def write_xlsx(document: Document, visits: pd.DataFrame, path: Path, *,
         title = f"{table.label}. {table.title}" if table.label else table.title
         ws.append([Styled(title, bold=True)])
         ws.append([Styled(h, bold=True) for h in table.header])
+        cell = _Cells(styles)
         for row in table.rows:
-            ws.append([_cell(c) for c in row])
+            ws.append_styled([cell(c) for c in row])
         ws.append([])
         for note in table.notes:
             if note:
@@ -108,15 +109,31 @@ def _width(table: Table, j: int) -> float:
     return float(min(60, max(8, longest + 2)))
 
 
-def _cell(cell: Cell) -> Value | Styled:
-    if cell.number_format is not None and cell.value is not None:
-        return Styled(_plain(cell.value), number_format=cell.number_format)
-    if cell.code:  # a label with its dictionary code, which a data manager filters on
-        coded = f"{cell.text} [{cell.code}]"
-        return Styled(coded, indent=cell.level) if cell.level else coded
-    if cell.level:
-        return Styled(cell.text, indent=cell.level)
-    return cell.text if cell.text else None
+class _Cells:
+    """A report cell as (value, style index): a number (its format kept), an indented label,
+    text, or nothing; the style of each format and indent looked up once."""
+
+    def __init__(self, styles: Styles) -> None:
+        self._styles = styles
+        self._formats: dict[str, int] = {}
+        self._indents: dict[int, int] = {}
+
+    def __call__(self, cell: Cell) -> tuple[Value, int]:
+        if cell.number_format is not None and cell.value is not None:
+            style = self._formats.get(cell.number_format)
+            if style is None:
+                style = self._formats[cell.number_format] = self._styles.index(
+                    Styled(None, number_format=cell.number_format))
+            return _plain(cell.value), style
+        # A label with its dictionary code, which a data manager filters on.
+        shown = f"{cell.text} [{cell.code}]" if cell.code else cell.text
+        if cell.level:
+            style = self._indents.get(cell.level)
+            if style is None:
+                style = self._indents[cell.level] = self._styles.index(
+                    Styled(None, indent=cell.level))
+            return shown, style
+        return (shown if shown else None), 0
 
 
 def _plain(value: object) -> Value:
@@ -126,6 +143,8 @@ def _plain(value: object) -> Value:
     >>> _plain(np.int64(3)), _plain(np.float64(0.5)), _plain(np.nan), _plain(np.bool_(True))
     (3, 0.5, None, True)
     """
+    if type(value) is float:  # the usual case, first
+        return None if math.isnan(value) else value
     if value is None:
         return None
     if isinstance(value, float) and math.isnan(value):

@@ -11,21 +11,20 @@ the scored visits table.
 
 from __future__ import annotations
 
-import io
 import math
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from . import format as f
 from .cells import dig
 from .context import Context
+from .figure_canvas import PNG_DPI as PNG_DPI  # re-exported: figures_dose, tests
+from .figure_canvas import figure_rc, finish_figure, new_figure
 from .labels import response_label, tis_category_labels
 from .model import FigureOut
-from .png import rgb_png
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
     from ..results.events import Curve
 
@@ -44,36 +43,11 @@ OKABE_ITO = {
     "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "black": "#000000",
 }
 GREY = "#7F7F7F"
-WIDTH_IN = 6.5  # fits an A4 or Letter page with 2 cm margins
-PNG_DPI = 300
-#: Resolution of the parts of an SVG that are rasterised (see ``RASTER_ABOVE``).
-SVG_RASTER_DPI = 100
 #: Above this many patients the per-patient lines are rasterised inside the SVG.
 RASTER_ABOVE = 300
 
 #: Panels of the per-patient figure (study B, Figure 1 B–E).
 TRAJECTORIES = ("das_skin", "cmas_total", "mmt8_total", "cs_mg_kg_day")
-
-_SVG_SALT = "jdmtrack-report"  # fixed, so that SVG ids (and so the files) never change
-_RC: dict[str, Any] = {
-    "svg.hashsalt": _SVG_SALT,
-    "svg.fonttype": "path",
-    "figure.facecolor": "white",  # opaque whatever a matplotlibrc says: the PNG is RGB
-    "font.family": "DejaVu Sans",
-    "font.size": 8.0,
-    "axes.titlesize": 9.0,
-    "axes.labelsize": 8.0,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "legend.fontsize": 7.5,
-    "legend.frameon": False,
-    "xtick.labelsize": 7.5,
-    "ytick.labelsize": 7.5,
-    "hatch.linewidth": 0.6,
-    "path.simplify": True,
-}
-_SVG_METADATA: dict[str, str | None] = {"Date": None, "Creator": None, "Format": None,
-                                        "Type": None}
 
 # Category: (colour, hatch). Legend labels come from the field dictionary (code_label) and,
 # for the TIS, the thresholds the analysis used.
@@ -88,41 +62,6 @@ TIS_STYLE = {
     "moderate": (OKABE_ITO["orange"], "////"),
     "major": (OKABE_ITO["green"], "xxxx"),
 }
-
-
-def new_figure(height_in: float) -> Figure:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    # At the PNG's resolution and on its Agg canvas from the start: the layout then measures
-    # every text with the renderer that draws the PNG, which reuses those measurements.
-    fig = Figure(figsize=(WIDTH_IN, height_in), dpi=PNG_DPI, layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def finish_figure(fig: Figure, key: str, title: str, caption: str) -> FigureOut:
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    engine = fig.get_layout_engine()
-    if engine is not None:  # lay out once; with no engine left, savefig does not lay out again
-        engine.execute(fig)
-        fig.set_layout_engine(None)
-    # Typed as Any: matplotlib leaves draw() and buffer_rgba() unannotated.
-    canvas: Any = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    canvas.draw()
-    png = rgb_png(canvas.buffer_rgba(), PNG_DPI)
-    with matplotlib.rc_context({"svg.hashsalt": _SVG_SALT}):
-        svg = io.BytesIO()
-        fig.savefig(svg, format="svg", dpi=SVG_RASTER_DPI, metadata=_SVG_METADATA)
-    return FigureOut(key, title, caption, svg.getvalue().decode("utf-8"), png)
-
-
-def figure_rc() -> Any:
-    import matplotlib
-
-    return matplotlib.rc_context(cast(Any, _RC))  # the stubs want each key as a Literal
 
 
 def _stacked_bars(ax: Axes, weeks: list[str], totals: list[Any],
@@ -234,8 +173,12 @@ def trajectories_figure(ctx: Context, visits: pd.DataFrame) -> tuple[FigureOut |
             lines = LineCollection(segments, colors=GREY, linewidths=0.8, alpha=alpha,
                                    label="Each patient", rasterized=raster)
             ax.add_collection(lines)
-            ax.scatter(xy[:, 0], xy[:, 1], s=5, color=GREY, alpha=alpha, linewidths=0,
-                       rasterized=raster, zorder=2)
+            points = ax.scatter(xy[:, 0], xy[:, 1], s=5, color=GREY, alpha=alpha,
+                                linewidths=0, rasterized=raster, zorder=2)
+            # Drawn inside the axes (clipped): measuring their extent for the layout, path by
+            # path, cannot move anything.
+            lines.set_in_layout(False)
+            points.set_in_layout(False)
             _median_line(ctx, ax, m, notes)
             ax.autoscale_view()
             _full_scale(ax, m)

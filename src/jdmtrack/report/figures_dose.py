@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from ..fields import code_label
 from ..results.dosing import DoseBand
 from .context import Context
-from .figures import OKABE_ITO, RASTER_ABOVE, figure_rc, finish_figure, new_figure
+from .figure_canvas import figure_rc, finish_figure, new_figure
+from .figures import OKABE_ITO, RASTER_ABOVE
 from .model import FigureOut
 
 if TYPE_CHECKING:

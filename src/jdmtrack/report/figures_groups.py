@@ -18,16 +18,8 @@ from ..results.events import Curve
 from ..results.groups import GroupEvent, GroupOutcome, Groups, GroupTest
 from . import format as f
 from .context import Context
-from .figures import (
-    OKABE_ITO,
-    _at_risk,
-    _axis_label,
-    _full_scale,
-    _nice_step,
-    figure_rc,
-    finish_figure,
-    new_figure,
-)
+from .figure_canvas import figure_rc, finish_figure, new_figure
+from .figures import OKABE_ITO, _at_risk, _axis_label, _full_scale, _nice_step
 from .model import FigureOut
 from .tables_groups import TEST_NAMES
 

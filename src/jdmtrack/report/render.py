@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -90,13 +89,14 @@ def _render(typed: Results, visits: pd.DataFrame, out_dir: Path,
     from .build import build_document
     from .excel import write_xlsx
     from .html import render_html
+    from .json_text import indented_json
     from .word import write_docx
 
     out_dir.mkdir(parents=True, exist_ok=True)
     say("results.json")
     results = dict(typed.data)
     try:
-        text = json.dumps(results, indent=2, ensure_ascii=False, allow_nan=False)
+        text = indented_json(results)  # json.dumps(indent=2)'s text, most of it in C
     except (TypeError, ValueError) as err:
         raise JdmtrackError(f"the results cannot be written as JSON: {err}") from err
     json_path = out_dir / "results.json"
