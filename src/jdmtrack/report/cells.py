@@ -1,7 +1,7 @@
 """Table cells: the printed text (from :mod:`.format`) with the full-precision value behind it.
 
 >>> num(0.5333, 2)
-Cell(text='0.53', value=0.5333, number_format='0.00', level=0)
+Cell(text='0.53', value=0.5333, number_format='0.00', level=0, code=None)
 >>> pval(0.0004).text, count(None).text
 ('< 0.001', '–')
 """
