@@ -16,6 +16,9 @@ of 2 runs):
 4. the peer: the per-study path, calling ``jdmtrack.stats.wilcoxon_signed_rank`` once per
    simulated study (what a loop over studies would do), on case 3's data at n = 30 only,
    scaled to the 10-point grid.
+
+Then, for information (no target), the two-arm endpoints with 8 sites analysed stratified
+(van Elteren, exact 2 x 2 x K, stratified log-rank), parametric, no dropout, one run each.
 """
 
 from __future__ import annotations
@@ -75,6 +78,16 @@ def main() -> None:
         print(f"  {name:42s} {seconds:7.2f} s   target {verdict}")
     peer = per_study_peer()
     print(f"  {'peer: per-study stats.wilcoxon_signed_rank':42s} {peer:7.2f} s   (estimated from n = 30)")
+    others = {
+        "mann-whitney, 8 sites, van Elteren": dict(test="mann-whitney", effect=0.5, sd=1.0),
+        "fisher, 8 sites, exact 2 x 2 x K": dict(test="fisher", p1=0.6, p2=0.3),
+        "logrank, 8 sites, stratified": dict(test="logrank", effect=0.5),
+    }
+    print("  two-arm endpoints (n per arm), stratified by 8 sites, ICC 0.05 (information):")
+    for name, kwargs in others.items():
+        seconds = best_time(lambda kw=kwargs: plan(n=GRID, sims=SIMS, seed=1, progress=False,
+                                                   sites=8, icc=0.05, **kw), repeats=1)
+        print(f"  {name:42s} {seconds:7.2f} s")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from .errors import DataWarning, InputError, JdmtrackError, Problem, SettingsErr
 
 if TYPE_CHECKING:
     from .api import Validation, analyze, read_cohort, report, score, validate
+    from .plan import plan
     from .results import Results
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "Validation",
     "__version__",
     "analyze",
+    "plan",
     "read_cohort",
     "report",
     "score",
@@ -49,13 +51,13 @@ __all__ = [
 
 # name -> module that defines it; imported on first attribute access (PEP 562).
 _LAZY = {"Results": "results", "Validation": "api", "analyze": "api", "read_cohort": "api",
-         "report": "api", "score": "api", "validate": "api"}
+         "report": "api", "score": "api", "validate": "api", "plan": "plan"}
 
 
-# validate and report are also subpackages; importing one would rebind the package's
+# validate, report and plan are also subpackages; importing one would rebind the package's
 # attribute to the module. The front-door functions keep the names: the subpackages stay
 # importable as usual (``from jdmtrack.report import render_report``).
-_SHADOWED = frozenset({"validate", "report"})
+_SHADOWED = frozenset({"validate", "report", "plan"})
 
 
 class _FrontDoor(types.ModuleType):

@@ -72,13 +72,16 @@ def test_plan_power_is_the_share_stratified_signed_rank_rejects():
 def test_analysis_defaults_and_refusals():
     single = plan(test="wilcoxon", n=[8], effect=1.0, sd=1.0, sims=50, seed=1)
     assert single.settings["analysis"] == "pooled"
-    fisher = plan(test="fisher", n=[8], p1=0.7, p2=0.3, sites=3, sims=50, seed=1)
+    fisher = plan(test="fisher", n=[8], p1=0.7, p2=0.3, sites=3, sims=50, seed=1,
+                  analysis="pooled")
     assert fisher.settings["analysis"] == "pooled"
     assert "pooled over its 3 sites" in protocol_paragraph(fisher)
     with pytest.raises(SettingsError, match="--analysis stratified needs --sites"):
         plan(test="wilcoxon", n=[8], effect=1.0, sd=1.0, analysis="stratified")
-    with pytest.raises(SettingsError, match="available for --test wilcoxon"):
-        plan(test="friedman", n=[8], effect=1.0, sd=1.0, sites=2, analysis="stratified")
+    with pytest.raises(SettingsError, match="--sites 9 is more than the smallest --n"):
+        plan(test="wilcoxon", n=[8, 12], effect=1.0, sd=1.0, sites=9)
+    with pytest.raises(SettingsError, match=r"\(5 patients per arm\)"):
+        plan(test="fisher", n=[5], p1=0.7, p2=0.3, sites=6)
     with pytest.raises(SettingsError, match="--analysis must be one of"):
         plan(test="wilcoxon", n=[8], effect=1.0, sd=1.0, sites=2, analysis="mixed")
 

@@ -51,8 +51,8 @@ def _sizes(_ctx: click.Context, _param: click.Parameter, value: str | None) -> l
 @click.option("--icc", type=float,
               help="Intraclass correlation between sites (with --sites >= 2; default 0.05).")
 @click.option("--analysis", type=click.Choice(["pooled", "stratified"]),
-              help="How each simulated multicentre study is analysed (default: stratified by "
-                   "site for --test wilcoxon when --sites > 1, else pooled).")
+              help="How each simulated multicentre study is analysed, for every test: "
+                   "stratified by site (default when --sites > 1) or pooled.")
 @click.option("--dropout", type=float, default=0.0, show_default=True,
               help="Probability of leaving the study at each visit.")
 @click.option("--visits", type=int, help="Scheduled post-baseline visits (parametric; default "
@@ -77,7 +77,7 @@ def plan(design: str | None, test: str | None, n: list[int] | None, p0: float | 
          output: Path | None) -> None:
     """Size a study: Simon's two-stage design, an exact binomial design, or power by
     simulation for a test over a grid of sample sizes (from settings or a pilot cohort)."""
-    from .. import plan as planning
+    from ..plan import plan as run_plan
     from ..plan.output import write_outputs
     from ..plan.power import PowerResult
 
@@ -88,7 +88,7 @@ def plan(design: str | None, test: str | None, n: list[int] | None, p0: float | 
     if output is not None and test is None:
         raise click.UsageError("-o/--output goes with --test (the power curve)")
     with reported():
-        result = planning.plan(
+        result = run_plan(
             design=design, test=test, n=n, p0=p0, p1=p1, p2=p2, alpha=alpha, beta=beta,
             nmax=nmax, effect=effect, sd=sd, pilot=pilot, endpoint=endpoint, week=week,
             sites=sites, icc=icc, dropout=dropout, visits=visits, median=median,

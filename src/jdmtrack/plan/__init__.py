@@ -1,12 +1,13 @@
 """Planning a study: Simon two-stage and exact binomial designs, and power by simulation.
 
-``plan(...)`` is the library form of ``jdmtrack plan`` (design.md, "Planning"): with
-``design="simon"`` or ``design="binomial"`` it returns the exact design; with ``test=...``
-the simulated power over a grid of sample sizes, from parametric settings or by resampling a
-pilot cohort. Modules: ``simon``, ``binomial``, ``power`` (grid, Monte Carlo SE),
-``vectorised`` (the tests over stacks of studies), ``nulls`` (exact null tables),
-``models`` (parametric studies), ``pilot`` (resampled trajectories), ``output`` (figure,
-table, paragraph).
+``plan(...)`` is the library form of ``jdmtrack plan`` (design.md, "Planning"), also
+``jdmtrack.plan(...)`` in the package's front door: with ``design="simon"`` or
+``design="binomial"`` it returns the exact design; with ``test=...`` the simulated power over
+a grid of sample sizes, from parametric settings or by resampling a pilot cohort. Modules:
+``simon``, ``binomial``, ``power`` (grid, Monte Carlo SE), ``vectorised`` (the tests over
+stacks of studies), ``stratified_rank`` and ``stratified_two_arm`` (their site-stratified
+forms), ``nulls`` (exact null tables), ``models`` (parametric studies), ``pilot`` (resampled
+trajectories), ``output`` (figure, table, paragraph).
 """
 
 from __future__ import annotations

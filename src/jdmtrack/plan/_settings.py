@@ -16,8 +16,8 @@ from jdmtrack.plan.pilot import Pilot, endpoint_week, load_pilot
 from jdmtrack.plan.power import (
     ANALYSES,
     PILOT_TESTS,
-    STRATIFIED_TESTS,
     TESTS,
+    TWO_ARM,
     PowerResult,
     Progress,
     simulate_power,
@@ -72,19 +72,15 @@ def _parametric(test: str, effect: float | None, sd: float | None, p1: float | N
     return {"effect": e, "sd": s}, f"the settings: {between} {e:g}, SD {s:g} (normal)"
 
 
-def _analysis(analysis: str | None, test: str, sites: int) -> str:
-    """``--analysis``: stratified by site by default when there are sites and the test has a
-    stratified form in the simulation; pooled otherwise."""
+def _analysis(analysis: str | None, sites: int) -> str:
+    """``--analysis``: stratified by site by default when there are sites (every test has a
+    site-stratified form in the simulation); pooled otherwise."""
     if analysis is None:
-        return "stratified" if sites > 1 and test in STRATIFIED_TESTS else "pooled"
+        return "stratified" if sites > 1 else "pooled"
     if analysis not in ANALYSES:
         raise SettingsError(f"--analysis must be one of {', '.join(ANALYSES)}; got {analysis!r}")
     if analysis == "stratified" and sites < 2:
         raise SettingsError("--analysis stratified needs --sites K with K >= 2")
-    if analysis == "stratified" and test not in STRATIFIED_TESTS:
-        raise SettingsError(f"--analysis stratified is available for --test "
-                            f"{' or '.join(STRATIFIED_TESTS)}; the {test} test is simulated "
-                            "with the pooled analysis (--analysis pooled)")
     return analysis
 
 
@@ -109,7 +105,12 @@ def run_power(*, test: str, n: Sequence[int] | int | None, p1: float | None, p2:
     if icc > 0.0 and sites < 2:
         raise SettingsError("--icc needs --sites K with K >= 2 (site heterogeneity needs sites)")
     dropout = _checks.probability(dropout, "--dropout", open_low=False)
-    analysis = _analysis(analysis, test, sites)
+    if sites > sizes[0]:
+        arm = " per arm" if test in TWO_ARM else ""
+        raise SettingsError(
+            f"--sites {sites} is more than the smallest --n ({sizes[0]} patients{arm}): some "
+            f"sites would have no patients; give fewer sites or n >= {sites}")
+    analysis = _analysis(analysis, sites)
     settings: dict[str, Any] = {"sites": sites, "icc": icc, "dropout": dropout,
                                 "analysis": analysis}
     source: Pilot | None = None

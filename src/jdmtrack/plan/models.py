@@ -36,6 +36,7 @@ __all__ = [
     "changes",
     "completed_visits",
     "event_times",
+    "responder_matrix",
     "responders",
     "site_effects",
     "trajectories",
@@ -97,14 +98,21 @@ def trajectories(rng: np.random.Generator, sims: int, n: int, d: Design) -> Floa
     return np.where(np.arange(d.visits + 1) <= attended, values, np.nan)
 
 
-def responders(rng: np.random.Generator, sims: int, n: int, d: Design, rate: float
-               ) -> tuple[IntArray, IntArray]:
-    """Responders and patients evaluable (stayed to the last visit) in one arm, per study."""
+def responder_matrix(rng: np.random.Generator, sims: int, n: int, d: Design, rate: float
+                     ) -> tuple[BoolArray, BoolArray]:
+    """(sims, n) responded and evaluable (stayed to the last visit), patient by patient."""
     site = site_effects(rng, sims, n, d.sites, d.icc / (1.0 - d.icc) * _LOGISTIC_VARIANCE)
     p = 1.0 / (1.0 + np.exp(-(math.log(rate / (1.0 - rate)) + site)))
     respond = rng.random((sims, n)) < p
     stayed = completed_visits(rng, (sims, n), d.dropout, d.visits) == d.visits
-    return np.sum(respond & stayed, axis=1), np.sum(stayed, axis=1)
+    return respond & stayed, stayed
+
+
+def responders(rng: np.random.Generator, sims: int, n: int, d: Design, rate: float
+               ) -> tuple[IntArray, IntArray]:
+    """Responders and patients evaluable (stayed to the last visit) in one arm, per study."""
+    respond, stayed = responder_matrix(rng, sims, n, d, rate)
+    return np.sum(respond, axis=1), np.sum(stayed, axis=1)
 
 
 def event_times(rng: np.random.Generator, sims: int, n: int, d: Design, hazard_ratio: float

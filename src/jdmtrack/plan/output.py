@@ -28,16 +28,33 @@ _TEST_NAMES = {
 }
 
 
+_STRATIFIED = {
+    "wilcoxon": "the site-stratified Wilcoxon signed-rank test (differences ranked within site, "
+                "exact p-value convolved over sites)",
+    "mann-whitney": "the van Elteren test (mid-ranks within site divided by the site's n + 1; "
+                    "exact p-value convolved over sites up to 50 patients in all, else its "
+                    "normal approximation)",
+    "fisher": "the exact conditional test of independence in the 2 x 2 tables of the sites "
+              "(Cochran-Mantel-Haenszel, exact form as R mantelhaen.test(exact = TRUE))",
+    "logrank": "the log-rank test stratified by site (exact permutation p-value of the "
+               "log-rank scores computed and permuted within site when the study has at most "
+               f"{EXACT_LOGRANK_MAX_TOTAL} patients in all, else the stratified chi-square "
+               "on one degree of freedom as R survdiff with strata)",
+    "friedman": "the Friedman test with patients as blocks nested in sites, which is "
+                "site-stratified by construction (the same test as pooled)",
+}
+
+
 def _analysis_sentence(result: PowerResult) -> str:
     sites = int(result.settings.get("sites", 1))
     if sites <= 1:
         return "Each simulated study was analysed as a single site."
     if result.settings.get("analysis") == "stratified":
-        return (f"Each simulated study was analysed stratified by site ({sites} sites): the "
-                "site-stratified Wilcoxon signed-rank test, differences ranked within site and "
-                "the exact p-value convolved over sites.")
+        within = ", arms randomised within site" if result.test in TWO_ARM else ""
+        return (f"Each simulated study was analysed stratified by site ({sites} sites{within}): "
+                f"{_STRATIFIED[result.test]}.")
     return (f"Each simulated study was analysed pooled over its {sites} sites, ignoring the "
-            "site (the site-stratified analysis is not simulated for this test).")
+            "site (--analysis pooled).")
 
 
 def _target(result: PowerResult, target: float = 0.8) -> int | None:
@@ -91,8 +108,10 @@ def _write_figure(result: PowerResult, path: Path) -> None:
     ns = [g.n for g in result.grid]
     power = [g.power for g in result.grid]
     se = [2 * g.mc_se for g in result.grid]
-    ax.errorbar(ns, power, yerr=se, marker="o", capsize=3, label=f"{result.test} (simulated ± 2 MC SE)"
-                if not result.exact else f"{result.test} (exact)")
+    sites = int(result.settings.get("sites", 1))
+    name = result.test + (f", {result.settings.get('analysis')}, {sites} sites" if sites > 1 else "")
+    ax.errorbar(ns, power, yerr=se, marker="o", capsize=3, label=f"{name} (simulated ± 2 MC SE)"
+                if not result.exact else f"{name} (exact)")
     formula = [(g.n, g.formula_power) for g in result.grid if g.formula_power is not None]
     if formula:
         ax.plot([f[0] for f in formula], [f[1] for f in formula], linestyle="--",

@@ -24,12 +24,14 @@ import numpy as np
 
 from jdmtrack.errors import SettingsError
 from jdmtrack.plan import models, vectorised
-from jdmtrack.plan._types import BoolArray, FloatArray
+from jdmtrack.plan._types import BoolArray, FloatArray, IntArray
 from jdmtrack.plan.friedman_exact import ExactFriedman
 from jdmtrack.plan.logrank_exact import EXACT_LOGRANK_MAX_TOTAL
 from jdmtrack.plan.models import Design
+from jdmtrack.plan.nulls import P_TOLERANCE
 from jdmtrack.plan.pilot import Pilot
 from jdmtrack.plan.stratified_rank import stratified_signed_rank_reject
+from jdmtrack.plan.stratified_two_arm import cmh_exact_p, stratified_logrank_p, van_elteren_p
 
 __all__ = ["TESTS", "GridPoint", "PowerResult", "minimum_n", "simulate_power", "t_test_power"]
 
@@ -37,8 +39,6 @@ TESTS = ("wilcoxon", "mann-whitney", "fisher", "logrank", "friedman")
 TWO_ARM = ("mann-whitney", "fisher", "logrank")
 PILOT_TESTS = ("wilcoxon", "friedman")
 ANALYSES = ("pooled", "stratified")
-#: Tests with a site-stratified analysis in the simulation (the others are analysed pooled).
-STRATIFIED_TESTS = ("wilcoxon",)
 # Studies simulated at once: bounds the memory of the pairwise rank comparisons
 # (studies x patients^2 x 8 bytes stays near 100 MB).
 _CHUNK = 500
@@ -84,28 +84,45 @@ class PowerResult:
                 "settings": self.settings}
 
 
-def minimum_n(test: str, alpha: float) -> int:
+def _smallest_two_arm_p(n: int, sites: int) -> float:
+    """Smallest two-sided p of an exact two-arm test of n per arm, arms spread over ``sites``
+    sites in turn and permuted within site: the most extreme allocation in every site and
+    its mirror image, 2 / prod_s C(2 c_s, c_s) with c_s the site's patients per arm (one
+    site: 2 / C(2n, n))."""
+    per_site = [len(range(s, n, sites)) for s in range(sites)]
+    return 2.0 / math.prod(math.comb(2 * c, c) for c in per_site)
+
+
+def minimum_n(test: str, alpha: float, sites: int = 1) -> int:
     """Smallest n (per arm for two-arm tests) at which the test can reach ``alpha`` at all.
 
-    Signed-rank: the smallest two-sided p is 2 / 2^n; rank-sum and Fisher: 2 / C(2n, n) (all
-    of one arm above the other); the exact log-rank test (up to
-    ``EXACT_LOGRANK_MAX_TOTAL`` patients in all) too, as every split and its mirror image
-    give the same |sum of scores|; above that size the log-rank chi-square, like Friedman's,
-    needs two patients (per arm).
+    Signed-rank: the smallest two-sided p is 2 / 2^n (pooled or within sites: the sign
+    patterns are the same); rank-sum and Fisher: 2 / C(2n, n) (all of one arm above the
+    other), and with ``sites`` > 1 (stratified: van Elteren, the exact 2 x 2 x K test)
+    2 / prod_s C(2 c_s, c_s); the exact log-rank test (up to ``EXACT_LOGRANK_MAX_TOTAL``
+    patients in all) too, as every split and its mirror image give the same |sum of
+    scores|; above that size the log-rank chi-square, like Friedman's, needs two patients
+    (per arm).
 
     >>> minimum_n("wilcoxon", 0.05), minimum_n("mann-whitney", 0.05), minimum_n("fisher", 0.01)
     (6, 4, 5)
     >>> minimum_n("logrank", 0.05), minimum_n("logrank", 1e-6)   # 2/C(22, 11) = 2.9e-6
     (4, 11)
+
+    Four sites, one patient per arm in each (n = 4): 2 / 2^4 = 0.125; n = 5 gives
+    2 / (6 x 2 x 2 x 2) = 0.042.
+
+    >>> minimum_n("mann-whitney", 0.05, sites=4)
+    5
     """
     if test == "wilcoxon":
         return next(n for n in range(1, 200) if 2.0 / 2.0**n <= alpha)
     if test in ("mann-whitney", "fisher"):
-        return next(n for n in range(1, 200) if 2.0 / math.comb(2 * n, n) <= alpha)
+        return next(n for n in range(1, 200) if _smallest_two_arm_p(n, sites) <= alpha)
     if test == "logrank":
         largest_exact = EXACT_LOGRANK_MAX_TOTAL // 2
         return next(n for n in range(1, 200)
-                    if n > largest_exact or 2.0 / math.comb(2 * n, n) <= alpha)
+                    if n > largest_exact or _smallest_two_arm_p(n, sites) <= alpha)
     return 2
 
 
@@ -133,6 +150,16 @@ def _fisher_exact_power(n: int, design: Design, alpha: float) -> float:
     return float(np.sum(joint * fisher_reject_table(n, n, alpha)))
 
 
+def _significant(p: FloatArray, alpha: float) -> BoolArray:
+    return np.asarray(np.isfinite(p) & (p <= alpha * (1 + P_TOLERANCE)))
+
+
+def _site_sums(per_patient: BoolArray, sites: int) -> IntArray:
+    """(sims, sites) counts: patient (column) i is at site i mod K."""
+    site = np.arange(per_patient.shape[1]) % sites
+    return np.stack([per_patient[:, site == s].sum(axis=1) for s in range(sites)], axis=1)
+
+
 def _rejections(test: str, rng: np.random.Generator, sims: int, n: int, design: Design,
                 alpha: float, pilot: Pilot | None, last: int,
                 friedman: ExactFriedman, stratified: bool) -> BoolArray:
@@ -151,8 +178,15 @@ def _rejections(test: str, rng: np.random.Generator, sims: int, n: int, design: 
     if test == "mann-whitney":
         arm1 = models.changes(rng, sims, n, design, design.effect)
         arm2 = models.changes(rng, sims, n, design, 0.0)
+        if stratified:
+            return _significant(van_elteren_p(arm1, arm2, design.sites), alpha)
         return vectorised.rank_sum_reject(arm1, arm2, alpha)
     if test == "fisher":
+        if stratified:
+            r1, s1 = models.responder_matrix(rng, sims, n, design, design.p1)
+            r2, s2 = models.responder_matrix(rng, sims, n, design, design.p2)
+            by_site = [_site_sums(a, design.sites) for a in (r1, s1, r2, s2)]
+            return _significant(cmh_exact_p(*by_site), alpha)
         x1, n1 = models.responders(rng, sims, n, design, design.p1)
         x2, n2 = models.responders(rng, sims, n, design, design.p2)
         return vectorised.fisher_reject(x1, n1, x2, n2, alpha)
@@ -160,8 +194,12 @@ def _rejections(test: str, rng: np.random.Generator, sims: int, n: int, design: 
         t1, e1 = models.event_times(rng, sims, n, design, design.effect)
         t2, e2 = models.event_times(rng, sims, n, design, 1.0)
         first_arm = np.arange(2 * n) < n
-        return vectorised.logrank_reject(np.concatenate([t1, t2], axis=1),
-                                         np.concatenate([e1, e2], axis=1), first_arm, alpha)
+        times = np.concatenate([t1, t2], axis=1)
+        events = np.concatenate([e1, e2], axis=1)
+        if stratified:
+            return _significant(stratified_logrank_p(times, events, first_arm, design.sites),
+                                alpha)
+        return vectorised.logrank_reject(times, events, first_arm, alpha)
     return vectorised.friedman_reject(models.trajectories(rng, sims, n, design), alpha, friedman)
 
 
@@ -172,28 +210,30 @@ def simulate_power(test: str, ns: Sequence[int], *, sims: int, seed: int, alpha:
                    progress: Progress | None = None, analysis: str = "pooled") -> PowerResult:
     """Power of ``test`` at each n of ``ns`` (see the module notes).
 
-    ``analysis="stratified"`` (``wilcoxon`` only) decides each study with the site-stratified
-    signed-rank test (``stratified_rank``) instead of the pooled one.
+    ``analysis="stratified"`` decides each study with the site-stratified form of the test
+    (``stratified_rank``, ``stratified_two_arm``) instead of the pooled one; Friedman's is the
+    same test (patients are blocks nested in sites).
     """
-    if analysis not in ANALYSES or (analysis == "stratified" and test not in STRATIFIED_TESTS):
-        raise SettingsError(f"analysis {analysis!r} is not available for the {test} test; "
-                            "stratified analysis exists for: " + ", ".join(STRATIFIED_TESTS))
+    if analysis not in ANALYSES:
+        raise SettingsError(f"analysis must be one of {', '.join(ANALYSES)}; got {analysis!r}")
     if test not in TESTS:
         raise SettingsError(f"unknown test {test!r}; choose from " + ", ".join(TESTS))
-    smallest = minimum_n(test, alpha)
+    strata = design.sites if analysis == "stratified" else 1
+    smallest = minimum_n(test, alpha, strata)
     too_small = [n for n in ns if n < smallest]
     if too_small:
         arm = " per arm" if test in TWO_ARM else ""
+        over = f" stratified by {strata} sites" if strata > 1 and test in TWO_ARM else ""
         raise SettingsError(
-            f"n = {', '.join(map(str, too_small))} is below the minimum for the {test} test at "
-            f"alpha = {alpha!r}: it needs n >= {smallest}{arm} to reach alpha at all"
+            f"n = {', '.join(map(str, too_small))} is below the minimum for the {test} test"
+            f"{over} at alpha = {alpha!r}: it needs n >= {smallest}{arm} to reach alpha at all"
         )
     too_large = [n for n in ns if n > MAX_N]
     if too_large:
         raise SettingsError(f"n = {', '.join(map(str, too_large))} is above the largest n "
                             f"simulated, {MAX_N}")
     exact = test == "fisher" and pilot is None and design.dropout == 0.0 and (
-        design.sites <= 1 or design.icc == 0.0)
+        design.sites <= 1 or design.icc == 0.0) and analysis == "pooled"
     grid: list[GridPoint] = []
     for done, n in enumerate(ns):
         if exact:

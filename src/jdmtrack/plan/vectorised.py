@@ -39,9 +39,11 @@ from jdmtrack.plan.nulls import (
 )
 
 __all__ = [
+    "doubled_ranks",
     "fisher_reject",
     "friedman_reject",
     "friedman_statistic",
+    "logrank_parts",
     "logrank_reject",
     "logrank_statistic",
     "rank_sum_reject",
@@ -57,7 +59,7 @@ EXACT_TIES_MAX_N = 80
 _EXACT_RANK_SUM_BELOW = 50
 
 
-def _doubled_ranks(values: FloatArray, valid: BoolArray) -> tuple[IntArray, IntArray]:
+def doubled_ranks(values: FloatArray, valid: BoolArray) -> tuple[IntArray, IntArray]:
     """Doubled mid-ranks along the last axis among the valid entries, and tie-group sizes.
 
     doubled = #(smaller) + #(smaller or equal) + 1, which is 2 x the mid-rank.
@@ -102,7 +104,7 @@ def signed_rank_reject(differences: FloatArray, alpha: float) -> BoolArray:
     """Per study (row): does the exact signed-rank test of the differences reject?"""
     d = np.asarray(differences, dtype=np.float64)
     valid = np.isfinite(d) & (d != 0.0)
-    doubled, ties = _doubled_ranks(np.abs(d), valid)
+    doubled, ties = doubled_ranks(np.abs(d), valid)
     m = valid.sum(axis=1)
     v2 = np.sum(np.where(valid & (d > 0), doubled, 0), axis=1)
     tied = np.any(ties > 1, axis=1)
@@ -152,7 +154,7 @@ def rank_sum_reject(arm1: FloatArray, arm2: FloatArray, alpha: float) -> BoolArr
     valid = np.isfinite(values)
     in1 = np.zeros(values.shape[1], dtype=bool)
     in1[: arm1.shape[1]] = True
-    doubled, ties = _doubled_ranks(values, valid)
+    doubled, ties = doubled_ranks(values, valid)
     n1 = valid[:, in1].sum(axis=1)
     n2 = valid[:, ~in1].sum(axis=1)
     u2 = np.sum(np.where(valid[:, in1], doubled[:, in1], 0), axis=1) - n1 * (n1 + 1)
@@ -186,8 +188,10 @@ def fisher_reject(x1: IntArray, n1: IntArray, x2: IntArray, n2: IntArray, alpha:
     return reject
 
 
-def logrank_statistic(times: FloatArray, events: BoolArray, arm1: BoolArray) -> FloatArray:
-    """Log-rank chi-square per study (continuous times: no two events at the same time)."""
+def logrank_parts(times: FloatArray, events: BoolArray, arm1: BoolArray
+                  ) -> tuple[FloatArray, FloatArray]:
+    """Per study, arm 1's observed minus expected events and its hypergeometric variance
+    (continuous times: no two events at the same time); a study without patients gives 0."""
     order = np.argsort(times, axis=1, kind="stable")
     e = np.take_along_axis(events, order, axis=1)
     g = np.broadcast_to(arm1, times.shape)
@@ -198,8 +202,15 @@ def logrank_statistic(times: FloatArray, events: BoolArray, arm1: BoolArray) -> 
     observed = np.sum(e & g, axis=1)
     expected = np.sum(e * at_risk1 / at_risk, axis=1)
     variance = np.sum(e * at_risk1 * (at_risk - at_risk1) / at_risk**2, axis=1)
+    return np.asarray(observed - expected, dtype=np.float64), np.asarray(variance,
+                                                                         dtype=np.float64)
+
+
+def logrank_statistic(times: FloatArray, events: BoolArray, arm1: BoolArray) -> FloatArray:
+    """Log-rank chi-square per study (continuous times: no two events at the same time)."""
+    score, variance = logrank_parts(times, events, arm1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        chi2 = np.where(variance > 0, (observed - expected) ** 2 / variance, 0.0)
+        chi2 = np.where(variance > 0, score**2 / variance, 0.0)
     return np.asarray(chi2, dtype=np.float64)
 
 
@@ -220,7 +231,7 @@ def logrank_reject(times: FloatArray, events: BoolArray, arm1: BoolArray, alpha:
 def friedman_statistic(values: FloatArray) -> tuple[FloatArray, IntArray]:
     """Tie-corrected Friedman chi-square over complete cases, per study: (statistic, n)."""
     complete = np.all(np.isfinite(values), axis=2)
-    doubled, ties = _doubled_ranks(values, np.broadcast_to(complete[..., None], values.shape))
+    doubled, ties = doubled_ranks(values, np.broadcast_to(complete[..., None], values.shape))
     n = complete.sum(axis=1)
     k = values.shape[2]
     sums = doubled.sum(axis=1) / 2.0  # column rank sums over complete patients
@@ -249,7 +260,7 @@ def friedman_reject(values: FloatArray, alpha: float,
     if exact is None:
         return reject
     complete = np.all(np.isfinite(values), axis=2)
-    doubled, ties = _doubled_ranks(values, np.broadcast_to(complete[..., None], values.shape))
+    doubled, ties = doubled_ranks(values, np.broadcast_to(complete[..., None], values.shape))
     untied = (n >= 2) & ~np.any(ties > 1, axis=(1, 2))
     for size in np.unique(n[untied]).tolist():
         rows = np.flatnonzero(untied & (n == size))
