@@ -20,7 +20,7 @@ from .counts import Share, share
 from .courses import counts_of
 from .read import entries, integer
 
-__all__ = ["OrganOutcome", "ResponseWeek", "read_organs", "read_response_percent"]
+__all__ = ["OrganOutcome", "PercentWeek", "read_organs", "read_response_percent"]
 
 # The levels of a response-percent week, as analysis/organs.py keys them.
 RESPONSE_LEVELS = ("CR", "PR", "NR", "CR_or_PR")
@@ -37,7 +37,7 @@ class OrganOutcome:
 
 
 @dataclass(frozen=True)
-class ResponseWeek:
+class PercentWeek:
     """Response at one week: evaluable patients, and each level's n (%)."""
 
     week: str
@@ -52,8 +52,8 @@ def read_organs(data: Mapping[str, Any]) -> tuple[OrganOutcome, ...]:
                  for organ, e in entries(data, "organs").items())
 
 
-def read_response_percent(data: Mapping[str, Any]) -> tuple[ResponseWeek, ...]:
+def read_response_percent(data: Mapping[str, Any]) -> tuple[PercentWeek, ...]:
     """Each week of the ``response_percent`` section, in the file's order."""
-    return tuple(ResponseWeek(week, integer(w.get("n_evaluable")),
+    return tuple(PercentWeek(week, integer(w.get("n_evaluable")),
                               MappingProxyType({k: share(w.get(k)) for k in RESPONSE_LEVELS}))
                  for week, w in entries(data, "response_percent").items())

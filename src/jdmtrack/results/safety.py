@@ -5,7 +5,7 @@
 >>> s = read_safety({"safety": {"n_events": 2, "rate_ci95": [0, None],
 ...                             "by_term": [{"term": "Rash", "events": 2, "by_grade": [{}]}]}})
 >>> s.n_events, s.rate_ci95, s.by_term[0].by_grade[0].grade, read_safety({}).present
-(2, (0.0, None), None, False)
+(2, (0, None), None, False)
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from typing import Any
 
 from .counts import Tally, tallies, tally
 from .events import not_run_reason
-from .read import integer, num, pair, rows, section, text
+from .read import integer, num, pair, rows, section, text, texts
 
 __all__ = ["AdverseEvent", "Aesi", "GradeCount", "Safety", "SeriousEvent", "TermCount",
-           "read_aesi", "read_safety", "texts"]
+           "read_aesi", "read_safety"]
 
 
 @dataclass(frozen=True)
@@ -95,12 +95,6 @@ class Aesi:
     special_interest: tuple[Tally, ...]
     actions: Mapping[str, Tally]
     serious: tuple[SeriousEvent, ...]
-
-
-def texts(value: Any) -> tuple[str, ...]:
-    """The strings of a list (others dropped); empty when not a list."""
-    items = value if isinstance(value, list) else []
-    return tuple(t for t in (text(v) for v in items) if t is not None)
 
 
 def _grade_count(entry: Mapping[str, Any]) -> GradeCount:
