@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..fields import DERIVED_FIELDS, FIELDS, code_label, fields_of
 from ..results.warnings import DataWarning
 from . import format as f
-from .cells import count, dig, text
+from .cells import count, text
 from .context import Context, ordered_measures
 from .model import Cell, Table
 
@@ -107,15 +107,15 @@ def undecided_table(ctx: Context) -> Table | None:
 
 def completeness_table(ctx: Context) -> Table | None:
     """Per measure and week: values recorded / visits that week."""
-    missing = dig(ctx.results, "cohort", "missing")
-    per_week = dig(ctx.results, "cohort", "visits_per_week") or {}
-    in_followup = dig(ctx.results, "cohort", "in_followup_per_week") or {}
-    if not isinstance(missing, dict) or not missing or not isinstance(in_followup, dict):
+    cohort = ctx.typed.cohort
+    if cohort is None or not cohort.missing:
         return None
-    weeks = f.sorted_weeks({w for v in missing.values() if isinstance(v, dict) for w in v})
+    missing, per_week = cohort.missing, cohort.visits_per_week
+    in_followup = cohort.in_followup_per_week
+    weeks = f.sorted_weeks({w for v in missing.values() for w in v})
     rows = []
-    for name in ordered_measures(missing):
-        by_week = missing[name] or {}
+    for name in ordered_measures(list(missing)):
+        by_week = missing[name]
         cells = []
         for week in weeks:
             followed, absent = in_followup.get(week), by_week.get(week)

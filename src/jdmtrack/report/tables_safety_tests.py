@@ -49,11 +49,10 @@ def serious_table(ctx: Context) -> Table | None:
 
 
 def listing_table(ctx: Context) -> Table | None:
-    listing = ctx.section("listing")
-    patients = listing.get("patients") or {}
-    measures = listing.get("measures") or []
-    if not patients:
+    listing = ctx.typed.listing
+    if listing is None or not listing.patients:
         return None
+    patients, measures = listing.patients, listing.measures
     weeks = sorted({w for p in patients.values() for m in p.values() for w in m}, key=float)
     rows: list[list[Cell]] = []
     for pid, values in patients.items():
