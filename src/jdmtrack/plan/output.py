@@ -1,5 +1,7 @@
 """What ``-o DIR`` writes: the power curve (PNG), the table (CSV) and a protocol paragraph.
 
+With a pilot, the paragraph and the table state the pilot population (``--where``) and its n.
+
 Only here are numbers rounded (power to 3 decimals in the paragraph and table text columns;
 the CSV keeps full precision). matplotlib is imported when the figure is drawn, not before.
 """
@@ -57,6 +59,20 @@ def _analysis_sentence(result: PowerResult) -> str:
             "site (--analysis pooled).")
 
 
+def _pilot_population(result: PowerResult) -> str:
+    """The sentence stating who of the pilot was resampled (empty without a pilot)."""
+    if "pilot_population" not in result.settings:
+        return ""
+    n = result.settings["pilot_patients"]
+    definition = result.settings["pilot_population"]
+    if definition == "all patients":
+        return (f"Pilot population: all {n} patients of the pilot cohort were resampled (no "
+                "restriction to the patients for whom the endpoint is relevant).")
+    return (f"Pilot population: the {n} of {result.settings['pilot_source_patients']} pilot "
+            f"patients with {definition} were resampled (as jdmtrack analyze --where "
+            "selects them).")
+
+
 def _target(result: PowerResult, target: float = 0.8) -> int | None:
     return next((g.n for g in result.grid if g.power >= target), None)
 
@@ -92,6 +108,9 @@ def protocol_paragraph(result: PowerResult) -> str:
             + "; the simulation accounts for the rank test, dropout and sites that the "
             "formula ignores."
         )
+    population = _pilot_population(result)
+    if population:
+        lines.append(population)
     lines.append(_analysis_sentence(result))
     lines.append(f"Computed with jdmtrack plan ({result.method}).")
     return "\n\n".join(lines) + "\n"
@@ -132,11 +151,15 @@ def write_outputs(result: PowerResult, folder: str | Path) -> list[Path]:
     table = out / "power.csv"
     with table.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["n", "power", "mc_se", "formula_power", "test", "alpha", "sims", "seed"])
+        writer.writerow(["n", "power", "mc_se", "formula_power", "test", "alpha", "sims", "seed",
+                         "pilot_population", "pilot_n"])
+        population = result.settings.get("pilot_population", "")
+        pilot_n = result.settings.get("pilot_patients", "")
         for g in result.grid:
             writer.writerow([g.n, repr(g.power), repr(g.mc_se),
                              "" if g.formula_power is None else repr(g.formula_power),
-                             result.test, repr(result.alpha), result.sims, result.seed])
+                             result.test, repr(result.alpha), result.sims, result.seed,
+                             population, pilot_n])
     paragraph = out / "protocol.md"
     paragraph.write_text(protocol_paragraph(result), encoding="utf-8")
     figure = out / "power.png"
