@@ -25,8 +25,10 @@ _TEST_NAMES = {
     "logrank": "the two-sided log-rank test between arms (exact permutation p-value of the "
                f"log-rank scores when the study has at most {EXACT_LOGRANK_MAX_TOTAL} patients "
                "in all, else chi-square on one degree of freedom)",
-    "friedman": "the Friedman test over visits (complete cases; exact permutation p-value "
-                "without ties, else chi-square with tie correction)",
+    "friedman": "the Friedman test over visits (complete cases; the within-patient "
+                "permutation p-value jdmtrack analyze reports, exact or Monte Carlo with "
+                "{resamples:,} resamples, ties included; the tie-corrected chi-square above "
+                "{largest} complete patients)",
 }
 
 
@@ -45,6 +47,13 @@ _STRATIFIED = {
     "friedman": "the Friedman test with patients as blocks nested in sites, which is "
                 "site-stratified by construction (the same test as pooled)",
 }
+
+
+def _test_name(test: str) -> str:
+    from jdmtrack.analysis.outcomes import PERMUTATION_MAX_N
+    from jdmtrack.defaults import DEFAULT_RESAMPLES
+
+    return _TEST_NAMES[test].format(resamples=DEFAULT_RESAMPLES, largest=PERMUTATION_MAX_N)
 
 
 def _analysis_sentence(result: PowerResult) -> str:
@@ -94,7 +103,7 @@ def protocol_paragraph(result: PowerResult) -> str:
                   f"{target}{per_arm}." if target is not None else
                   "No sample size on the grid reaches 80% power.")
     lines = [
-        f"Sample size. The primary endpoint will be analysed with {_TEST_NAMES[result.test]} "
+        f"Sample size. The primary endpoint will be analysed with {_test_name(result.test)} "
         f"at a two-sided significance level of {result.alpha:g}. Power was {how}. "
         f"The effect was taken from {result.effect_source}. Power by number of patients "
         f"enrolled: {points}. "
