@@ -129,3 +129,18 @@ def test_cli_hostile_where_exits_1_without_traceback(where):
                                        "--where", where, "--n", "10", "--sims", "10"])
     assert result.exit_code == 1, result.output
     assert "Error" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_paragraph_bounds_a_power_of_one_by_the_rule_of_three():
+    """7 patients who all improved: every study of 10 has 10 positive changes, p = 2/2^10,
+    so power is 1 and its MC SE 0; 300 studies bound it by 1 - 3/300 = 0.99 (rule of three)."""
+    from jdmtrack.plan.output import protocol_paragraph
+
+    result = plan(pilot=DEMO, endpoint="cmas_change", where=["muscle_involvement=yes"],
+                  n=[10], sims=300, seed=3, progress=False)
+    assert result.grid[0].power == 1.0 and result.grid[0].mc_se == 0.0
+    text = protocol_paragraph(result)
+    assert "At n = 10 every simulated study was significant" in text
+    assert "above 0.9900 with 95% confidence (rule of three)" in text
+    assert "rule of three" not in protocol_paragraph(plan(
+        pilot=DEMO, endpoint="cmas_change", n=[10], sims=300, seed=3, progress=False))

@@ -82,6 +82,19 @@ def _pilot_population(result: PowerResult) -> str:
             "selects them).")
 
 
+def _all_or_none(result: PowerResult) -> str:
+    """Where every (or no) simulated study was significant the standard error is 0; say what
+    the simulation does bound (rule of three: 3 / sims, one-sided 95%; Hanley JA, Lippman-Hand
+    A. If nothing goes wrong, is everything all right? JAMA. 1983;249:1743-1745)."""
+    every = [g.n for g in result.grid if g.power == 1.0]
+    if not every:
+        return ""
+    bound = 1.0 - 3.0 / result.sims
+    return (f" At n = {', '.join(map(str, every))} every simulated study was significant: the "
+            f"power is above {bound:.4f} with 95% confidence (rule of three), as far as the "
+            "effect source is right (a pilot's few patients stand for the whole population).")
+
+
 def _target(result: PowerResult, target: float = 0.8) -> int | None:
     return next((g.n for g in result.grid if g.power >= target), None)
 
@@ -98,6 +111,7 @@ def protocol_paragraph(result: PowerResult) -> str:
         how = (f"estimated by simulating {result.sims:,} studies at each sample size "
                f"(random seed {result.seed}; numpy PCG64 seeded with the seed and n)")
         error = f"The Monte Carlo standard error of each power is at most {worst:.3f}."
+        error += _all_or_none(result)
     target = _target(result)
     conclusion = (f"The smallest sample size on the grid with at least 80% power is "
                   f"{target}{per_arm}." if target is not None else
