@@ -16,7 +16,7 @@ from report_codes import raw_codes_in
 from jdmtrack.report import figures
 from jdmtrack.report.context import Context
 from jdmtrack.report.figures_dose import dose_figure
-from jdmtrack.report.tables_outcomes import response_table
+from jdmtrack.report.tables_response import response_table
 
 
 def svg_texts(svg: str) -> list[str]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from . import format as f
-from .cells import dig, section_of
+from .cells import section_of
 
 if TYPE_CHECKING:
-    from ..results import Results
+    from ..results import Results, WeekSummary
 
 __all__ = ["PREFERRED_MEASURES", "Context", "ordered_measures"]
 
@@ -40,12 +41,11 @@ class Context:
     """Report-wide presentation settings derived from the results.
 
     ``typed`` is the typed results every builder reads. ``results`` is the same results as
-    a dict of printable strings, kept only while builders move to ``typed`` (issue 14:
-    the report renders from ``Results``; this attribute goes when none reads it).
+    a dict of printable strings, made on first use and kept only while builders move to
+    ``typed`` (issue 14: the report renders from ``Results``; it goes when none reads it).
     """
 
     typed: Results
-    results: Mapping[str, Any]
     n_patients: int | None
     pct_decimals: int
     quartiles: str
@@ -58,29 +58,44 @@ class Context:
 
         typed = (source if isinstance(source, Results)
                  else Results.from_dict(source, copy_data=False))
-        results = f.printable_tree(dict(typed.data))
-        n = dig(results, "cohort", "n_patients")
-        alpha = dig(results, "settings", "alpha")
+        n = typed.cohort.n_patients if typed.cohort is not None else None
+        settings = typed.recorded_settings
         return cls(
             typed=typed,
-            results=results,
-            n_patients=int(n) if f.is_number(n) else None,
+            n_patients=n,
             pct_decimals=f.percent_decimals(n),
-            quartiles=f.quartile_note(dig(results, "settings", "quantile_method")),
-            alpha=float(alpha) if f.is_number(alpha) else None,
+            quartiles=f.quartile_note(settings.quantile_method),
+            alpha=settings.alpha,
         )
 
+    @cached_property
+    def results(self) -> Mapping[str, Any]:
+        """The results file with every string printable (legacy: builders read ``typed``)."""
+        tree: Mapping[str, Any] = f.printable_tree(dict(self.typed.data))
+        return tree
+
     def section(self, key: str) -> dict[str, Any]:
+        """Legacy: ``results[key]`` as a dict (builders read ``typed``)."""
         return section_of(self.results, key)
 
     def pct_note(self) -> str:
         return f.rounding_note(pct_decimals=self.pct_decimals)
 
     def label(self, measure: str) -> str:
-        entry = self.section("outcomes").get(measure)
-        return f.measure_label(measure, entry if isinstance(entry, dict) else None)
+        """The measure's short label (the results' label when the report has none)."""
+        outcome = self.typed.outcomes.get(measure)
+        return f.measure_label(measure, outcome.label if outcome is not None else None)
+
+    def unit(self, measure: str) -> str | None:
+        """The measure's unit as the results give it (None: not given)."""
+        outcome = self.typed.outcomes.get(measure)
+        return outcome.unit if outcome is not None else None
+
+    def weeks(self, measure: str) -> dict[str, WeekSummary] | None:
+        """The measure's summaries by week key; None when it is not in the analysis."""
+        outcome = self.typed.outcomes.get(measure)
+        return None if outcome is None else {w.week: w for w in outcome.by_week}
 
     def decimals(self, measure: str) -> int:
-        entry = self.section("outcomes").get(measure)
-        unit = entry.get("unit") if isinstance(entry, dict) else None
-        return f.decimals_for(measure, unit)
+        """Decimal places of the measure's summaries (2 for doses per kilogram)."""
+        return f.decimals_for(measure, self.unit(measure))

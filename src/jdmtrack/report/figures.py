@@ -12,7 +12,7 @@ the scored visits table.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from . import format as f
 from .cells import dig
@@ -97,16 +97,15 @@ def _stacked_bars(ax: Axes, weeks: list[str], totals: list[Any],
 
 def response_figure(ctx: Context) -> FigureOut | None:
     """Stacked bars of CR / PR / NR per week, n evaluable above each bar."""
-    response = ctx.section("response")
-    weeks = [w for w in f.sorted_weeks(response)
-             if f.is_number(dig(response, w, "n_evaluable")) and response[w]["n_evaluable"] > 0]
+    response = ctx.typed.response
+    weeks = [w for w in f.sorted_weeks(response) if (response[w].n_evaluable or 0) > 0]
     if not weeks:
         return None
     with figure_rc():
         fig = new_figure(2.8)
         ax = fig.add_subplot()
-        _stacked_bars(ax, weeks, [response[w]["n_evaluable"] for w in weeks],
-                      {k: [response[w].get(k) for w in weeks] for k in RESPONSE_STYLE},
+        _stacked_bars(ax, weeks, [response[w].n_evaluable for w in weeks],
+                      {k: [response[w].counts.get(k) for w in weeks] for k in RESPONSE_STYLE},
                       RESPONSE_STYLE, {k: response_label(k) for k in RESPONSE_STYLE})
         return finish_figure(fig, "response", "Response per week",
                        "Complete, partial and no response as a percentage of the patients "
@@ -115,17 +114,15 @@ def response_figure(ctx: Context) -> FigureOut | None:
 
 def tis_figure(ctx: Context) -> FigureOut | None:
     """Stacked bars of TIS improvement categories per week."""
-    tis = dig(ctx.results, "criteria", "tis")
-    if not isinstance(tis, dict):
-        return None
-    weeks = [w for w in f.sorted_weeks(tis) if f.is_number(dig(tis, w, "n")) and tis[w]["n"] > 0]
+    tis = ctx.typed.criteria.tis
+    weeks = [w for w in f.sorted_weeks(tis) if (tis[w].n or 0) > 0]
     if not weeks:
         return None
     with figure_rc():
         fig = new_figure(2.8)
         ax = fig.add_subplot()
-        _stacked_bars(ax, weeks, [tis[w]["n"] for w in weeks],
-                      {k: [tis[w].get(k) for w in weeks] for k in TIS_STYLE}, TIS_STYLE,
+        _stacked_bars(ax, weeks, [tis[w].n for w in weeks],
+                      {k: [tis[w].categories.get(k) for w in weeks] for k in TIS_STYLE}, TIS_STYLE,
                       dict(zip(TIS_STYLE, tis_category_labels(ctx), strict=True)))
         ax.set_ylabel("Patients with a TIS (%)")
         return finish_figure(fig, "tis", "Total Improvement Score categories per week",
@@ -183,7 +180,7 @@ def trajectories_figure(ctx: Context, visits: pd.DataFrame) -> tuple[FigureOut |
             label = ctx.label(m)
             ax.set_title(f"{'ABCDEFGH'[index]}  {f.short_label(label)}", loc="left")
             ax.set_xlabel("Weeks since JAKi start")
-            ax.set_ylabel(_axis_label(label, dig(ctx.results, "outcomes", m, "unit")))
+            ax.set_ylabel(_axis_label(label, ctx.unit(m)))
             _week_ticks(ctx, ax, m, xy[:, 0])
             if index == 0:
                 from matplotlib.lines import Line2D
@@ -243,28 +240,28 @@ def _axis_label(label: str, unit: object) -> str:
 
 
 def _median_line(ctx: Context, ax: Axes, m: str, notes: list[str]) -> None:
-    by_week = dig(ctx.results, "outcomes", m, "by_week")
-    if not isinstance(by_week, dict):
+    by_week = ctx.weeks(m)
+    if by_week is None:
         notes.append(f"{ctx.label(m)}: no median line (the measure is not in the analysis).")
         return
     weeks = [w for w in f.sorted_weeks(by_week)
-             if f.is_number(dig(by_week, w, "median")) and f.week_number(w) is not None]
+             if by_week[w].median is not None and f.week_number(w) is not None]
     x = [float(w) for w in weeks]
-    med = [by_week[w]["median"] for w in weeks]
-    low = [med[i] - by_week[w]["q1"] if f.is_number(by_week[w].get("q1")) else 0.0
+    med = [cast(float, by_week[w].median) for w in weeks]
+    low = [med[i] - q1 if (q1 := by_week[w].q1) is not None else 0.0
            for i, w in enumerate(weeks)]
-    high = [by_week[w]["q3"] - med[i] if f.is_number(by_week[w].get("q3")) else 0.0
+    high = [q3 - med[i] if (q3 := by_week[w].q3) is not None else 0.0
             for i, w in enumerate(weeks)]
     ax.errorbar(x, med, yerr=[low, high], color="black", lw=2.0, marker="s", ms=4.5,
                 capsize=3, zorder=4, label="Median (Q1, Q3)")
 
 
 def _week_ticks(ctx: Context, ax: Axes, m: str, weeks_seen: Any) -> None:
-    by_week = dig(ctx.results, "outcomes", m, "by_week")
-    if isinstance(by_week, dict) and by_week:
+    by_week = ctx.weeks(m)
+    if by_week:
         keys = [w for w in f.sorted_weeks(by_week) if f.week_number(w) is not None]
         ax.set_xticks([float(w) for w in keys],
-                      [f"{float(w):g}\nn={f.fmt_int(dig(by_week, w, 'n'))}" for w in keys])
+                      [f"{float(w):g}\nn={f.fmt_int(by_week[w].n)}" for w in keys])
     else:
         ticks = sorted({float(w) for w in weeks_seen})[:12]
         ax.set_xticks(ticks, [f"{w:g}" for w in ticks])

@@ -7,7 +7,6 @@ module adds what the report prints beside them (the abbreviation, the TIS score 
 from __future__ import annotations
 
 from ..fields import DERIVED_FIELDS, code_label
-from .cells import dig
 from .context import Context
 
 __all__ = ["RESPONSES", "TIS_CATEGORIES", "response_label", "tis_category_labels"]
@@ -34,8 +33,7 @@ def tis_category_labels(ctx: Context) -> list[str]:
     used (tables and figure legends alike)."""
     from ..criteria.tis import TIS_THRESHOLDS
 
-    population = dig(ctx.results, "settings", "tis_population")
-    cuts = TIS_THRESHOLDS.get(str(population))
+    cuts = TIS_THRESHOLDS.get(str(ctx.typed.recorded_settings.tis_population))
     if cuts is None:
         return [code_label(k) for k in TIS_CATEGORIES]
     low, mid, high = (f"{c:g}" for c in cuts)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from ..fields import code_label
 from . import format as f
 from .cells import blank, count, dig, num, text
 from .context import Context, ordered_measures
 from .model import Cell, Table
+
+if TYPE_CHECKING:
+    from ..results import Characteristic, Setting
 
 __all__ = [
     "LISTING_LIMIT",
@@ -30,8 +34,8 @@ LISTING_LIMIT = 200
 
 def visits_per_week_table(ctx: Context) -> Table | None:
     """Patients seen at each week, as a share of the cohort (STROBE 13a)."""
-    per_week = dig(ctx.results, "cohort", "visits_per_week")
-    if not isinstance(per_week, dict) or not per_week:
+    per_week = ctx.typed.cohort.visits_per_week if ctx.typed.cohort is not None else None
+    if not per_week:
         return None
     rows = [[text(f.week_label(w)), count(per_week[w]),
              text(f.fmt_pct(f.percent(per_week[w], ctx.n_patients), ctx.pct_decimals))]
@@ -43,24 +47,23 @@ def visits_per_week_table(ctx: Context) -> Table | None:
 
 def baseline_table(ctx: Context) -> Table | None:
     """Table 1: characteristics at JAKi start."""
-    baseline = ctx.section("baseline")
+    baseline = ctx.typed.baseline
     if not baseline:
         return None
     rows: list[list[Cell]] = []
     doses = False
-    for name, s in baseline.items():
-        if not isinstance(s, dict):
+    for name, c in baseline.items():
+        label = f.measure_label(name, c.label)
+        if c.categorical:
+            rows.extend(_categorical_rows(ctx, label, c))
             continue
-        label = f.measure_label(name, s)
-        if s.get("type") == "categorical":
-            rows.extend(_categorical_rows(ctx, label, s))
-            continue
-        d = f.decimals_for(name, s.get("unit"))
+        d = f.decimals_for(name, c.unit)
         doses = doses or d == 2
-        rows.append([text(label), count(s.get("n")),
-                     text(f.fmt_median_iqr(s.get("median"), s.get("q1"), s.get("q3"), d)),
-                     text(f.fmt_mean_sd(s.get("mean"), s.get("sd"), d)),
-                     text(f.fmt_range(s.get("min"), s.get("max"), d)), count(s.get("missing"))])
+        s = c.summary
+        rows.append([text(label), count(s.n),
+                     text(f.fmt_median_iqr(s.median, s.q1, s.q3, d)),
+                     text(f.fmt_mean_sd(s.mean, s.sd, d)),
+                     text(f.fmt_range(s.min, s.max, d)), count(s.missing)])
     return Table("baseline", "Baseline characteristics at JAKi start",
                  ["Characteristic", "n", "Median (Q1, Q3) or n (%)", "Mean ± SD", "Range",
                   "Missing"], rows,
@@ -68,15 +71,14 @@ def baseline_table(ctx: Context) -> Table | None:
                   f.rounding_note(measures=True, doses=doses, pct_decimals=ctx.pct_decimals)])
 
 
-def _categorical_rows(ctx: Context, label: str, s: dict[str, Any]) -> list[list[Cell]]:
-    counts = s.get("counts") or {}
-    percents = s.get("percent") or {}
+def _categorical_rows(ctx: Context, label: str, c: Characteristic) -> list[list[Cell]]:
+    counts, percents, s = c.counts, c.percent, c.summary
     if set(counts) <= {"yes", "no"}:
-        return [[text(label), count(s.get("n")),
+        return [[text(label), count(s.n),
                  text(f.count_pct(counts.get("yes", 0), percents.get("yes", 0.0),
                                   ctx.pct_decimals)),
-                 blank(), blank(), count(s.get("missing"))]]
-    rows = [[text(label), count(s.get("n")), blank(), blank(), blank(), count(s.get("missing"))]]
+                 blank(), blank(), count(s.missing)]]
+    rows = [[text(label), count(s.n), blank(), blank(), blank(), count(s.missing)]]
     for level, n in counts.items():
         rows.append([text(code_label(level), level=1), blank(),
                      text(f.count_pct(n, percents.get(level), ctx.pct_decimals)),
@@ -86,14 +88,14 @@ def _categorical_rows(ctx: Context, label: str, s: dict[str, Any]) -> list[list[
 
 def missing_table(ctx: Context) -> Table | None:
     """Values missing per variable and week (STROBE 14b)."""
-    missing = dig(ctx.results, "cohort", "missing")
-    if not isinstance(missing, dict) or not missing:
+    cohort = ctx.typed.cohort
+    if cohort is None or not cohort.missing:
         return None
-    weeks = f.sorted_weeks({w for v in missing.values() if isinstance(v, dict) for w in v})
-    per_week = dig(ctx.results, "cohort", "visits_per_week") or {}
+    missing, per_week = cohort.missing, cohort.visits_per_week
+    weeks = f.sorted_weeks({w for v in missing.values() for w in v})
     rows = []
     for name in ordered_measures(missing):
-        by_week = missing[name] or {}
+        by_week = missing[name]
         rows.append([text(ctx.label(name)), *[count(by_week.get(w)) for w in weeks],
                      count(sum(v for v in by_week.values() if f.is_number(v)))])
     header = [f"{f.week_label(w)} ({f.fmt_int(per_week.get(w))} seen)"
@@ -115,23 +117,21 @@ def patients_table(ctx: Context, *, full: bool = False) -> Table | None:
     The printed table shows the core scores of ``PATIENT_MEASURES``; ``full=True`` gives
     every measure, for the spreadsheet only.
     """
-    patients = ctx.results.get("patients")
-    if not isinstance(patients, list) or not patients:
+    patients = ctx.typed.patients
+    if not patients:
         return None
-    recorded = {m for p in patients for part in ("baseline", "last")
-                for m, v in (p.get(part) or {}).items() if f.is_number(v)}
+    recorded = {m for p in patients for part in (p.baseline, p.last)
+                for m, v in part.items() if v is not None}
     measures = [m for m in ordered_measures(recorded) if full or m in PATIENT_MEASURES]
     rows = []
     for p in patients:
-        row = [text(p.get("patient_id")), _coded(p.get("jaki_drug")),
-               num(p.get("jaki_mg_day"), 1), num(p.get("jaki_mg_kg_day"), 2),
-               num(p.get("weight_kg"), 1), text(f.fmt_value(p.get("last_week"), 1))]
+        row = [text(p.patient_id), _coded(p.jaki_drug),
+               num(p.jaki_mg_day, 1), num(p.jaki_mg_kg_day, 2),
+               num(p.weight_kg, 1), text(f.fmt_value(p.last_week, 1))]
         for m in measures:
             shown = _dose if ctx.decimals(m) == 2 else _score
-            row.append(text(f"{shown(dig(p, 'baseline', m))} → {shown(dig(p, 'last', m))}"))
-        response = p.get("response_last")
-        row += [_coded(response or None),
-                count(p.get("adverse_events"))]
+            row.append(text(f"{shown(p.baseline.get(m))} → {shown(p.last.get(m))}"))
+        row += [_coded(p.response_last), count(p.adverse_events)]
         rows.append(row)
     key, title = "patients", "Patients: treatment, scores at week 0 and at the last visit"
     if full:
@@ -277,17 +277,17 @@ def published_table(ctx: Context) -> Table | None:
 
 
 def files_table(ctx: Context) -> Table | None:
-    files = dig(ctx.results, "input", "files")
-    if not isinstance(files, list) or not files:
+    provenance = ctx.typed.provenance
+    if not provenance.files:
         return None
-    rows = [[text(x.get("table")), text(x.get("path")), text(x.get("sheet")),
-             text(x.get("sha256"))] for x in files]
+    rows = [[text(x.table), text(x.path), text(x.sheet), text(x.sha256)]
+            for x in provenance.files]
     return Table("input_files", "Input files", ["Table", "File", "Sheet", "SHA-256"], rows,
-                 [f"SHA-256 of all input files together: {dig(ctx.results, 'input', 'sha256')}."])
+                 [f"SHA-256 of all input files together: {provenance.input_sha256}."])
 
 
 def settings_table(ctx: Context) -> Table | None:
-    settings = ctx.section("settings")
+    settings = ctx.typed.recorded_settings.recorded
     if not settings:
         return None
     rows = [[text(key.replace("_", " ")), text(_setting(value))] for key, value in settings.items()]
@@ -295,10 +295,10 @@ def settings_table(ctx: Context) -> Table | None:
                  ["As recorded in results.json."])
 
 
-def _setting(value: object) -> str:
-    if isinstance(value, list | tuple):
+def _setting(value: Setting) -> str:
+    if isinstance(value, tuple):
         return ", ".join(_setting(v) for v in value)
-    if isinstance(value, dict):  # e.g. visit_window: {week: half-width}
+    if isinstance(value, Mapping):  # e.g. visit_window: {week: half-width}
         return ", ".join(f"{k}: {_setting(v)}" for k, v in value.items())
     if isinstance(value, bool):
         return "yes" if value else "no"

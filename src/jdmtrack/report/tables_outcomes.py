@@ -1,27 +1,28 @@
-"""Tables of outcomes over time: per-week summaries, tests, criteria, response, taper, KM."""
+"""Tables of outcomes over time: per-week summaries, tests, taper, KM (criteria and response:
+:mod:`.tables_response`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
+from ..results.outcomes import WeekSummary
 from . import format as f
 from .cells import blank, count, dig, pval, text
 from .context import Context, ordered_measures
-from .labels import RESPONSES, TIS_CATEGORIES, response_label, tis_category_labels
 from .model import Cell, Table
+
+if TYPE_CHECKING:
+    from ..results import Comparison, Friedman, MixedModel, Outcome
 
 __all__ = [
     "comparisons_table",
-    "criteria_table",
     "outcome_table",
     "outcomes_summary_table",
-    "response_table",
     "taper_table",
     "time_to_event_table",
-    "tis_table",
 ]
 
-CRITERIA = ("printo_cid", "skin_inactive", "rash_improved")
+_NO_WEEK = WeekSummary("", None, None, None, None, None, None, None, None)
 HL_NOTE = ("Change from week 0: Hodges–Lehmann estimate of the median paired difference "
            "(follow-up − week 0) with its 95% CI; pairs = patients with both values "
            "(in brackets: non-zero differences, the ones the Wilcoxon test uses).")
@@ -34,51 +35,53 @@ def not_run_reason(entry: object) -> str | None:
 
 
 def _not_run_note(what: str, entry: object) -> str | None:
-    reason = not_run_reason(entry)
-    return None if reason is None else f"{what}: not run ({reason})."
+    """``what: not run (reason).``; ``entry`` is the reason itself (typed results) or a
+    results entry holding one."""
+    reason = entry if isinstance(entry, str) or entry is None else not_run_reason(entry)
+    return None if not reason else f"{what}: not run ({reason})."
 
 
 def _n_note(n: object) -> str:
     return f"[{f.fmt_int(n)}]" if f.is_number(n) else ""
 
 
-def friedman_p(entry: dict[str, Any]) -> tuple[Any, str]:
+def friedman_p(outcome: Outcome) -> tuple[float | None, str]:
     """The Friedman p-value the summary shows, and which one it is."""
-    fr = entry.get("friedman")
-    if not isinstance(fr, dict):
+    fr = outcome.friedman
+    if fr is None:
         return None, ""
-    if f.is_number(fr.get("p_value_exact")):
-        return fr["p_value_exact"], "permutation"
-    if f.is_number(fr.get("p_value")):
-        return fr["p_value"], "chi-square"
+    if fr.p_value_exact is not None:
+        return fr.p_value_exact, "permutation"
+    if fr.p_value is not None:
+        return fr.p_value, "chi-square"
     return None, ""
 
 
 def outcomes_summary_table(ctx: Context) -> Table | None:
     """Median (Q1, Q3) [n] of every measure at every scheduled week, with Friedman p."""
-    outcomes = ctx.section("outcomes")
+    outcomes = ctx.typed.outcomes
     measures = ordered_measures(outcomes)
     if not measures:
         return None
-    weeks = f.sorted_weeks({w for m in measures for w in (dig(outcomes, m, "by_week") or {})})
+    weeks = f.sorted_weeks({w.week for m in measures for w in outcomes[m].by_week})
     rows: list[list[Cell]] = []
     not_run_notes: list[str] = []
     for m in measures:
-        entry = outcomes[m]
-        by_week = entry.get("by_week") or {}
+        outcome = outcomes[m]
         d = ctx.decimals(m)
         row = [text(ctx.label(m))]
         for w in weeks:
-            s = by_week.get(w) or {}
-            cell = f.fmt_median_iqr(s.get("median"), s.get("q1"), s.get("q3"), d)
-            if cell != f.MISSING:
-                cell = f"{cell} {_n_note(s.get('n'))}"
+            s = outcome.week(w)
+            cell = f.MISSING if s is None else f.fmt_median_iqr(s.median, s.q1, s.q3, d)
+            if s is not None and cell != f.MISSING:
+                cell = f"{cell} {_n_note(s.n)}"
             row.append(text(cell))
-        p, kind = friedman_p(entry)
+        p, kind = friedman_p(outcome)
         row.append(pval(p) if kind else text(None))
         row.append(text(kind or None))
         rows.append(row)
-        skipped = _not_run_note(f"{ctx.label(m)}, Friedman test", entry.get("friedman"))
+        skipped = _not_run_note(f"{ctx.label(m)}, Friedman test",
+                                outcome.friedman.not_run if outcome.friedman else None)
         if skipped:
             not_run_notes.append(skipped)
     notes = [
@@ -95,45 +98,51 @@ def outcomes_summary_table(ctx: Context) -> Table | None:
                  rows, notes)
 
 
+def _change_cells(c: Comparison, d: int) -> tuple[str, str]:
+    """Pairs (non-zero) and the Hodges–Lehmann change (95% CI) of a week against week 0."""
+    pairs = hl = f.MISSING
+    if c.n_pairs is not None:
+        pairs = f.fmt_int(c.n_pairs)
+        if c.n_nonzero is not None:
+            pairs += f" ({f.fmt_int(c.n_nonzero)})"
+    if c.hodges_lehmann is not None:
+        hl = f"{f.fmt_number(c.hodges_lehmann, d)} ({f.fmt_ci(c.ci95, d)})"
+    return pairs, hl
+
+
 def outcome_table(ctx: Context, measure: str) -> Table:
     """One measure: descriptives per week, change from week 0, Holm p, mixed model."""
-    entry = ctx.section("outcomes").get(measure) or {}
+    outcome = ctx.typed.outcomes.get(measure)
     d = ctx.decimals(measure)
-    by_week = entry.get("by_week") or {}
-    vs = entry.get("vs_baseline") or {}
-    mixed = entry.get("mixed_model") if isinstance(entry.get("mixed_model"), dict) else None
-    estimates = (mixed or {}).get("estimates") or {}
+    by_week = {w.week: w for w in outcome.by_week} if outcome is not None else {}
+    vs = {c.week: c for c in outcome.vs_baseline} if outcome is not None else {}
+    mixed = outcome.mixed_model if outcome is not None else None
+    estimates = mixed.estimates if mixed is not None else {}
     rows: list[list[Cell]] = []
     notes: list[str] = [ctx.quartiles, HL_NOTE]
     for w in f.sorted_weeks(set(by_week) | set(vs)):
-        s = by_week.get(w) or {}
-        c = vs.get(w) or {}
-        e = estimates.get(w) or {}
-        reference = w == "0" or not c
-        pairs = f.MISSING
-        if not reference and f.is_number(c.get("n_pairs")):
-            pairs = f.fmt_int(c["n_pairs"])
-            if f.is_number(c.get("n_nonzero")):
-                pairs += f" ({f.fmt_int(c['n_nonzero'])})"
-        hl = f.MISSING
-        if not reference and f.is_number(c.get("hodges_lehmann")):
-            hl = f"{f.fmt_number(c['hodges_lehmann'], d)} ({f.fmt_ci(c.get('ci95'), d)})"
+        s = by_week.get(w) or _NO_WEEK
+        c = vs.get(w)
+        e = estimates.get(w)
+        reference = w == "0" or c is None
+        pairs, hl = _change_cells(c, d) if c is not None and not reference else (f.MISSING,
+                                                                                   f.MISSING)
         mm = f.MISSING
-        if f.is_number(e.get("estimate")):
-            mm = f"{f.fmt_number(e['estimate'], d)} ({f.fmt_ci(e.get('ci95'), d)})"
+        if e is not None and e.estimate is not None:
+            mm = f"{f.fmt_number(e.estimate, d)} ({f.fmt_ci(e.ci95, d)})"
         rows.append([
-            text(f.week_label(w)), count(s.get("n")),
-            text(f.fmt_median_iqr(s.get("median"), s.get("q1"), s.get("q3"), d)),
-            text(f.fmt_mean_sd(s.get("mean"), s.get("sd"), d)),
-            text(f.fmt_range(s.get("min"), s.get("max"), d)),
+            text(f.week_label(w)), count(s.n),
+            text(f.fmt_median_iqr(s.median, s.q1, s.q3, d)),
+            text(f.fmt_mean_sd(s.mean, s.sd, d)),
+            text(f.fmt_range(s.min, s.max, d)),
             text("reference" if reference and w == "0" else hl), text(pairs),
-            blank() if reference else pval(c.get("p_value_exact")),
-            blank() if reference else pval(c.get("p_adjusted")),
+            blank() if c is None or reference else pval(c.p_value_exact),
+            blank() if c is None or reference else pval(c.p_adjusted),
             text(mm) if mixed else text(None),
         ])
-        if not reference:
+        if c is not None and not reference:
             notes.extend(_comparison_notes(ctx, w, c))
-    notes.extend(_test_notes(entry, mixed))
+    notes.extend(_test_notes(outcome, mixed))
     notes.append(f.rounding_note(measures=d == 1, doses=d == 2, p_values=True))
     return Table(f"outcome_{measure}"[:31], ctx.label(measure),
                  ["Week", "n", "Median (Q1, Q3)", "Mean ± SD", "Range",
@@ -141,86 +150,88 @@ def outcome_table(ctx: Context, measure: str) -> Table:
                   "p Holm", "Mixed model (95% CI)"], rows, notes)
 
 
-def _comparison_notes(ctx: Context, week: str, c: dict[str, Any]) -> list[str]:
-    notes = []
+def _comparison_notes(ctx: Context, week: str, c: Comparison) -> list[str]:
     label = f.week_label(week)
-    skipped = _not_run_note(f"{label}, tests against week 0", c)
+    skipped = _not_run_note(f"{label}, tests against week 0", c.not_run)
     if skipped:
         return [skipped]
-    if isinstance(c.get("note"), str) and c["note"]:
-        notes.append(f"{label}: {c['note']}.".replace("..", "."))
-        return notes
-    floor = c.get("min_attainable_p")
-    if f.is_number(floor) and ctx.alpha is not None and floor >= ctx.alpha:
-        notes.append(f"{label}: with {f.fmt_int(c.get('n_nonzero', c.get('n_pairs')))} non-zero "
-                     f"differences the smallest p the exact test can give is "
-                     f"{f.fmt_p(floor)}, so it cannot reach α = {f.fmt_number(ctx.alpha, 2)}.")
-    return notes
+    if c.note:
+        return [f"{label}: {c.note}.".replace("..", ".")]
+    floor = c.min_attainable_p
+    if floor is not None and ctx.alpha is not None and floor >= ctx.alpha:
+        n = c.n_nonzero if c.n_nonzero is not None else c.n_pairs
+        return [f"{label}: with {f.fmt_int(n)} non-zero "
+                f"differences the smallest p the exact test can give is "
+                f"{f.fmt_p(floor)}, so it cannot reach α = {f.fmt_number(ctx.alpha, 2)}."]
+    return []
 
 
-def _test_notes(entry: dict[str, Any], mixed: dict[str, Any] | None) -> list[str]:
-    notes = []
-    fr = entry.get("friedman")
-    if not_run_reason(fr):
-        notes.append(str(_not_run_note("Friedman test", fr)))
-    elif isinstance(fr, dict):
-        parts = [f"Friedman test, {f.fmt_int(fr.get('n_complete'))} patients with every visit: "
-                 f"χ²({f.fmt_int(fr.get('df'))}) = {f.fmt_number(fr.get('statistic'), 2)}, "
-                 f"{f.p_clause(fr.get('p_value'), 'chi-square p')}"]
-        if f.is_number(fr.get("p_value_exact")):
-            parts.append(f.p_clause(fr["p_value_exact"], "permutation p"))
-        if f.is_number(fr.get("kendall_w")):
-            parts.append(f"Kendall's W = {f.fmt_number(fr['kendall_w'], 2)}")
-        text_ = "; ".join(parts) + "."
-        if fr.get("method"):
-            text_ += f" Method: {fr['method']}."
-        if fr.get("note"):
-            text_ += f" {fr['note']}."
-        notes.append(text_.replace("..", "."))
-    else:
-        notes.append("Friedman test: not computed (fewer than two weeks with complete data).")
-    sm = entry.get("skillings_mack")
-    if not_run_reason(sm):
-        notes.append(str(_not_run_note("Skillings–Mack test", sm)))
-    elif isinstance(sm, dict):
-        notes.append(f"Skillings–Mack test (all {f.fmt_int(sm.get('n'))} patients, missing visits "
-                     f"allowed): statistic {f.fmt_number(sm.get('statistic'), 2)}, "
-                     f"df {f.fmt_int(sm.get('df'))}, {f.p_clause(sm.get('p_value'))}.")
-    if not_run_reason(mixed):
-        notes.append(str(_not_run_note("Mixed model", mixed)))
+def _friedman_note(fr: Friedman | None) -> str:
+    if fr is not None and fr.not_run:
+        return str(_not_run_note("Friedman test", fr.not_run))
+    if fr is None:
+        return "Friedman test: not computed (fewer than two weeks with complete data)."
+    parts = [f"Friedman test, {f.fmt_int(fr.n_complete)} patients with every visit: "
+             f"χ²({f.fmt_int(fr.df)}) = {f.fmt_number(fr.statistic, 2)}, "
+             f"{f.p_clause(fr.p_value, 'chi-square p')}"]
+    if fr.p_value_exact is not None:
+        parts.append(f.p_clause(fr.p_value_exact, "permutation p"))
+    if fr.kendall_w is not None:
+        parts.append(f"Kendall's W = {f.fmt_number(fr.kendall_w, 2)}")
+    text_ = "; ".join(parts) + "."
+    if fr.method:
+        text_ += f" Method: {fr.method}."
+    if fr.note:
+        text_ += f" {fr.note}."
+    return text_.replace("..", ".")
+
+
+def _test_notes(outcome: Outcome | None, mixed: MixedModel | None) -> list[str]:
+    notes = [_friedman_note(outcome.friedman if outcome is not None else None)]
+    sm = outcome.skillings_mack if outcome is not None else None
+    if sm is not None and sm.not_run:
+        notes.append(str(_not_run_note("Skillings–Mack test", sm.not_run)))
+    elif sm is not None:
+        notes.append(f"Skillings–Mack test (all {f.fmt_int(sm.n)} patients, missing visits "
+                     f"allowed): statistic {f.fmt_number(sm.statistic, 2)}, "
+                     f"df {f.fmt_int(sm.df)}, {f.p_clause(sm.p_value)}.")
+    if mixed is not None and mixed.not_run:
+        notes.append(str(_not_run_note("Mixed model", mixed.not_run)))
     elif mixed:
-        notes.append(f"Mixed model on {f.fmt_int(mixed.get('n_observations'))} visits of "
-                     f"{f.fmt_int(mixed.get('n_patients'))} patients (every visit used): estimated "
+        notes.append(f"Mixed model on {f.fmt_int(mixed.n_observations)} visits of "
+                     f"{f.fmt_int(mixed.n_patients)} patients (every visit used): estimated "
                      "difference from week 0.")
     else:
         notes.append("Mixed model: not fitted for this measure.")
     return notes
 
 
+#: The numbers of a test against week 0 the full-precision sheet lists, in its order.
+_COMPARISON_FIELDS = ("n_pairs", "n_nonzero", "median_difference", "hodges_lehmann", "ci95",
+                      "wilcoxon_v", "p_value_exact", "p_value_asymptotic", "p_adjusted", "t",
+                      "df", "p_value_t", "mean_difference", "min_attainable_p")
+
+
 def comparisons_table(ctx: Context) -> Table | None:
     """Every number of every test against week 0, unrounded (spreadsheet only)."""
-    fields = ("n_pairs", "n_nonzero", "median_difference", "hodges_lehmann", "ci95",
-              "wilcoxon_v", "p_value_exact", "p_value_asymptotic", "p_adjusted", "t", "df",
-              "p_value_t", "mean_difference", "min_attainable_p")
-    outcomes = ctx.section("outcomes")
+    outcomes = ctx.typed.outcomes
     rows: list[list[Cell]] = []
     for m in ordered_measures(outcomes):
-        vs = dig(outcomes, m, "vs_baseline") or {}
+        vs = {c.week: c for c in outcomes[m].vs_baseline}
         for w in f.sorted_weeks(vs):
-            c = vs[w] or {}
+            c = vs[w]
             row = [text(m), text(w)]
-            for field in fields:
-                value = c.get(field)
+            for field in _COMPARISON_FIELDS:
                 if field == "ci95":
-                    ci = value if isinstance(value, list) and len(value) == 2 else [None, None]
-                    row += [_raw(ci[0]), _raw(ci[1])]
+                    low, high = c.ci95 or (None, None)
+                    row += [_raw(low), _raw(high)]
                 else:
-                    row.append(_raw(value))
+                    row.append(_raw(getattr(c, field)))
             rows.append(row)
     if not rows:
         return None
     header = ["measure", "week"]
-    for field in fields:
+    for field in _COMPARISON_FIELDS:
         header += ["ci95_low", "ci95_high"] if field == "ci95" else [field]
     return Table("vs_baseline", "Tests against week 0 (full precision)", header, rows,
                  ["Unrounded values as in results.json."], excel_only=True)
@@ -230,31 +241,6 @@ def _raw(value: object) -> Cell:
     if f.is_number(value):
         return Cell(repr(value), value, "General")
     return text(value)
-
-
-def criteria_table(ctx: Context) -> Table | None:
-    """PRINTO inactive disease, inactive skin and rash improvement per week."""
-    criteria = ctx.section("criteria")
-    rows: list[list[Cell]] = []
-    skipped: list[str] = []
-    for name in [c for c in CRITERIA if isinstance(criteria.get(c), dict)]:
-        rows.append([text(f.measure_label(name)), blank(), blank(), blank(), blank()])
-        for w in f.sorted_weeks(criteria[name]):
-            s = criteria[name][w] or {}
-            note = _not_run_note(f"{f.measure_label(name)}, {f.week_label(w)}", s)
-            if note:
-                skipped.append(note)
-            pct = (100 * s["proportion"]) if f.is_number(s.get("proportion")) else None
-            rows.append([text(f.week_label(w), level=1), count(s.get("n_evaluable")),
-                         text(f.count_pct(s.get("n_met"), pct, ctx.pct_decimals)),
-                         text(f.fmt_ci(s.get("ci95"), ctx.pct_decimals, scale=100, suffix="%")),
-                         count(_not_met(s))])
-    if not rows:
-        return None
-    return Table("criteria", "Criteria met per week",
-                 ["Criterion", "Evaluable", "Met, n (%)", "95% CI", "Not met"], rows,
-                 ["Percent of the patients evaluable at that week; Clopper–Pearson 95% CI.",
-                  *_rash_definition(ctx, "criteria"), *skipped, ctx.pct_note()])
 
 
 def _rash_definition(ctx: Context, where: str) -> list[str]:
@@ -269,62 +255,6 @@ def _rash_definition(ctx: Context, where: str) -> list[str]:
     return [f"Rash improvement, {f.fmt_int(sources.get('events_from_events_table'))} "
             f"event(s) from the events table and {f.fmt_int(sources.get('events_from_visits'))} "
             f"from visits. Definition: {definition}"]
-
-
-def _not_met(s: dict[str, Any]) -> int | None:
-    n, k = s.get("n_evaluable"), s.get("n_met")
-    return int(n - k) if f.is_number(n) and f.is_number(k) else None
-
-
-def response_table(ctx: Context) -> Table | None:
-    """CR / PR / NR per week with n evaluable and 95% CIs."""
-    response = ctx.section("response")
-    if not response:
-        return None
-    rows: list[list[Cell]] = []
-    skipped: list[str] = []
-    for w in f.sorted_weeks(response):
-        s = response[w] or {}
-        row = [text(f.week_label(w)), count(s.get("n_evaluable"))]
-        for k in RESPONSES:
-            pct = dig(s, "percent", k)
-            row.append(text(f.count_pct(s.get(k), pct, ctx.pct_decimals)))
-            row.append(text(f.fmt_ci(dig(s, "ci95", k), ctx.pct_decimals, scale=100, suffix="%")))
-        row.append(count(s.get("not_evaluable")))
-        rows.append(row)
-        note = _not_run_note(f"{f.week_label(w)}, response", s)
-        if note:
-            skipped.append(note)
-    return Table("response", "Response per week",
-                 ["Week", "Evaluable",
-                  *[h for k in RESPONSES for h in (f"{response_label(k)}, n (%)",
-                                                   f"{k} 95% CI")],
-                  "Not evaluable"], rows,
-                 ["CR complete response, PR partial response, NR no response (definitions in "
-                  "Methods). Percent of the patients evaluable at that week; Clopper–Pearson "
-                  "95% CI. Not evaluable: a visit whose known inputs do not decide the response.",
-                  *skipped, ctx.pct_note()])
-
-
-def tis_table(ctx: Context) -> Table | None:
-    """Total Improvement Score per week: median and categories."""
-    tis = dig(ctx.results, "criteria", "tis")
-    if not isinstance(tis, dict) or not any(f.is_number(dig(s, "n")) and s["n"] > 0
-                                            for s in tis.values()):
-        return None
-    rows: list[list[Cell]] = []
-    for w in f.sorted_weeks(tis):
-        s = tis[w] or {}
-        row = [text(f.week_label(w)), count(s.get("n")),
-               text(f.fmt_median_iqr(s.get("median"), s.get("q1"), s.get("q3"), 1))]
-        for k in TIS_CATEGORIES:
-            row.append(text(f.count_pct(s.get(k), f.percent(s.get(k), s.get("n")),
-                                        ctx.pct_decimals)))
-        rows.append(row)
-    return Table("tis", "Total Improvement Score (2016 ACR/EULAR) per week",
-                 ["Week", "n", "TIS, median (Q1, Q3)", *tis_category_labels(ctx)], rows,
-                 [ctx.quartiles, "Improvement categories as n (% of patients with a TIS).",
-                  f.rounding_note(measures=True, pct_decimals=ctx.pct_decimals)])
 
 
 def taper_table(ctx: Context, measure: str = "cs_mg_kg_day") -> Table | None:

@@ -16,8 +16,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from .read import num as _num
-from .read import pair as _pair
+from .baseline import Characteristic, read_baseline
+from .cohort import Cohort, read_cohort
+from .covariates import Covariate, read_covariates
+from .criteria import Criteria, ResponseWeek, read_criteria, read_response
+from .listing import Listing, read_listing
+from .outcomes import Comparison, Outcome, WeekSummary, read_outcomes
+from .patients import PatientRow, read_patients
+from .provenance import Provenance, read_provenance
+from .read import integer, section, text, texts
+from .settings import RecordedSettings, read_settings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,7 +33,7 @@ if TYPE_CHECKING:
     from ..analysis.settings import AnalysisSettings
     from ..pipeline import ScoredCohort
 
-__all__ = ["SECTIONS", "Comparison", "Outcome", "PopulationInfo", "Results", "WeekSummary"]
+__all__ = ["SECTIONS", "Comparison", "Outcome", "PopulationInfo", "Results", "WeekSummary"]  # re-exported
 
 # The tables to_frame gives, and the results-file key each reads.
 SECTIONS: Mapping[str, str] = MappingProxyType({
@@ -49,67 +57,6 @@ class PopulationInfo:
 
 
 @dataclass(frozen=True)
-class WeekSummary:
-    """One measure at one week: n, median (Q1, Q3), range, mean and SD."""
-
-    week: str
-    n: int
-    median: float | None
-    q1: float | None
-    q3: float | None
-    min: float | None
-    max: float | None
-    mean: float | None
-    sd: float | None
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """One post-baseline week against baseline (paired; Wilcoxon signed rank)."""
-
-    week: str
-    n_pairs: int
-    median_difference: float | None
-    hodges_lehmann: float | None
-    ci95: tuple[float | None, float | None] | None
-    p_value_exact: float | None
-    p_value_asymptotic: float | None
-    p_adjusted: float | None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One outcome measure over the weeks."""
-
-    measure: str
-    label: str
-    by_week: tuple[WeekSummary, ...]
-    vs_baseline: tuple[Comparison, ...]
-    friedman_p: float | None
-
-    def week(self, week: str | float) -> WeekSummary | None:
-        """The summary at a week (``"12"`` or ``12``), or None when it was not assessed."""
-        key = str(int(week)) if isinstance(week, (int, float)) and float(week).is_integer() \
-            else str(week)
-        return next((w for w in self.by_week if w.week == key), None)
-
-
-def _outcome(measure: str, entry: Mapping[str, Any]) -> Outcome:
-    weeks = tuple(WeekSummary(w, int(s.get("n") or 0), *(_num(s.get(k)) for k in
-                                                        ("median", "q1", "q3", "min", "max",
-                                                         "mean", "sd")))
-                  for w, s in (entry.get("by_week") or {}).items())
-    pairs = tuple(Comparison(w, int(c.get("n_pairs") or 0), _num(c.get("median_difference")),
-                             _num(c.get("hodges_lehmann")), _pair(c.get("ci95")),
-                             _num(c.get("p_value_exact")), _num(c.get("p_value_asymptotic")),
-                             _num(c.get("p_adjusted")))
-                  for w, c in (entry.get("vs_baseline") or {}).items() if isinstance(c, dict))
-    friedman = entry.get("friedman") or {}
-    p = friedman.get("p_value_exact", friedman.get("p_value"))
-    return Outcome(measure, str(entry.get("label") or measure), weeks, pairs, _num(p))
-
-
-@dataclass(frozen=True)
 class Results:
     """The analysis of one cohort (or population): typed headline values + the results file."""
 
@@ -121,6 +68,15 @@ class Results:
     outcomes: Mapping[str, Outcome]
     methods: tuple[str, ...]
     n_warnings: int
+    provenance: Provenance = field(repr=False, compare=False)
+    recorded_settings: RecordedSettings = field(repr=False, compare=False)
+    cohort: Cohort | None = field(repr=False, compare=False)
+    baseline: Mapping[str, Characteristic] = field(repr=False, compare=False)
+    covariates: Mapping[str, Covariate] = field(repr=False, compare=False)
+    criteria: Criteria = field(repr=False, compare=False)
+    response: Mapping[str, ResponseWeek] = field(repr=False, compare=False)
+    patients: tuple[PatientRow, ...] = field(repr=False, compare=False)
+    listing: Listing | None = field(repr=False, compare=False)
     data: Mapping[str, Any] = field(repr=False, compare=False)
     settings: AnalysisSettings | None = field(default=None, repr=False, compare=False)
     visits: pd.DataFrame | None = field(default=None, repr=False, compare=False)
@@ -144,24 +100,27 @@ class Results:
                 settings: AnalysisSettings | None = None) -> Results:
         """``from_dict`` on a dict nobody else holds (``analyze``'s own): no copy, which at
         2,000 patients took 0.3-1 s."""
-        settings_dict = own.get("settings") or {}
-        pop = settings_dict.get("population") or {}
-        cohort = own.get("cohort") or {}
-        outcomes = {m: _outcome(m, e) for m, e in (own.get("outcomes") or {}).items()}
-        warnings = own.get("warnings") or []
+        pop = section(section(own, "settings"), "population")
+        cohort = read_cohort(own)
+        n_patients = cohort.n_patients if cohort is not None else None
+        warnings = own.get("warnings")
+        provenance = read_provenance(own)
         return cls(
-            schema_version=int(own.get("schema_version", 1)),
-            software_version=str((own.get("software") or {}).get("version", "")),
-            population=PopulationInfo(str(pop.get("definition", "all patients")),
-                                      tuple(pop.get("where", ())),
-                                      int(pop.get("n_patients", cohort.get("n_patients", 0))),
-                                      int(pop.get("n_source_patients",
-                                                  cohort.get("n_patients", 0)))),
-            n_patients=int(cohort.get("n_patients", 0)),
-            n_visits=int(cohort.get("n_visits", 0)),
-            outcomes=MappingProxyType(outcomes),
-            methods=tuple(own.get("methods") or ()),
+            schema_version=provenance.schema_version or 1,
+            software_version=provenance.software_version or "",
+            population=PopulationInfo(text(pop.get("definition")) or "all patients",
+                                      texts(pop.get("where")),
+                                      _first_count(pop.get("n_patients"), n_patients),
+                                      _first_count(pop.get("n_source_patients"), n_patients)),
+            n_patients=n_patients or 0,
+            n_visits=(cohort.n_visits if cohort is not None else None) or 0,
+            outcomes=read_outcomes(own),
+            methods=texts(own.get("methods")),
             n_warnings=len(warnings) if isinstance(warnings, list) else 0,
+            provenance=provenance, recorded_settings=read_settings(own), cohort=cohort,
+            baseline=read_baseline(own), covariates=read_covariates(own),
+            criteria=read_criteria(own), response=read_response(own),
+            patients=read_patients(own), listing=read_listing(own),
             data=MappingProxyType(own), settings=settings, visits=visits, scored=scored)
 
     @classmethod
@@ -217,6 +176,11 @@ class Results:
                     text += f", exact p = {paired.p_value_exact:.3g}"
             lines.append(text)
         return "\n".join(lines)
+
+
+def _first_count(*values: object) -> int:
+    """The first whole count among ``values``, else 0."""
+    return next((n for n in (integer(v) for v in values) if n is not None), 0)
 
 
 def _mqq(w: WeekSummary) -> str:

@@ -8,8 +8,8 @@ break the HTML, Word or Excel file.
 
 >>> num(2), num(True), num("x"), num(float("nan"))
 (2.0, None, None, None)
->>> pair([1, None]), pair([1, 2, 3])
-((1.0, None), None)
+>>> pair([1.5, None]), pair([1, 2, 3])
+((1.5, None), None)
 >>> section({"a": {"b": 1}}, "a"), section({"a": [1]}, "a"), text("a\\x0bb")
 ({'b': 1}, {}, 'a b')
 """
@@ -19,15 +19,22 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from ..xmltext import printable
 
-__all__ = ["entries", "integer", "num", "pair", "rows", "section", "text"]
+__all__ = ["counts", "entries", "integer", "key", "num", "pair", "real", "reason", "rows",
+           "section", "text", "texts"]
 
 
 def num(value: Any) -> float | None:
     """A finite number as float; None for null, booleans, text, NaN or infinity."""
+    kind = type(value)
+    if kind is float:  # the common cases first: a results file holds floats and ints
+        return value if math.isfinite(value) else None
+    if kind is int:
+        return float(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return None
     out = float(value)
@@ -40,6 +47,22 @@ def integer(value: Any) -> int | None:
     return int(out) if out is not None and out.is_integer() else None
 
 
+def real(value: Any) -> float | None:
+    """A finite number as given (an int stays an int, so a count prints and exports as one);
+    None for null, booleans, text, NaN or infinity.
+
+    >>> real(3), real(2.5), real("3")
+    (3, 2.5, None)
+    """
+    kind = type(value)
+    if kind is float:
+        given: float = value
+        return given if math.isfinite(given) else None
+    if kind is int:
+        return value  # type: ignore[no-any-return]
+    return value if num(value) is not None else None
+
+
 def text(value: Any) -> str | None:
     """A string made printable; None for null or a non-string."""
     return printable(value) if isinstance(value, str) else None
@@ -49,7 +72,7 @@ def pair(value: Any) -> tuple[float | None, float | None] | None:
     """A two-element list of numbers (a confidence interval); None when not a pair."""
     if not isinstance(value, (list, tuple)) or len(value) != 2:
         return None
-    return num(value[0]), num(value[1])
+    return real(value[0]), real(value[1])
 
 
 def section(mapping: Any, key: str) -> dict[str, Any]:
@@ -58,12 +81,50 @@ def section(mapping: Any, key: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def entries(mapping: Any, key: str) -> dict[str, dict[str, Any]]:
-    """The dict-valued entries of ``mapping[key]`` (e.g. per measure or per week)."""
-    return {str(k): v for k, v in section(mapping, key).items() if isinstance(v, dict)}
+def entries(mapping: Any, name: str) -> dict[str, dict[str, Any]]:
+    """The dict-valued entries of ``mapping[name]`` (e.g. per measure or per week)."""
+    return {key(k): v for k, v in section(mapping, name).items() if isinstance(v, dict)}
 
 
 def rows(mapping: Any, key: str) -> list[dict[str, Any]]:
     """The dict items of the list ``mapping[key]`` (e.g. a listing's rows)."""
     value = mapping.get(key) if isinstance(mapping, Mapping) else None
     return [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
+
+
+@lru_cache(maxsize=4096)  # the same measure, week and level names recur in every section
+def key(value: Any) -> str:
+    """A key of a results mapping (a measure, week or level name) as printable text: keys
+    are printed too (a measure without a label prints its name).
+
+    >>> key("cmas_total"), key("a\x01b"), key(4)
+    ('cmas_total', 'a b', '4')
+    """
+    return printable(str(value))
+
+
+def texts(value: Any) -> tuple[str, ...]:
+    """The strings of a list, made printable (other items left out)."""
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(printable(v) for v in value if isinstance(v, str))
+
+
+def counts(mapping: Any, name: str) -> dict[str, int | None]:
+    """``mapping[name]`` as {name: whole count}; a value that is not one reads as None.
+
+    >>> counts({"n": {"0": 5, "4": "x"}}, "n")
+    {'0': 5, '4': None}
+    """
+    return {key(k): integer(v) if not isinstance(v, int) or isinstance(v, bool) else v
+            for k, v in section(mapping, name).items()}
+
+
+def reason(entry: Any) -> str | None:
+    """Why a statistic was not run (``{"not_run": {"reason": ...}}``), or None.
+
+    >>> reason({"not_run": {"reason": "n = 1"}}), reason({"not_run": None}), reason(3)
+    ('n = 1', None, None)
+    """
+    value = text(section(entry, "not_run").get("reason"))
+    return value or None
