@@ -144,3 +144,9 @@ def test_paragraph_bounds_a_power_of_one_by_the_rule_of_three():
     assert "above 0.9900 with 95% confidence (rule of three)" in text
     assert "rule of three" not in protocol_paragraph(plan(
         pilot=DEMO, endpoint="cmas_change", n=[10], sims=300, seed=3, progress=False))
+
+
+@pytest.mark.parametrize("where", [123, [1], [None], {"a": 1}])
+def test_api_where_of_the_wrong_type_is_a_settings_error(where):
+    with pytest.raises(SettingsError, match="where must be a condition text"):
+        plan(pilot=DEMO, endpoint="cmas_change", where=where, n=[10], sims=10, progress=False)

@@ -34,6 +34,16 @@ def _stderr_progress(done: int, total: int, n: int) -> None:
     sys.stderr.flush()
 
 
+def _conditions(where: Sequence[str] | str) -> list[str]:
+    """``where`` as a list of condition texts (one text, or a list of them)."""
+    if isinstance(where, str):
+        return [where]
+    if not isinstance(where, Sequence) or not all(isinstance(w, str) for w in where):
+        raise SettingsError(f"where must be a condition text or a list of them, e.g. "
+                            f"['muscle_involvement=yes']; got {where!r}")
+    return list(where)
+
+
 def plan(*, design: str | None = None, test: str | None = None, n: Sequence[int] | int | None = None,
          p0: float | None = None, p1: float | None = None, p2: float | None = None,
          alpha: float = 0.05, beta: float = 0.2, nmax: int = 100,
@@ -90,7 +100,7 @@ def plan(*, design: str | None = None, test: str | None = None, n: Sequence[int]
                      pilot=pilot, endpoint=endpoint, week=week, sites=sites, icc=icc,
                      dropout=dropout, visits=visits, median=median, followup=followup,
                      sims=sims, seed=seed, progress=callback, analysis=analysis,
-                     where=[where] if isinstance(where, str) else list(where))
+                     where=_conditions(where))
 
 
 def as_json(result: SimonResult | BinomialDesign | PowerResult) -> dict[str, Any]:
