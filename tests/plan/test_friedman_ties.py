@@ -75,3 +75,13 @@ def test_friedman_above_the_permutation_limit_uses_the_chi_square():
     for study, got in zip(values, decided, strict=True):
         assert got == (friedman_test(study, permutation="none").p_value <= 0.05)
     assert 0 < decided.sum() < len(decided)
+
+
+def test_friedman_result_records_how_p_was_computed():
+    from jdmtrack.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
+    from jdmtrack.plan import plan
+
+    result = plan(test="friedman", effect=1.0, sd=1.0, n=[10], sims=50, seed=1, progress=False)
+    recorded = result.settings["friedman_p"]
+    assert recorded["resamples"] == DEFAULT_RESAMPLES and recorded["seed"] == DEFAULT_SEED
+    assert recorded["permutation_max_n"] == 200 and recorded["screen_resamples"] == 2000

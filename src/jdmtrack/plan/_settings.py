@@ -148,6 +148,17 @@ def run_power(*, test: str, n: Sequence[int] | int | None, p1: float | None, p2:
         if test == "logrank":
             settings.update(median=design.median, followup=design.followup,
                             exact_max_total=EXACT_LOGRANK_MAX_TOTAL)
+    if test == "friedman":
+        from jdmtrack.analysis.outcomes import PERMUTATION_MAX_N
+        from jdmtrack.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
+        from jdmtrack.plan.friedman_ties import SCREEN_RESAMPLES, SCREEN_SE
+
+        settings.update(friedman_p={
+            "as_analysed": "permutation p-value of stats.friedman_test (auto: exact, else "
+                           "Monte Carlo), chi-square above permutation_max_n",
+            "permutation_max_n": PERMUTATION_MAX_N, "resamples": DEFAULT_RESAMPLES,
+            "seed": DEFAULT_SEED, "screen_resamples": SCREEN_RESAMPLES,
+            "screen_band_se": SCREEN_SE})
     if sites > 1:
         effect_source += f"; {sites} sites with intraclass correlation {icc:g}"
     if dropout > 0.0:
