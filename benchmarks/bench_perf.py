@@ -12,14 +12,15 @@ Rows (each a separate process, timed by the kernel's accounting of that process)
    ``survfit`` when ``Rscript`` with the survival package is installed);
 5. Hodges-Lehmann estimate and CI: jdmtrack against building and sorting every Walsh
    average with numpy (and R ``wilcox.test(conf.int = TRUE)`` when R is installed);
-6. ``report`` on N patients;
-7. ``report --demo baricitinib`` over ``import jdmtrack``.
+6. ``analyze`` plain, ``--by jaki_drug`` and ``--by site`` at N and 10 N patients;
+7. ``report`` on N patients;
+8. ``report --demo baricitinib`` over ``import jdmtrack``.
 
 Wall time on a shared machine is noisy: the CPU column (user + system time of the process)
 is the steadier figure; ``--repeat 3`` runs each command three times and gives the minimum.
 Prints a markdown table; ``--out FILE`` also writes it.
 Usage: python benchmarks/bench_perf.py [--tiny] [--out FILE] [--repeat N]
-       [--only score,analyze,stats,report]
+       [--only score,analyze,by,stats,report]
 (``--tiny`` runs every row at a toy size, as CI does, to show the script works.)
 """
 
@@ -149,6 +150,25 @@ def analyze_rows(work: Path, small: int, extra: list[str]) -> list[tuple[str, st
              "<= 60 s, <= 2 GiB, <= 15x")]
 
 
+def by_rows(work: Path, sizes: tuple[int, ...],
+            extra: list[str]) -> list[tuple[str, str, str, str]]:
+    """``analyze`` plain against ``--by jaki_drug`` and ``--by site`` at N and 10 N patients
+    (issue 14: ``--by`` adds at most 2x the plain analysis time). The synthetic cohorts come
+    from many sites, so the plain analysis already holds the sites section."""
+    rows = []
+    for n in sizes:
+        folder = work / f"by{n}"
+        jdmtrack("demo", "synthetic", "--patients", str(n), "--seed", "1", "-o", str(folder))
+        plain = jdmtrack("analyze", str(folder), "--json", str(work / f"p{n}.json"), *extra)
+        rows.append((f"`analyze` {n:,} patients, plain", plain.cell(), "", ""))
+        for field in ("jaki_drug", "site"):
+            by = jdmtrack("analyze", str(folder), "--by", field, "--json",
+                          str(work / f"b{n}.json"), *extra)
+            rows.append((f"`analyze --by {field}` {n:,} patients", by.cell(),
+                         f"vs plain: {ratio(by, plain)}", "<= 2x (adds <= 1x)"))
+    return rows
+
+
 def _timed(fn: object, repeat: int = 3) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -247,7 +267,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tiny", action="store_true", help="toy sizes (CI)")
     parser.add_argument("--out", type=Path, help="also write the table to this file")
-    parser.add_argument("--only", default="score,analyze,stats,report",
+    parser.add_argument("--only", default="score,analyze,by,stats,report",
                         help="comma-separated groups of rows to run (default: all)")
     parser.add_argument("--repeat", type=int, default=1,
                         help="run each command this many times and give the minimum")
@@ -268,6 +288,10 @@ def main() -> None:
             # At toy sizes the Friedman permutations (100,000 by default) would be all the work.
             rows += analyze_rows(work, sizes["analyze"],
                                  ["--resamples", "1000"] if args.tiny else [])
+        if "by" in args.only:
+            rows += by_rows(work, (sizes["analyze"],) if args.tiny else
+                            (sizes["analyze"], 10 * sizes["analyze"]),
+                            ["--resamples", "1000"] if args.tiny else [])
         if "stats" in args.only:
             rows += stats_rows(work, sizes["stats"])
         if "report" in args.only:

@@ -31,7 +31,8 @@ def test_bench_perf_tiny_prints_every_row(tmp_path: Path) -> None:
     works = [row.split(" | ")[0] for row in rows]
     for expected in ("`score` 400 visits, item columns only", "every column the demo fills",
                      "`analyze` 20 patients", "`analyze` 200 patients", "Kaplan-Meier",
-                     "Hodges-Lehmann", "`report` 20 patients", "`report --demo baricitinib`"):
+                     "Hodges-Lehmann", "`report` 20 patients", "`report --demo baricitinib`",
+                     "`analyze --by jaki_drug` 20 patients", "`analyze --by site` 20 patients"):
         assert any(expected in w for w in works), (expected, works)
     assert all(row.count(" | ") == 3 for row in rows)
     assert any(line.startswith("Machine: ") for line in lines)

@@ -68,3 +68,15 @@ def test_no_patient_with_two_visits_is_not_run() -> None:
 def test_misaligned_input_is_refused() -> None:
     with pytest.raises(ComputationError, match="same length"):
         nested_mixed_model(["A"], [1, 1], [0, 12], [1, 2])
+
+
+def test_no_variation_within_patients_is_not_run() -> None:
+    """Every patient keeps one value at every week (a damage score that never moves): the
+    REML criterion has no finite optimum, so the model says why instead of diverging."""
+    site = ["A"] * 6 + ["B"] * 6
+    ids = [1, 1, 2, 2, 3, 3] * 2
+    week = [0, 12] * 6
+    value = [3, 3, 5, 5, 1, 1, 4, 4, 2, 2, 6, 6]
+    r = nested_mixed_model(site, ids, week, value)
+    assert r.not_run is not None and "no variation within patients" in r.not_run
+    assert r.estimates == ()

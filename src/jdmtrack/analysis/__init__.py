@@ -109,7 +109,10 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
 
     def sites_section() -> dict[str, Any] | None:
         if "sites" not in by_cache:
-            by_cache["sites"] = summarise_sites(patients, visits, events, settings, at_weeks)
+            # --by site: the by section is the sites' by structure (computed once)
+            by_site = by_section() if settings.by == "site" else None
+            by_cache["sites"] = summarise_sites(patients, visits, events, settings, at_weeks,
+                                                by_site)
         section: dict[str, Any] | None = by_cache["sites"]
         return section
 

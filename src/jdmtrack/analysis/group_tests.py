@@ -10,13 +10,17 @@
 - Counts (a categorical variable, a criterion met or not, a response class): Fisher's
   exact test on the groups x levels table (network algorithm, Monte Carlo with the seed
   when too large; ``jdmtrack.stats.fisher``).
-- With more than ``EXACT_MAX_N`` patients in the comparison, the permutation
-  distributions give way to their large-sample forms, which are then accurate, and cheap
-  enough for the hundreds of comparisons a by-group analysis makes (100,000 Monte Carlo
-  relabellings each would take minutes): the chi-square Kruskal-Wallis p, the normal
-  approximation of the Mann-Whitney statistic with tie and continuity correction (as wilcox.test exact=FALSE)
-  and Pearson's chi-square test (as chisq.test correct=FALSE). The Hodges-Lehmann shift
-  is given while the groups have at most ``SHIFT_MAX_PAIRS`` pairs of patients.
+- With more than ``EXACT_MAX_N`` patients in the comparison (the **large-sample mode**, as
+  coin's ``distribution = "asymptotic"``), the permutation distributions give way to their
+  asymptotic forms, which are then accurate, and cheap at any size and number of groups
+  (100,000 Monte Carlo relabellings for each of the hundreds of comparisons a by-group
+  analysis makes would take minutes; the exact bookkeeping overflows with many large
+  groups): two groups, the normal approximation of the rank sum with the tie-corrected
+  permutation variance and no continuity correction (``coin::wilcox_test(distribution =
+  "asymptotic")``), with the Hodges-Lehmann shift and CI as ever (O(n log n)); more than
+  two, the tie-corrected chi-square Kruskal-Wallis p (``coin::kruskal_test`` asymptotic =
+  ``kruskal.test``); counts, Pearson's chi-square test (``chisq.test(correct = FALSE)``).
+  Every test says which: ``large_sample`` (true / false) and ``large_sample_reason``.
 """
 
 from __future__ import annotations
@@ -28,10 +32,10 @@ import numpy as np
 
 from .settings import AnalysisSettings
 
-__all__ = ["EXACT_MAX_N", "SHIFT_MAX_PAIRS", "compare_counts", "compare_values"]
+__all__ = ["EXACT_MAX_N", "compare_counts", "compare_values", "sample_mode"]
 
+#: Above this many patients in a comparison: the large-sample (asymptotic) mode.
 EXACT_MAX_N = 50
-SHIFT_MAX_PAIRS = 250_000
 
 
 def _finite(x: Any) -> float | None:
@@ -42,6 +46,15 @@ def _finite(x: Any) -> float | None:
 def _not_run(test: str, levels: Sequence[str], n: int, why: str) -> dict[str, Any]:
     return {"test": test, "groups": list(levels), "n": n, "statistic": None, "p_value": None,
             "p_value_method": None, "not_run": why}
+
+
+def sample_mode(n: int) -> dict[str, Any]:
+    """Which p-value a comparison of ``n`` patients gets, and why (recorded in each test)."""
+    large = n > EXACT_MAX_N
+    return {"large_sample": large,
+            "large_sample_reason": (f"{n} patients, more than {EXACT_MAX_N}: the "
+                                    "large-sample (asymptotic) p-value")
+                                   if large else None}
 
 
 def compare_values(groups: dict[str, np.ndarray], settings: AnalysisSettings) -> dict[str, Any]:
@@ -57,61 +70,60 @@ def compare_values(groups: dict[str, np.ndarray], settings: AnalysisSettings) ->
     if len(present) == 2:
         first, second = present.items()
         return _two_groups(first, second, settings)
-    if n > EXACT_MAX_N:
-        # Large-sample form only (the permutation machinery is not needed, and its exact
-        # bookkeeping overflows with many groups of large size).
-        from scipy import stats
-
-        h, p = stats.kruskal(*present.values())
-        return {"test": "kruskal_wallis", "groups": list(present), "n": n,
-                "statistic": _finite(h), "df": len(present) - 1, "p_value": _finite(p),
-                "p_value_method": f"chi-square approximation with tie correction (as "
-                                  f"kruskal.test; more than {EXACT_MAX_N} patients)",
-                "p_value_asymptotic": _finite(p), "not_run": None, "note": None}
     from ..stats.kruskal import kruskal_wallis
 
+    mode = sample_mode(n)
     r = kruskal_wallis(list(present.values()), alpha=settings.alpha,
+                       permutation="none" if mode["large_sample"] else "auto",
                        resamples=settings.resamples, seed=settings.seed)
     exact = r.p_value_exact is not None
     return {"test": "kruskal_wallis", "groups": list(present), "n": n, "statistic": r.statistic,
             "df": r.df, "p_value": r.p_value_exact if exact else r.p_value,
             "p_value_method": (r.p_value_exact_method if exact else
                                "chi-square approximation with tie correction (as kruskal.test)"),
-            "p_value_asymptotic": r.p_value, "not_run": r.not_run, "note": r.note}
+            "p_value_asymptotic": r.p_value, "not_run": r.not_run, "note": r.note} | mode
 
 
 def _two_groups(first: tuple[str, np.ndarray], second: tuple[str, np.ndarray],
                 settings: AnalysisSettings) -> dict[str, Any]:
+    from ..stats.mann_whitney import mann_whitney
+
     (a, x), (b, y) = first, second
     n = int(x.size + y.size)
-    shift: dict[str, Any] | None = None
-    if x.size * y.size <= SHIFT_MAX_PAIRS:
-        from ..stats.mann_whitney import hodges_lehmann_shift
+    mode = sample_mode(n)
+    large = mode["large_sample"]
+    r = mann_whitney(x, y, alpha=settings.alpha, resamples=settings.resamples,
+                     seed=settings.seed, permutation="none" if large else "auto",
+                     correct=not large)
+    s = r.shift
+    shift = {"estimate": s.estimate, "ci95": None if s.ci_low is None else [s.ci_low, s.ci_high],
+             "achieved_conf_level": s.achieved_conf_level, "not_run": s.not_run}
+    return {"test": "wilcoxon_mann_whitney", "groups": [a, b], "n": n,
+            "n_groups": [int(x.size), int(y.size)], "statistic": r.statistic,
+            "p_value": r.p_value_asymptotic if large else r.p_value_exact,
+            "p_value_method": ("normal approximation with tie correction, no continuity "
+                               "correction (as coin::wilcox_test distribution='asymptotic')"
+                               if large else r.p_value_exact_method),
+            "p_value_asymptotic": r.p_value_asymptotic, "min_attainable_p": r.min_attainable_p,
+            "can_reach_alpha": r.can_reach_alpha, "shift": shift, "not_run": r.not_run,
+            "note": r.note} | mode
 
-        s = hodges_lehmann_shift(x, y)
-        shift = {"estimate": s.estimate, "ci95": None if s.ci_low is None else [s.ci_low, s.ci_high],
-                 "achieved_conf_level": s.achieved_conf_level, "not_run": s.not_run}
-    out: dict[str, Any] = {"test": "wilcoxon_mann_whitney", "groups": [a, b], "n": n,
-                           "n_groups": [int(x.size), int(y.size)]}
-    if n <= EXACT_MAX_N:
-        from ..stats.mann_whitney import mann_whitney
 
-        r = mann_whitney(x, y, alpha=settings.alpha, resamples=settings.resamples,
-                         seed=settings.seed)
-        return out | {"statistic": r.statistic, "p_value": r.p_value_exact,
-                      "p_value_method": r.p_value_exact_method,
-                      "p_value_asymptotic": r.p_value_asymptotic,
-                      "min_attainable_p": r.min_attainable_p,
-                      "can_reach_alpha": r.can_reach_alpha, "shift": shift,
-                      "not_run": r.not_run, "note": r.note}
-    from scipy import stats
+def _pearson(table: np.ndarray) -> tuple[float | None, int, float | None]:
+    """Pearson's chi-square test of independence, as R ``chisq.test(correct = FALSE)``
+    (every row and column has a count, so no expected count is zero; scipy.stats is not
+    imported for it: that alone takes seconds).
 
-    u, p = stats.mannwhitneyu(x, y, alternative="two-sided", use_continuity=True,
-                              method="asymptotic")
-    return out | {"statistic": _finite(u), "p_value": _finite(p),
-                  "p_value_method": f"normal approximation with tie and continuity correction "
-                                    f"(more than {EXACT_MAX_N} patients)",
-                  "p_value_asymptotic": _finite(p), "shift": shift, "not_run": None}
+    >>> _pearson(np.array([[10, 20], [30, 40]]))[:2]   # R: X-squared = 0.79365, df = 1
+    (0.7936507936507936, 1)
+    """
+    from scipy import special
+
+    counts = table.astype(np.float64)
+    expected = np.outer(counts.sum(axis=1), counts.sum(axis=0)) / counts.sum()
+    statistic = float(np.sum((counts - expected) ** 2 / expected))
+    df = (table.shape[0] - 1) * (table.shape[1] - 1)
+    return _finite(statistic), df, _finite(special.chdtrc(df, statistic))
 
 
 def compare_counts(group: Sequence[str | None], outcome: Sequence[Hashable | None],
@@ -132,16 +144,14 @@ def compare_counts(group: Sequence[str | None], outcome: Sequence[Hashable | Non
         return _not_run(test, [str(r) for r in rows], n,
                         f"fewer than two {what} with a count: nothing to compare")
     table = np.zeros((len(rows), len(cols)), dtype=np.int64)
-    for g, o in pairs:
-        table[rows.index(g), cols.index(o)] += 1
+    row_of = {g: i for i, g in enumerate(rows)}
+    col_of = {o: j for j, o in enumerate(cols)}
+    np.add.at(table, ([row_of[g] for g, _ in pairs], [col_of[o] for _, o in pairs]), 1)
     base = {"test": test, "groups": [str(r) for r in rows], "levels": [str(c) for c in cols],
-            "n": n, "table": table.tolist()}
+            "n": n, "table": table.tolist()} | sample_mode(n)
     if test == "chi_square":
-        from scipy import stats
-
-        chi = stats.chi2_contingency(table, correction=False)
-        return base | {"statistic": _finite(chi.statistic), "df": int(chi.dof),
-                       "p_value": _finite(chi.pvalue),
+        statistic, df, p = _pearson(table)
+        return base | {"statistic": statistic, "df": df, "p_value": p,
                        "p_value_method": f"Pearson chi-square (more than {EXACT_MAX_N} patients)",
                        "not_run": None}
     from ..stats.fisher import fisher_exact

@@ -30,7 +30,7 @@ from .baseline import patient_ages, summarise_baseline
 from .classified import summarise_criteria, summarise_response
 from .common import describe_dict, end_of_followup, week_key
 from .followup import summarise_time_to_event
-from .group_tests import EXACT_MAX_N, compare_counts, compare_values
+from .group_tests import EXACT_MAX_N, compare_counts, compare_values, sample_mode
 from .measures import covariate_measures, outcome_measures
 from .population import patient_field
 from .settings import AnalysisSettings
@@ -256,21 +256,20 @@ def _logrank(event: str, patients: pd.DataFrame, visits: pd.DataFrame, events: p
     rows = [(first.get(i, end.get(i)), i in first.index, level_of.get(i)) for i in sorted(ids)]
     rows = [r for r in rows if r[2] is not None and r[0] is not None and not np.isnan(r[0])]
     n = len(rows)
-    small = n <= EXACT_MAX_N
-    # logrank_test has no chi-square-only mode: above EXACT_MAX_N its permutation p comes
-    # from the fewest resamples it takes and is not reported (the chi-square p is).
+    mode = sample_mode(n)
+    # Large-sample mode: the chi-square p alone (no permutation distribution is built).
     r = logrank_test([t for t, _, _ in rows], [e for _, e, _ in rows], [g for _, _, g in rows],
-                     permutation="auto" if small else "monte_carlo",
-                     resamples=settings.resamples if small else 1000, seed=settings.seed,
+                     permutation="none" if mode["large_sample"] else "auto",
+                     resamples=settings.resamples, seed=settings.seed,
                      max_states=LOGRANK_MAX_STATES)
-    exact = small and r.p_value_exact is not None
+    exact = r.p_value_exact is not None
     return {"test": "logrank", "groups": [str(g) for g in r.groups], "n": n,
             "observed": list(r.observed), "expected": list(r.expected),
             "statistic": r.statistic, "df": r.df,
             "p_value": r.p_value_exact if exact else r.p_value,
             "p_value_method": r.p_value_exact_method if exact else (
                 None if r.p_value is None else "chi-square (as survival::survdiff)"),
-            "p_value_asymptotic": r.p_value, "not_run": r.not_run, "note": r.note}
+            "p_value_asymptotic": r.p_value, "not_run": r.not_run, "note": r.note} | mode
 
 
 def _completeness(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFrame,
@@ -310,10 +309,14 @@ def by_methods(section: Mapping[str, Any]) -> str:
         "classes by Fisher's exact test on the groups by levels table; times to event by "
         "the log-rank test with a permutation p-value over the log-rank scores (as "
         f"coin::logrank_test). With more than {EXACT_MAX_N} patients in a comparison, the "
-        "large-sample forms were used instead: the normal approximation of the "
-        "Mann-Whitney statistic (tie and continuity corrected), the chi-square p-values of "
-        "the Kruskal-Wallis and log-rank tests, and Pearson's chi-square test. Body size, "
-        "kidney function and JAKi dose were described, not tested.")
+        "large-sample (asymptotic) forms were used instead, as coin's asymptotic "
+        "distribution: the normal approximation of the Mann-Whitney rank sum with the "
+        "tie-corrected permutation variance and no continuity correction (the "
+        "Hodges-Lehmann shift and interval as above), the tie-corrected chi-square p-value "
+        "of the Kruskal-Wallis test, the chi-square p-value of the log-rank test, and "
+        "Pearson's chi-square test for counts; each test records which was used "
+        "(large_sample). Body size, kidney function and JAKi dose were described, not "
+        "tested.")
 
 
 def by_rows(section: Mapping[str, Any], *, tests: bool = False) -> Iterator[dict[str, Any]]:

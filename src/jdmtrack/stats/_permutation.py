@@ -30,18 +30,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
 from jdmtrack.errors import SettingsError
 from jdmtrack.stats._common import FloatArray, IntArray
+from jdmtrack.stats._json import AsDict
 
 __all__ = [
     "EXACT_MAX_WORK",
     "MONTE_CARLO_MAX_CELLS",
     "IntegerDistribution",
     "PermutationMode",
+    "PermutationOrNone",
+    "PermutationTest",
     "RealDistribution",
     "check_resamples",
     "convolve",
@@ -60,6 +64,24 @@ __all__ = [
 #: How a permutation p-value is computed: exact when feasible ("auto"), always exact, or Monte
 #: Carlo.
 PermutationMode = Literal["auto", "exact", "monte_carlo"]
+#: The same, or "none": no permutation p-value at all, the large-sample (asymptotic) form
+#: only, as coin's ``distribution = "asymptotic"`` (for samples above a stated threshold).
+PermutationOrNone = Literal["auto", "exact", "monte_carlo", "none"]
+
+@dataclass(frozen=True)
+class PermutationTest(AsDict):
+    """The fields every k-group test result shares (``KruskalResult``, ``LogrankResult``):
+    the statistic with its chi-square p-value, and the permutation p-value with how it was
+    computed (``resamples`` and ``seed`` set when by Monte Carlo)."""
+
+    statistic: float | None
+    df: int | None
+    p_value: float | None
+    p_value_exact: float | None
+    p_value_exact_method: str | None
+    resamples: int | None
+    seed: int | None
+
 
 #: Largest exact subset-sum computation, in cell updates (N x m x S): about a second.
 EXACT_MAX_WORK = 300_000_000

@@ -42,7 +42,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -60,6 +60,7 @@ from jdmtrack.stats._common import (
     week_keys,
 )
 from jdmtrack.stats._friedman_exact import statistic_distribution
+from jdmtrack.stats._permutation import PermutationOrNone
 from jdmtrack.stats._ranks import doubled_midranks
 from jdmtrack.stats.layout import week_table
 
@@ -81,7 +82,7 @@ EXACT_MAX_WORK = 800_000_000
 _TABLE_MAX_K = 7
 _BATCH = 20_000
 
-PermutationMode = Literal["auto", "exact", "monte_carlo", "none"]
+PermutationMode = PermutationOrNone
 
 
 @dataclass(frozen=True)
@@ -309,10 +310,11 @@ def friedman_test(
         return not_computable("no patient has every week observed")
     doubled = doubled_midranks(complete)
     ranks = doubled / 2.0
-    ties = 0.0
-    for row in doubled:
-        _, sizes = np.unique(row, return_counts=True)
-        ties += float(np.sum(sizes.astype(np.float64) ** 3 - sizes))
+    # Tie groups of every row at once: doubled ranks lie in 2 .. 2k, so row x (2k + 1) +
+    # rank identifies a (row, rank) pair; its count is a tie group's size.
+    keys = np.arange(n, dtype=np.int64)[:, None] * (2 * k + 1) + doubled
+    _, tie_sizes = np.unique(keys, return_counts=True)
+    ties = float(np.sum(tie_sizes.astype(np.float64) ** 3 - tie_sizes))
     denominator = n * k * (k + 1) - ties / (k - 1)
     column_sums = ranks.sum(axis=0)
     if denominator <= 0.0:

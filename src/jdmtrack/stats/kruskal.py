@@ -17,6 +17,11 @@
     ``numpy.random.default_rng(seed)``, p = (1 + hits) / (1 + resamples), as
     ``coin::kruskal_test(distribution = approximate(nresample = resamples))`` up to its
     ``hits / resamples``.
+* ``permutation="none"``: no permutation p-value (the large-sample mode of
+  ``jdmtrack.analysis.group_tests``): the chi-square p-value alone, which is also
+  ``coin::kruskal_test(distribution = "asymptotic")``'s (its quadratic form with the
+  permutation covariance equals the tie-corrected H). Nothing is enumerated or counted, so
+  any number of groups of any size is cheap.
 * Epsilon-squared effect size ``H / (N - 1)`` (Tomczak & Tomczak 2014) is reported.
 
 References
@@ -41,8 +46,7 @@ from scipy import special
 from jdmtrack.errors import ComputationError
 from jdmtrack.stats import _permutation as perm
 from jdmtrack.stats._common import DEFAULT_ALPHA, IntArray, check_alpha, join_notes
-from jdmtrack.stats._json import AsDict
-from jdmtrack.stats._permutation import PermutationMode
+from jdmtrack.stats._permutation import PermutationOrNone, PermutationTest
 from jdmtrack.stats._ranks import doubled_midranks
 from jdmtrack.stats.friedman import DEFAULT_RESAMPLES, DEFAULT_SEED
 
@@ -54,19 +58,12 @@ EXACT_MAX_ARRANGEMENTS = 400_000
 
 
 @dataclass(frozen=True)
-class KruskalResult(AsDict):
-    """Kruskal-Wallis test over k groups."""
+class KruskalResult(PermutationTest):
+    """Kruskal-Wallis test over k groups (statistic and p-values: ``PermutationTest``)."""
 
     n: int
     group_sizes: tuple[int, ...]
     n_missing: int
-    statistic: float | None
-    df: int | None
-    p_value: float | None
-    p_value_exact: float | None
-    p_value_exact_method: str | None
-    resamples: int | None
-    seed: int | None
     mean_ranks: tuple[float, ...] | None
     epsilon_squared: float | None
     alpha: float
@@ -122,7 +119,7 @@ def kruskal_wallis(
     groups: Sequence[Sequence[float | None]] | Any,
     *,
     alpha: float = DEFAULT_ALPHA,
-    permutation: PermutationMode = "auto",
+    permutation: PermutationOrNone = "auto",
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
 ) -> KruskalResult:
@@ -165,8 +162,8 @@ def kruskal_wallis(
         notes.append(f"{len(values) - len(kept)} empty group(s) left out")
 
     def not_run(why: str) -> KruskalResult:
-        return KruskalResult(n, tuple(sizes), missing, None, None, None, None, None, None,
-                             None, None, None, alpha, method, why, join_notes(notes))
+        return KruskalResult(None, None, None, None, None, None, None, n, tuple(sizes),
+                             missing, None, None, alpha, method, why, join_notes(notes))
 
     if k < 2:
         return not_run("fewer than two groups with values: nothing to compare")
@@ -181,6 +178,11 @@ def kruskal_wallis(
     ranks_sq = float(np.sum((observed_sums / 2.0) ** 2 / np.array(sizes)))
     statistic = (12.0 * ranks_sq / (n * (n + 1)) - 3.0 * (n + 1)) / (1.0 - ties / (n**3 - n))
     p_value = float(special.chdtrc(k - 1, statistic))
+    mean_ranks = tuple(float(v) for v in observed_sums / 2.0 / np.array(sizes))
+    if permutation == "none":
+        return KruskalResult(
+            statistic, k - 1, p_value, None, None, None, None, n, tuple(sizes), missing,
+            mean_ranks, statistic / (n - 1), alpha, method, None, join_notes(notes))
     extreme = _Extreme(observed_sums, sizes, n)
     arrangements = math.factorial(n) // math.prod(math.factorial(s) for s in sizes)
     span = int(doubled.max() - doubled.min())
@@ -209,10 +211,10 @@ def kruskal_wallis(
         p_exact = perm.monte_carlo_p(hits, resamples)
         p_method = f"Monte Carlo, {resamples} resamples, seed {seed}"
         used_resamples, used_seed = resamples, seed
-    mean_ranks = tuple(float(v) for v in observed_sums / 2.0 / np.array(sizes))
     return KruskalResult(
-        n, tuple(sizes), missing, statistic, k - 1, p_value, p_exact, p_method, used_resamples,
-        used_seed, mean_ranks, statistic / (n - 1), alpha, method, None, join_notes(notes),
+        statistic, k - 1, p_value, p_exact, p_method, used_resamples, used_seed, n,
+        tuple(sizes), missing, mean_ranks, statistic / (n - 1), alpha, method, None,
+        join_notes(notes),
     )
 
 

@@ -20,6 +20,8 @@
     p = (1 + hits) / (1 + resamples), as ``coin::logrank_test(distribution =
     approximate(nresample = resamples))``; in ``auto`` mode only while N x resamples is at
     most ``MONTE_CARLO_MAX_CELLS`` (10 million), beyond which the chi-square p stands alone.
+  - ``permutation="none"``: no permutation p-value, the chi-square p alone (the large-sample
+    mode of ``jdmtrack.analysis.groups``).
 
 References
 ----------
@@ -42,9 +44,9 @@ from scipy import special
 
 from jdmtrack.errors import ComputationError
 from jdmtrack.stats._common import FloatArray, as_float_vector, join_notes
-from jdmtrack.stats._json import AsDict
 from jdmtrack.stats._permutation import (
-    PermutationMode,
+    PermutationOrNone,
+    PermutationTest,
     check_resamples,
     monte_carlo_feasible,
     monte_carlo_group_sums,
@@ -65,21 +67,15 @@ EXACT_MAX_N = 40
 
 
 @dataclass(frozen=True)
-class LogrankResult(AsDict):
-    """Log-rank comparison of k groups' survival curves (two-sided)."""
+class LogrankResult(PermutationTest):
+    """Log-rank comparison of k groups' survival curves (two-sided; statistic and p-values:
+    ``PermutationTest``)."""
 
     n: int
     groups: tuple[Hashable, ...]
     group_sizes: tuple[int, ...]
     observed: tuple[float, ...]
     expected: tuple[float, ...]
-    statistic: float | None
-    df: int | None
-    p_value: float | None
-    p_value_exact: float | None
-    p_value_exact_method: str | None
-    resamples: int | None
-    seed: int | None
     method: str
     not_run: str | None = None
     note: str | None = None
@@ -126,7 +122,7 @@ def logrank_test(
     event: Sequence[bool | int] | Any,
     group: Sequence[Hashable],
     *,
-    permutation: PermutationMode = "auto",
+    permutation: PermutationOrNone = "auto",
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
     max_states: int = EXACT_MAX_STATES,
@@ -164,7 +160,7 @@ def logrank_test(
     )
 
     def not_run(why: str) -> LogrankResult:
-        return LogrankResult(n, levels, sizes, (), (), None, None, None, None, None, None, None,
+        return LogrankResult(None, None, None, None, None, None, None, n, levels, sizes, (), (),
                              method, why)
 
     if k < 2:
@@ -192,7 +188,9 @@ def logrank_test(
         p_method = "exact (conditional on the scores)"
         if p_exact is None:
             notes.append(f"exact distribution over {max_states} states: Monte Carlo p-value")
-    if p_exact is None and permutation == "auto" and not monte_carlo_feasible(n, resamples):
+    if permutation == "none":
+        notes.append("large-sample mode: the chi-square p-value only")
+    elif p_exact is None and permutation == "auto" and not monte_carlo_feasible(n, resamples):
         p_method = None
         notes.append(too_large_for_monte_carlo(n, resamples))
     elif p_exact is None:
@@ -204,6 +202,6 @@ def logrank_test(
         p_method = f"Monte Carlo, {resamples} resamples, seed {seed}"
         used_resamples, used_seed = resamples, seed
     return LogrankResult(
-        n, levels, sizes, tuple(observed.tolist()), tuple(expected.tolist()), statistic, df,
-        p_value, p_exact, p_method, used_resamples, used_seed, method, None, join_notes(notes),
+        statistic, df, p_value, p_exact, p_method, used_resamples, used_seed, n, levels, sizes,
+        tuple(observed.tolist()), tuple(expected.tolist()), method, None, join_notes(notes),
     )

@@ -16,10 +16,14 @@ Conventions:
   (``resamples`` relabellings from ``numpy.random.default_rng(seed)``; p = (1 + hits) / (1 +
   resamples)); ``p_value_exact_method`` says which.
 * **Asymptotic p-value**: normal approximation with the tie-corrected variance and a
-  continuity correction, as R ``wilcox.test(x, y, exact = FALSE, correct = TRUE)``.
+  continuity correction, as R ``wilcox.test(x, y, exact = FALSE, correct = TRUE)``; with
+  ``correct=False``, without it, as ``coin::wilcox_test(distribution = "asymptotic")``.
+* ``permutation="none"``: no permutation p-value at all (the large-sample mode of
+  ``jdmtrack.analysis.group_tests``): the asymptotic p-value is then the p-value.
 * The smallest attainable two-sided exact p-value, 2 / C(N, m) without ties (one group
   entirely above the other), is reported; with m = n = 3 it is 0.1 and the note says that
-  alpha = 0.05 cannot be reached.
+  alpha = 0.05 cannot be reached. It is computed as an exact fraction (C(N, m) is a Python
+  integer of any size), so it stays right, if tiny, for groups of thousands.
 
 Hodges-Lehmann shift (first minus second group): the median of the m n differences
 x_i - y_j. Its confidence interval is formed by the differences of order ``qu`` and
@@ -66,7 +70,7 @@ from jdmtrack.stats._common import (
 from jdmtrack.stats._json import AsDict
 from jdmtrack.stats._permutation import (
     EXACT_MAX_WORK,
-    PermutationMode,
+    PermutationOrNone,
     check_resamples,
     monte_carlo_feasible,
     monte_carlo_group_sums,
@@ -170,6 +174,12 @@ def _critical_rank(m: int, n: int, alpha: float) -> tuple[int, float]:
     return qu, 1.0 - 2.0 * float(special.ndtr((qu - 0.5 - centre) / spread))
 
 
+def _min_attainable(total: int, m: int) -> float:
+    """2 / C(total, m) as a correctly rounded float (an exact integer division, so no
+    overflow: 0.0 only below the smallest double)."""
+    return min(1.0, 2 / math.comb(total, m))
+
+
 def hodges_lehmann_shift(
     x: Sequence[float | None] | Any,
     y: Sequence[float | None] | Any,
@@ -224,9 +234,10 @@ def mann_whitney(
     *,
     alpha: float = DEFAULT_ALPHA,
     conf_level: float = DEFAULT_CONF_LEVEL,
-    permutation: PermutationMode = "auto",
+    permutation: PermutationOrNone = "auto",
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
+    correct: bool = True,
 ) -> MannWhitneyResult:
     """Wilcoxon-Mann-Whitney test of ``x`` against ``y`` (independent groups, two-sided).
 
@@ -239,9 +250,13 @@ def mann_whitney(
     conf_level
         Of the Hodges-Lehmann interval (``shift``).
     permutation
-        ``"auto"`` (exact when feasible, else Monte Carlo), ``"exact"`` or ``"monte_carlo"``.
+        ``"auto"`` (exact when feasible, else Monte Carlo), ``"exact"``, ``"monte_carlo"``
+        or ``"none"`` (asymptotic p-value only).
     resamples, seed
         Of the Monte Carlo p-value.
+    correct
+        Continuity correction of the asymptotic p-value (``wilcox.test``'s default); False
+        gives coin's asymptotic p-value.
 
     Returns
     -------
@@ -267,7 +282,9 @@ def mann_whitney(
     method = (
         "Wilcoxon-Mann-Whitney test: exact conditional distribution of the rank sum given the "
         "mid-ranks (as coin::wilcox_test distribution='exact'); normal approximation with tie "
-        "and continuity correction (as wilcox.test exact=FALSE, correct=TRUE)"
+        + ("and continuity correction (as wilcox.test exact=FALSE, correct=TRUE)" if correct
+           else "correction, no continuity correction (as coin::wilcox_test "
+                "distribution='asymptotic')")
     )
 
     def not_run(why: str) -> MannWhitneyResult:
@@ -293,7 +310,11 @@ def mann_whitney(
     min_p: float | None
     p_exact: float | None
     p_method: str | None
-    if permutation == "exact" or (permutation == "auto" and work <= EXACT_MAX_WORK):
+    untied = np.unique(doubled).size == total_n
+    if permutation == "none":
+        p_exact = p_method = None
+        min_p = _min_attainable(total_n, m) if untied else None
+    elif permutation == "exact" or (permutation == "auto" and work <= EXACT_MAX_WORK):
         dist = subset_sum_distribution(doubled, size)
         distances = np.abs(total_n * dist.values() - size * total)
         p_exact = min(1.0, math.fsum(dist.prob[distances >= distance].tolist()))
@@ -311,15 +332,14 @@ def mann_whitney(
             lambda sums: np.abs(total_n * sums[:, 0] - m * total) >= distance - 0.5,
         )
         p_exact = monte_carlo_p(hits, resamples)
-        untied = np.unique(doubled).size == total_n
-        min_p = min(1.0, 2.0 / math.comb(total_n, m)) if untied else None
+        min_p = _min_attainable(total_n, m) if untied else None
         p_method = f"Monte Carlo, {resamples} resamples, seed {seed}"
         used_resamples, used_seed = resamples, seed
     _, tie_sizes = np.unique(doubled, return_counts=True)
     ties = float(np.sum(tie_sizes.astype(np.float64) ** 3 - tie_sizes))
     sigma = math.sqrt(m * n / 12.0 * ((total_n + 1) - ties / (total_n * (total_n - 1))))
     centred = statistic - m * n / 2.0
-    z = (centred - math.copysign(0.5, centred) * (centred != 0.0)) / sigma
+    z = (centred - math.copysign(0.5, centred) * (centred != 0.0 and correct)) / sigma
     p_asymptotic = 2.0 * min(float(special.ndtr(z)), float(special.ndtr(-z)))
     can_reach = None if min_p is None else min_p <= alpha
     if min_p is not None and min_p > alpha:

@@ -96,7 +96,8 @@ def friedman_by_site(
                                "resamples": resamples, "seed": seed}
     pooled = friedman_test(table, **options)
     levels = sorted(set(site), key=str)
-    codes = np.array([levels.index(s) for s in site])
+    index = {s: i for i, s in enumerate(levels)}
+    codes = np.array([index[s] for s in site])
     per_site = tuple((s, friedman_test(table[codes == i], **options))
                      for i, s in enumerate(levels))
     method = (

@@ -24,6 +24,10 @@ create or mask an effect.
   sqrt(sum r^2 / 4)``, no continuity correction. coin has no site-stratified signed-rank test
   (``wilcoxsign_test(y ~ x | block)``'s block is the pairing); the tests pin it against an
   enumeration of all sign patterns in R.
+* ``exact=False`` (both tests): no exact distribution is built, the normal approximation is
+  the p-value; the large-sample mode of ``jdmtrack.analysis.sites`` (cheap at any N; the
+  tests pin it against coin's asymptotic van Elteren test and the normal form written out
+  in R).
 
 References
 ----------
@@ -117,6 +121,7 @@ def stratified_wilcoxon(
     *,
     scores: Scores = "van_elteren",
     max_states: float = EXACT_MAX_STATES,
+    exact: bool = True,
 ) -> StratifiedResult:
     """Two-group rank test stratified by site (van Elteren by default); see the module notes.
 
@@ -175,7 +180,7 @@ def stratified_wilcoxon(
         variance += m * (size - m) / (size * (size - 1.0)) * float(np.sum((a - a.mean()) ** 2))
         sites.append((doubled, first[here], size))
     used = len(sites)
-    dist = _exact_distribution(sites, scores, n, max_states)
+    dist = _exact_distribution(sites, scores, n, max_states) if exact else None
     notes: list[str | None] = []
     if int(keep.size - n):
         notes.append(f"{int(keep.size - n)} missing value(s) left out")
@@ -194,7 +199,8 @@ def stratified_wilcoxon(
         p_exact = min(1.0, p_exact)
     if dist is None:
         notes.append(f"exact p not computed (N > {EXACT_MAX_N} or over {max_states:.0f} "
-                     "states): the normal approximation is the p-value")
+                     "states): the normal approximation is the p-value" if exact else
+                     "large-sample mode: the normal approximation is the p-value")
     return StratifiedResult(n, n_sites, used, statistic, mean, variance, z, p_exact,
                             p_asymptotic, method, None, join_notes(notes))
 
@@ -237,6 +243,8 @@ def _exact_distribution(
 def stratified_signed_rank(
     differences: Sequence[float | None] | Any,
     site: Sequence[Hashable],
+    *,
+    exact: bool = True,
 ) -> StratifiedResult:
     """Wilcoxon signed-rank test with differences ranked within site (see the module notes).
 
@@ -276,18 +284,23 @@ def stratified_signed_rank(
         doubled_total += int(doubled.sum())
         doubled_positive += int(doubled[here > 0].sum())
         squares += float(np.sum(doubled.astype(np.float64) ** 2))
-        site_dist = sign_sum_distribution(doubled)
-        dist = site_dist if dist is None else convolve(dist, site_dist)
+        if exact:
+            site_dist = sign_sum_distribution(doubled)
+            dist = site_dist if dist is None else convolve(dist, site_dist)
     notes: list[str | None] = []
     if int(keep.size - n):
         notes.append(f"{int(keep.size - n)} missing difference(s) left out")
-    if dist is None:
+    if used == 0:
         return StratifiedResult(n, n_sites, 0, None, None, None, None, None, None, method,
                                 "no non-zero difference in any site", join_notes(notes))
     statistic = doubled_positive / 2.0
     mean = doubled_total / 4.0
     variance = squares / 16.0
     z, p_asymptotic = _normal(statistic, mean, variance)
+    if dist is None:
+        notes.append("large-sample mode: the normal approximation is the p-value")
+        return StratifiedResult(n, n_sites, used, statistic, mean, variance, z, None,
+                                p_asymptotic, method, None, join_notes(notes))
     # |2 D - T| >= |2 d - T| in doubled-rank integers (D the positive doubled-rank sum).
     support = dist.values()
     extreme = np.abs(2 * support - doubled_total) >= abs(2 * doubled_positive - doubled_total)

@@ -350,21 +350,7 @@ for (name in names(pw_cases)) {
 if (want("nested")) {
 suppressPackageStartupMessages(library(lme4))
 set.seed(20240607)
-make_nested <- function(n_per_site, weeks, site_sd, patient_sd, resid_sd, drop = 0) {
-  rows <- list()
-  for (s in seq_along(n_per_site)) {
-    us <- rnorm(1, 0, site_sd)
-    for (i in seq_len(n_per_site[s])) {
-      up <- rnorm(1, 0, patient_sd)
-      for (w in weeks) {
-        if (w > 0 && runif(1) < drop) next
-        rows[[length(rows) + 1]] <- data.frame(site = paste0("S", s), id = i, week = w,
-                                               value = round(35 + us + up + 0.3 * w + rnorm(1, 0, resid_sd), 1))
-      }
-    }
-  }
-  do.call(rbind, rows)
-}
+source(file.path(here, "nested_data.R"))
 nested_cases <- list(
   doc_3_sites = data.frame(site = rep(c("A", "B", "C"), each = 6), id = rep(rep(1:3, each = 2), 3),
                            week = rep(c(0, 12), 9),
