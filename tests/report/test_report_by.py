@@ -15,7 +15,7 @@ from jdmtrack.report.tables_groups import (
 
 def _context(**options):
     results = jdmtrack.analyze(path("tofacitinib-ruxolitinib"), **options).to_dict()
-    return Context.of(f.printable_tree(results)), results
+    return Context.of(results), results
 
 
 def test_by_group_table_one():

@@ -142,7 +142,9 @@ def test_every_warning_kind_is_printed_and_escaped(html: str, rendered: tuple[An
         if warning["kind"] == "quality":
             assert warning["message"] in text
     assert "P05 wk 4; P06 wk 0" in text
-    assert "ptga_cm (5)" in text
+    # Missing inputs by their dictionary labels; the column names in small type (issue 19)
+    assert "Patient/parent global disease activity, 10-cm VAS (5)" in text
+    assert '<small class="code">ptga_cm</small>' in html
     assert "weight &lt;b&gt;" in html and "weight <b>" not in html
 
 

@@ -38,6 +38,15 @@ CODE_LABELS: dict[str, str] = {
     "CR": "Complete response", "PR": "Partial response", "NR": "No response",
     # visits.dose_check (derived)
     "ok": "Within the reference",
+    # data-warning codes (criteria/, protocol/) shown on the report's data-quality page
+    "printo_cid_not_evaluable": "PRINTO clinically inactive disease not evaluable",
+    "tis_measure_missing": "Total Improvement Score: a core-set measure missing",
+    "tis_enzyme_uln_missing": "Total Improvement Score: no enzyme upper limit of normal",
+    "severe_not_evaluable": "Severe disease not evaluable",
+    "refractory_not_evaluable": "Refractory disease not evaluable",
+    "skin_inactive_unknown": "Skin disease inactive: not known",
+    "rash_improved_unknown": "Rash improved: not known",
+    "dose_check_not_evaluable": "JAKi dose check not evaluable",
 }
 
 

@@ -9,7 +9,7 @@ Importing this package is cheap: matplotlib, python-docx and jinja2 load only wh
 report is rendered (the workbook is written without openpyxl).
 """
 
-from .consistency import check_results
+from ..results.consistency import check_results
 from .render import ReportFiles, render_report
 
 __all__ = ["ReportFiles", "check_results", "render_report"]

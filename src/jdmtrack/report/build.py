@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..progress import report_progress
-from . import figures, figures_dose
+from . import figures, figures_dose, figures_groups
 from . import format as f
 from . import tables as t
 from . import tables_ae as ae
@@ -17,7 +17,6 @@ from . import tables_quality as q
 from . import tables_response as tr
 from . import tables_safety_tests as ts
 from . import tables_windows as tw
-from .cells import dig
 from .context import Context, ordered_measures
 from .model import Block, Document, FigureOut, Flow, Paragraph, Section
 
@@ -41,7 +40,7 @@ def build_document(results: Results | Mapping[str, Any], visits: pd.DataFrame,
         lambda: _outcomes(ctx, visits), lambda: _response(ctx), lambda: _taper(ctx),
         lambda: _time_to_event(ctx), lambda: _safety(ctx), lambda: _dosing(ctx),
         lambda: _course(ctx)]
-    if isinstance(ctx.typed.data.get("demo"), dict):
+    if ctx.typed.demo.present:
         builders.append(lambda: _published(ctx))
     builders += [lambda: _warnings(ctx), lambda: _methods(ctx), lambda: _provenance(ctx)]
     sections: list[Section] = []
@@ -59,7 +58,7 @@ def build_document(results: Results | Mapping[str, Any], visits: pd.DataFrame,
 
 
 def _title(ctx: Context) -> str:
-    demo = dig(ctx.results, "demo", "name")  # the demo section is typedb's (_published)
+    demo = ctx.typed.demo.name
     base = "JAK inhibitors in juvenile dermatomyositis: cohort report"
     return f"{base} (demo: {demo})" if demo else base
 
@@ -71,10 +70,10 @@ def _subtitle(ctx: Context) -> str:
 
 
 def _banner(ctx: Context) -> str:
-    demo = ctx.section("demo")
-    if not demo:
+    demo = ctx.typed.demo
+    if not demo.present:
         return ""
-    return (f"Every patient in this report ({demo.get('name', 'demo cohort')}) "
+    return (f"Every patient in this report ({demo.name or 'demo cohort'}) "
             "is invented to show how jdmtrack reproduces a published analysis. Do not cite, "
             "pool or analyse these numbers as clinical data.")
 
@@ -121,7 +120,8 @@ def _cohort(ctx: Context) -> Section:
 def _baseline(ctx: Context) -> Section:
     section = Section("baseline", "Baseline characteristics")
     section.blocks += _keep(t.baseline_table(ctx), tg.by_baseline_table(ctx),
-                            tg.by_outcomes_table(ctx), tg.site_completeness_table(ctx),
+                            tg.by_outcomes_table(ctx), figures_groups.group_outcomes_figure(ctx),
+                            tg.site_completeness_table(ctx),
                             t.missing_table(ctx), otherwise=NOT_IN_RESULTS)
     return section
 
@@ -189,26 +189,26 @@ def _taper(ctx: Context) -> Section:
 def _time_to_event(ctx: Context) -> Section:
     section = Section("time-to-event", "Time to event")
     section.blocks += _keep(to.time_to_event_table(ctx), figures.km_figure(ctx),
-                            otherwise=NOT_IN_RESULTS)
+                            figures_groups.group_km_figure(ctx), otherwise=NOT_IN_RESULTS)
     return section
 
 
 def _safety(ctx: Context) -> Section:
     section = Section("safety", "Safety")
-    safety = ctx.section("safety")
-    if not safety:
+    safety = ctx.typed.safety
+    if not safety.present:
         section.blocks.append(Paragraph(NOT_IN_RESULTS))
         return section
-    exposed = safety.get("n_exposed")
+    exposed = safety.n_exposed
     section.blocks.append(Paragraph(
-        f"{f.fmt_int(safety.get('n_events'))} adverse events in "
-        f"{f.fmt_int(safety.get('n_patients'))} of {f.fmt_int(exposed)} patients "
-        f"({f.fmt_pct(f.percent(safety.get('n_patients'), exposed), ctx.pct_decimals)}); "
-        f"{f.fmt_int(safety.get('serious'))} serious. Exposure "
-        f"{f.fmt_number(safety.get('patient_years'), 1)} patient-years: "
-        f"{f.fmt_number(safety.get('rate_per_100py'), 1)} events per 100 patient-years "
-        f"(95% CI {f.fmt_ci(safety.get('rate_ci95'), 1)})."
-        + (f" Rate not run ({to.not_run_reason(safety)})." if to.not_run_reason(safety) else "")))
+        f"{f.fmt_int(safety.n_events)} adverse events in "
+        f"{f.fmt_int(safety.n_patients)} of {f.fmt_int(exposed)} patients "
+        f"({f.fmt_pct(f.percent(safety.n_patients, exposed), ctx.pct_decimals)}); "
+        f"{f.fmt_int(safety.serious)} serious. Exposure "
+        f"{f.fmt_number(safety.patient_years, 1)} patient-years: "
+        f"{f.fmt_number(safety.rate_per_100py, 1)} events per 100 patient-years "
+        f"(95% CI {f.fmt_ci(safety.rate_ci95, 1)})."
+        + (f" Rate not run ({safety.not_run})." if safety.not_run else "")))
     section.blocks += _keep(t.adverse_event_table(ctx), ae.ae_term_table(ctx), t.grade_table(ctx),
                             t.listing_table(ctx))
     return section
@@ -216,13 +216,12 @@ def _safety(ctx: Context) -> Section:
 
 def _dosing(ctx: Context) -> Section:
     section = Section("dosing", "JAK-inhibitor dose check")
-    dosing = ctx.section("dosing")
-    if not dosing:
+    dosing = ctx.typed.dosing
+    if not dosing.present:
         section.blocks.append(Paragraph(NOT_IN_RESULTS))
         return section
-    reference = dosing.get("reference") or "no reference table named"
-    below = [str(p) for p in dosing.get("below_reference") or []]
-    above = [str(p) for p in dosing.get("above_maximum") or []]
+    reference = dosing.reference or "no reference table named"
+    below, above = dosing.below_reference, dosing.above_maximum
     section.blocks.append(Paragraph(
         f"Reference: {reference}. Below the reference dose: "
         f"{len(below)} patient{'s' if len(below) != 1 else ''}"

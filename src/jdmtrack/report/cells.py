@@ -1,20 +1,17 @@
 """Table cells: the printed text (from :mod:`.format`) with the full-precision value behind it.
 
 >>> num(0.5333, 2)
-Cell(text='0.53', value=0.5333, number_format='0.00', level=0)
+Cell(text='0.53', value=0.5333, number_format='0.00', level=0, code=None)
 >>> pval(0.0004).text, count(None).text
 ('< 0.001', '–')
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from . import format as f
 from .model import Cell
 
-__all__ = ["blank", "count", "dig", "num", "pval", "section_of", "text"]
+__all__ = ["blank", "count", "num", "pval", "text"]
 
 
 def _excel_format(decimals: int) -> str:
@@ -51,23 +48,3 @@ def pval(value: object) -> Cell:
     if not f.is_number(value):
         return Cell(f.MISSING)
     return Cell(f.fmt_p(value), value, "0.000")
-
-
-def section_of(results: Mapping[str, Any], key: str) -> dict[str, Any]:
-    """``results[key]`` when it is a dict, else an empty dict (absent or null sections)."""
-    value = results.get(key)
-    return value if isinstance(value, dict) else {}
-
-
-def dig(mapping: object, *keys: str) -> Any:
-    """``mapping[k1][k2]…`` or None when any level is absent.
-
-    >>> dig({"a": {"b": 1}}, "a", "b"), dig({"a": None}, "a", "b")
-    (1, None)
-    """
-    current: Any = mapping
-    for key in keys:
-        if not isinstance(current, dict):
-            return None
-        current = current.get(key)
-    return current

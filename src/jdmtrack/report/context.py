@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from . import format as f
-from .cells import section_of
 
 if TYPE_CHECKING:
     from ..results import Results, WeekSummary
@@ -40,9 +38,8 @@ def ordered_measures(names: object) -> list[str]:
 class Context:
     """Report-wide presentation settings derived from the results.
 
-    ``typed`` is the typed results every builder reads. ``results`` is the same results as
-    a dict of printable strings, made on first use and kept only while builders move to
-    ``typed`` (issue 14: the report renders from ``Results``; it goes when none reads it).
+    ``typed`` is the typed results every builder reads: the report never looks inside the
+    results dict (:mod:`jdmtrack.results.read` did that once, at the boundary).
     """
 
     typed: Results
@@ -67,16 +64,6 @@ class Context:
             quartiles=f.quartile_note(settings.quantile_method),
             alpha=settings.alpha,
         )
-
-    @cached_property
-    def results(self) -> Mapping[str, Any]:
-        """The results file with every string printable (legacy: builders read ``typed``)."""
-        tree: Mapping[str, Any] = f.printable_tree(dict(self.typed.data))
-        return tree
-
-    def section(self, key: str) -> dict[str, Any]:
-        """Legacy: ``results[key]`` as a dict (builders read ``typed``)."""
-        return section_of(self.results, key)
 
     def pct_note(self) -> str:
         return f.rounding_note(pct_decimals=self.pct_decimals)

@@ -125,13 +125,15 @@ class _Cells:
                 style = self._formats[cell.number_format] = self._styles.index(
                     Styled(None, number_format=cell.number_format))
             return _plain(cell.value), style
+        # A label with its dictionary code, which a data manager filters on.
+        shown = f"{cell.text} [{cell.code}]" if cell.code else cell.text
         if cell.level:
             style = self._indents.get(cell.level)
             if style is None:
                 style = self._indents[cell.level] = self._styles.index(
                     Styled(None, indent=cell.level))
-            return cell.text, style
-        return (cell.text if cell.text else None), 0
+            return shown, style
+        return (shown if shown else None), 0
 
 
 def _plain(value: object) -> Value:

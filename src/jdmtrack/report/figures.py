@@ -15,7 +15,6 @@ import math
 from typing import TYPE_CHECKING, Any, cast
 
 from . import format as f
-from .cells import dig
 from .context import Context
 from .figure_canvas import PNG_DPI as PNG_DPI  # re-exported: figures_dose, tests
 from .figure_canvas import figure_rc, finish_figure, new_figure
@@ -25,6 +24,8 @@ from .model import FigureOut
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
+
+    from ..results.events import Curve
 
 __all__ = [
     "TRAJECTORIES",
@@ -276,9 +277,7 @@ def _nice_step(span: float) -> float:
 
 def km_figure(ctx: Context) -> FigureOut | None:
     """Kaplan–Meier curves (shown as the cumulative % with the event), at-risk numbers below."""
-    tte = ctx.section("time_to_event")
-    events = [e for e, s in tte.items()
-              if isinstance(dig(s, "curve"), dict) and dig(s, "curve", "time")]
+    events = [(e, s.curve, s.n) for e, s in ctx.typed.time_to_event.items() if s.curve]
     if not events:
         return None
     ncols = 2 if len(events) > 1 else 1
@@ -286,8 +285,8 @@ def km_figure(ctx: Context) -> FigureOut | None:
     with figure_rc():
         fig = new_figure(2.6 * nrows + 0.2)
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-        for index, (ax, event) in enumerate(zip(axes, events, strict=False)):
-            _km_panel(ax, tte[event], f"{'ABCDEFGH'[index % 8]}  {f.measure_label(event)}")
+        for index, (ax, (event, curve, n)) in enumerate(zip(axes, events, strict=False)):
+            _km_panel(ax, curve, n, f"{'ABCDEFGH'[index % 8]}  {f.measure_label(event)}")
         for ax in axes[len(events):]:
             ax.set_visible(False)
         return finish_figure(fig, "kaplan_meier", "Time to event",
@@ -296,11 +295,10 @@ def km_figure(ctx: Context) -> FigureOut | None:
                        "Numbers at risk under each panel.")
 
 
-def _km_panel(ax: Axes, entry: dict[str, Any], title: str) -> None:
-    curve = entry["curve"]
-    times = [float(t) for t in curve["time"]]
-    surv = [float(s) for s in curve["survival"]]
-    at_risk = list(curve.get("n_risk") or [])
+def _km_panel(ax: Axes, curve: Curve, n: int | None, title: str) -> None:
+    times = list(curve.time)
+    surv = list(curve.survival)
+    at_risk = list(curve.n_risk)
     x = [0.0, *times]
     y = [0.0, *[100 * (1 - s) for s in surv]]
     ax.step(x, y, where="post", color=OKABE_ITO["blue"], lw=1.6)
@@ -322,7 +320,7 @@ def _km_panel(ax: Axes, entry: dict[str, Any], title: str) -> None:
     ax.set_ylabel("With event (%)")
     ax.set_title(title, loc="left")
     if at_risk and len(at_risk) == len(times):
-        labels = [f.fmt_int(_at_risk(times, at_risk, t, entry.get("n"))) for t in ticks]
+        labels = [f.fmt_int(_at_risk(times, at_risk, t, n)) for t in ticks]
         ax.set_xticks(ticks, [f"{t:g}\n{n}" for t, n in zip(ticks, labels, strict=True)])
         # Level with the second line of the tick labels: tick (3.5 pt) + pad (3.5) + a line.
         ax.annotate("At risk", xy=(0, 0), xycoords="axes fraction", xytext=(-12, -7 - 9.2),

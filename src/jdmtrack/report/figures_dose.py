@@ -7,11 +7,10 @@ band and marker the legend shows, and nothing else.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..fields import code_label
-from . import format as f
-from .cells import dig
+from ..results.dosing import DoseBand
 from .context import Context
 from .figure_canvas import figure_rc, finish_figure, new_figure
 from .figures import OKABE_ITO, RASTER_ABOVE
@@ -32,43 +31,41 @@ _OTHER_MARKERS = ("D", "v", "P", "X")
 
 def dose_figure(ctx: Context) -> tuple[FigureOut | None, list[str]]:
     """JAKi mg/kg/day against weight at start, by drug, with reference bands if given."""
-    patients = ctx.results.get("patients")
-    points = [p for p in patients or [] if f.is_number(p.get("weight_kg"))
-              and f.is_number(p.get("jaki_mg_kg_day"))]
+    dosing = ctx.typed.dosing
+    points = dosing.points
     if not points:
         return None, ["JAKi dose against weight: not drawn (no patient has both a weight and "
                       "a dose per kg)."]
-    below = {str(pid) for pid in dig(ctx.results, "dosing", "below_reference") or []}
-    bands = dig(ctx.results, "dosing", "reference_bands")
+    below = set(dosing.below_reference)
+    bands = dosing.bands
     with figure_rc():
         fig = new_figure(3.0)
         ax = fig.add_subplot()
-        drugs = sorted({str(p.get("jaki_drug") or "unknown") for p in points})
-        drawn_band, shaded = (_reference_bands(ax, bands, drugs,
-                                               [float(p["weight_kg"]) for p in points])
-                              if isinstance(bands, list) else (False, False))
+        drugs = sorted({p.drug for p in points})
+        drawn_band, shaded = (_reference_bands(ax, bands, drugs, [p.weight_kg for p in points])
+                              if bands is not None else (False, False))
         for i, drug in enumerate(drugs):
             colour, marker = DRUG_STYLE.get(
                 drug, (OKABE_ITO["purple"], _OTHER_MARKERS[i % len(_OTHER_MARKERS)]))
-            mine = [p for p in points if str(p.get("jaki_drug") or "unknown") == drug]
-            ax.scatter([p["weight_kg"] for p in mine], [p["jaki_mg_kg_day"] for p in mine],
+            mine = [p for p in points if p.drug == drug]
+            ax.scatter([p.weight_kg for p in mine], [p.mg_kg_day for p in mine],
                        color=colour, marker=marker, s=22, edgecolors="black", linewidths=0.5,
                        label=_drug_label(drug), zorder=3,
                        rasterized=len(points) > RASTER_ABOVE)
-        flagged = [p for p in points if str(p.get("patient_id")) in below]
+        flagged = [p for p in points if p.patient_id in below]
         if flagged:
-            ax.scatter([p["weight_kg"] for p in flagged], [p["jaki_mg_kg_day"] for p in flagged],
+            ax.scatter([p.weight_kg for p in flagged], [p.mg_kg_day for p in flagged],
                        s=110, facecolors="none", edgecolors="black", linewidths=1.0,
                        label="Below the reference dose", zorder=4)
             if len(flagged) <= 10:  # more labels than this only clutter
                 for p in flagged:
-                    ax.annotate(str(p.get("patient_id")), (p["weight_kg"], p["jaki_mg_kg_day"]),
+                    ax.annotate(p.patient_id, (p.weight_kg, p.mg_kg_day),
                                 xytext=(6, 4), textcoords="offset points", fontsize=7)
         ax.set_xlabel("Weight at start (kg)")
         ax.set_ylabel("JAKi dose (mg/kg/day)")
         ax.set_ylim(bottom=0)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
-        reference = dig(ctx.results, "dosing", "reference")
+        reference = dosing.reference
         caption = ("Daily JAK-inhibitor dose per kilogram at start against weight: one marker "
                    "per patient, by drug.")
         if drawn_band:
@@ -89,7 +86,7 @@ def _drug_label(drug: str) -> str:
     return "Unknown drug" if drug == "unknown" else code_label(drug)
 
 
-def _reference_bands(ax: Axes, bands: list[Any], drugs: list[str],
+def _reference_bands(ax: Axes, bands: tuple[DoseBand, ...], drugs: list[str],
                      weights: list[float]) -> tuple[bool, bool]:
     """Draw each drug's reference dose (dashed) and, where it differs, its maximum (dotted)
     with the band between shaded, over each weight band. Returns (any drawn, any shaded).
@@ -104,26 +101,24 @@ def _reference_bands(ax: Axes, bands: list[Any], drugs: list[str],
     drawn: set[str] = set()
     shaded: set[str] = set()
     for band in bands:
-        if not isinstance(band, dict) or band.get("drug") not in drugs:
+        if band.drug not in drugs or band.recommended is False or band.egfr_max is not None:
             continue
-        if band.get("recommended") is False or f.is_number(band.get("egfr_max")):
-            continue
-        w0 = band["weight_min_kg"] if f.is_number(band.get("weight_min_kg")) else low_w
-        w1 = band["weight_max_kg"] if f.is_number(band.get("weight_max_kg")) else high_w
-        w0, w1 = max(float(w0), low_w), min(float(w1), high_w)
+        w0 = band.weight_min_kg if band.weight_min_kg is not None else low_w
+        w1 = band.weight_max_kg if band.weight_max_kg is not None else high_w
+        w0, w1 = max(w0, low_w), min(w1, high_w)
         if w1 <= w0:
             continue
         grid = np.linspace(w0, w1, 60)
         ends = []
-        for per_kg, per_day in (("reference_mg_kg_day", "reference_mg_day"),
-                                ("maximum_mg_kg_day", "maximum_mg_day")):
-            if f.is_number(band.get(per_kg)):
-                ends.append(np.full_like(grid, float(band[per_kg])))
-            elif f.is_number(band.get(per_day)):
-                ends.append(float(band[per_day]) / grid)
+        for per_kg, per_day in ((band.reference_mg_kg_day, band.reference_mg_day),
+                                (band.maximum_mg_kg_day, band.maximum_mg_day)):
+            if per_kg is not None:
+                ends.append(np.full_like(grid, per_kg))
+            elif per_day is not None:
+                ends.append(per_day / grid)
         if not ends:
             continue
-        drug = str(band["drug"])
+        drug = str(band.drug)
         colour = DRUG_STYLE.get(drug, (OKABE_ITO["purple"], "D"))[0]
         first = drug not in drawn
         ax.plot(grid, ends[0], color=colour, lw=1.0, linestyle="--", zorder=2,

@@ -11,8 +11,6 @@ table builder reads ``f.fmt_number``, ``f.week_label`` or ``f.rounding_note`` al
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..xmltext import printable
 from . import measures, notes, rounding, weeks
 from .measures import *  # noqa: F403  (the facade: every rule under one name)
@@ -21,15 +19,4 @@ from .rounding import *  # noqa: F403
 from .weeks import *  # noqa: F403
 
 __all__ = [*measures.__all__, *notes.__all__, *rounding.__all__, *weeks.__all__,
-           "printable", "printable_tree"]
-
-
-def printable_tree(value: Any) -> Any:
-    """A copy of a JSON-like value with every string made :func:`printable`."""
-    if isinstance(value, str):
-        return printable(value)
-    if isinstance(value, dict):
-        return {k: printable_tree(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [printable_tree(v) for v in value]
-    return value
+           "printable"]

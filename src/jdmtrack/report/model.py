@@ -26,13 +26,16 @@ class Cell:
     """One table cell: the text printed, and the unrounded value for the spreadsheet.
 
     ``number_format`` is the Excel format that shows ``value`` at the printed rounding.
-    ``level`` indents a row label (1 = a level under a variable).
+    ``level`` indents a row label (1 = a level under a variable). ``code`` is the
+    dictionary code behind a label (a column name, a warning code), printed after it in
+    small type where a data manager needs it to find the row.
     """
 
     text: str
     value: float | int | str | None = None
     number_format: str | None = None
     level: int = 0
+    code: str | None = None
 
 
 @dataclass

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from ..fields import code_label
 from . import format as f
-from .cells import blank, count, dig, num, text
+from .cells import blank, count, num, text
 from .context import Context, ordered_measures
 from .model import Cell, Table
+from .tables_quality import coded, column_label
 
 if TYPE_CHECKING:
     from ..results import Characteristic, Setting
@@ -162,53 +163,51 @@ def _score(value: object) -> str:
 
 def adverse_event_table(ctx: Context) -> Table | None:
     """Adverse events: all, serious, and by category, with patients affected."""
-    safety = ctx.section("safety")
-    if not safety:
+    safety = ctx.typed.safety
+    if not safety.present:
         return None
-    exposed = safety.get("n_exposed")
+    exposed = safety.n_exposed
     pct = ctx.pct_decimals
 
     def patients(n: object) -> Cell:
         return text(f.count_pct(n, f.percent(n, exposed), pct))
 
-    rows = [[text("All adverse events"), count(safety.get("n_events")),
-             patients(safety.get("n_patients"))]]
-    by_category = safety.get("by_category") or {}
-    if by_category:
+    rows = [[text("All adverse events"), count(safety.n_events), patients(safety.n_patients)]]
+    if safety.by_category:
         rows.append([text("By category"), blank(), blank()])
-    for category, s in by_category.items():
-        rows.append([text(code_label(category), level=1), count(dig(s, "events")),
-                     patients(dig(s, "patients"))])
-    rows.append([text("Serious adverse events"), count(safety.get("serious")), blank()])
+    for category in safety.by_category:
+        rows.append([text(code_label(category.key), level=1), count(category.n_events),
+                     patients(category.n_patients)])
+    rows.append([text("Serious adverse events"), count(safety.serious), blank()])
     return Table("safety", "Adverse events",
                  ["Adverse events", "Events", "Patients with ≥ 1, n (%)"], rows,
                  [f"Percent of the {f.fmt_int(exposed)} patients exposed to a JAK inhibitor. "
-                  f"Exposure {f.fmt_number(safety.get('patient_years'), 1)} patient-years; "
-                  f"rate {f.fmt_number(safety.get('rate_per_100py'), 1)} events per 100 "
+                  f"Exposure {f.fmt_number(safety.patient_years, 1)} patient-years; "
+                  f"rate {f.fmt_number(safety.rate_per_100py, 1)} events per 100 "
                   f"patient-years (exact Poisson 95% CI "
-                  f"{f.fmt_ci(safety.get('rate_ci95'), 1)}).",
+                  f"{f.fmt_ci(safety.rate_ci95, 1)}).",
                   "Rounding: patient-years and rates to 1 decimal place; "
                   + ctx.pct_note().removeprefix("Rounding: ")])
 
 
 def grade_table(ctx: Context) -> Table | None:
-    by_grade = dig(ctx.results, "safety", "by_grade")
-    if not isinstance(by_grade, dict) or not by_grade:
+    by_grade = ctx.typed.safety.by_grade
+    if not by_grade:
         return None
-    total = dig(ctx.results, "safety", "n_events")
+    total = ctx.typed.safety.n_events
     rows = [[text(f"Grade {g}"), count(n), text(f.fmt_pct(f.percent(n, total), ctx.pct_decimals))]
-            for g, n in sorted(by_grade.items(), key=lambda item: str(item[0]))]
+            for g, n in sorted(by_grade, key=lambda item: item[0])]
     return Table("safety_grade", "Adverse events by CTCAE grade", ["Grade", "Events", "% of events"],
                  rows, [ctx.pct_note()])
 
 
 def listing_table(ctx: Context) -> Table | None:
-    events = dig(ctx.results, "safety", "events")
-    if not isinstance(events, list) or not events:
+    events = ctx.typed.safety.events
+    if not events:
         return None
-    rows = [[text(e.get("patient_id")), text(f.fmt_value(e.get("week"), 1)), text(e.get("term")),
-             _coded(e.get("category")), count(e.get("ctcae_grade")),
-             _coded(_yes_no(e.get("serious")))] for e in events]
+    rows = [[text(e.patient_id), text(f.fmt_value(e.week, 1)), text(e.term),
+             _coded(e.category), count(e.ctcae_grade), _coded(_yes_no(e.serious))]
+            for e in events]
     return Table("ae_listing", "Adverse event listing",
                  ["Patient", "Week", "Term", "Category", "CTCAE grade", "Serious"], rows,
                  ["Week of onset since JAKi start."], inline_limit=LISTING_LIMIT)
@@ -221,18 +220,17 @@ def _yes_no(value: object) -> str | None:
 
 
 def dosing_table(ctx: Context) -> Table | None:
-    dosing = ctx.section("dosing")
-    if not dosing:
+    dosing = ctx.typed.dosing
+    if not dosing.present:
         return None
     rows: list[list[Cell]] = []
-    for key, label, d in (("jaki_mg_kg_day", "JAKi dose, mg/kg/day", 2),
-                          ("jaki_mg_day", "JAKi dose, mg/day", 1)):
-        s = dosing.get(key)
-        if isinstance(s, dict):
-            rows.append([text(label), count(s.get("n")),
-                         text(f.fmt_median_iqr(s.get("median"), s.get("q1"), s.get("q3"), d)),
-                         text(f.fmt_range(s.get("min"), s.get("max"), d))])
-    for drug, n in (dosing.get("by_drug") or {}).items():
+    for s, label, d in ((dosing.mg_kg_day, "JAKi dose, mg/kg/day", 2),
+                        (dosing.mg_day, "JAKi dose, mg/day", 1)):
+        if s is not None:
+            rows.append([text(label), count(s.n),
+                         text(f.fmt_median_iqr(s.median, s.q1, s.q3, d)),
+                         text(f.fmt_range(s.min, s.max, d))])
+    for drug, n in dosing.by_drug:
         rows.append([text(code_label(drug), level=1), count(n),
                      text(f.fmt_pct(f.percent(n, ctx.n_patients), ctx.pct_decimals)), blank()])
     if not rows:
@@ -245,26 +243,26 @@ def dosing_table(ctx: Context) -> Table | None:
 
 def published_table(ctx: Context) -> Table | None:
     """A demo cohort's published figures beside what jdmtrack computes from its patients."""
-    published = dig(ctx.results, "demo", "published")
-    if not isinstance(published, list) or not published:
+    published = ctx.typed.demo.published
+    if not published:
         return None
     rows = []
     matched = comparable = 0
     for item in published:
-        printed = str(item.get("printed") or "")
-        reproduced = item.get("reproduced_text")
+        printed = item.printed
+        reproduced = item.reproduced_text
         if not reproduced:
-            reproduced = f.fmt_number(item.get("reproduced"), f.decimals_in(printed))
-        match = item.get("match")
-        if item.get("reproducible") is False:
+            reproduced = f.fmt_number(item.reproduced, f.decimals_in(printed))
+        match = item.match
+        if item.reproducible is False:
             verdict = "not computable"
         else:
             comparable += 1
             matched += match is True
             verdict = "yes" if match is True else "no" if match is False else f.MISSING
-        rows.append([text(item.get("label")), text(printed or None), text(reproduced),
-                     text(verdict), text(item.get("note") or "")])
-    source = dig(ctx.results, "demo", "source", "citation")
+        rows.append([text(item.label), text(printed or None), text(reproduced),
+                     text(verdict), text(item.note)])
+    source = ctx.typed.demo.citation
     notes = [f"{matched} of {comparable} published figures that patient-level data can give "
              f"are reproduced; {len(published) - comparable} cannot be computed from them "
              "(see each note). Published: as printed in the source article. Reproduced: "
@@ -280,8 +278,8 @@ def files_table(ctx: Context) -> Table | None:
     provenance = ctx.typed.provenance
     if not provenance.files:
         return None
-    rows = [[text(x.table), text(x.path), text(x.sheet), text(x.sha256)]
-            for x in provenance.files]
+    rows = [[text(None if x.table is None else code_label(x.table)), text(x.path),
+             text(x.sheet), text(x.sha256)] for x in provenance.files]
     return Table("input_files", "Input files", ["Table", "File", "Sheet", "SHA-256"], rows,
                  [f"SHA-256 of all input files together: {provenance.input_sha256}."])
 
@@ -290,9 +288,23 @@ def settings_table(ctx: Context) -> Table | None:
     settings = ctx.typed.recorded_settings.recorded
     if not settings:
         return None
-    rows = [[text(key.replace("_", " ")), text(_setting(value))] for key, value in settings.items()]
+    rows = [[text(key.replace("_", " ")),
+             _columns(value) if key in _COLUMN_SETTINGS else text(_setting(value))]
+            for key, value in settings.items()]
     return Table("settings", "Analysis settings", ["Setting", "Value"], rows,
                  ["As recorded in results.json."])
+
+
+# Settings whose value names columns: shown by their labels, the names in small type.
+_COLUMN_SETTINGS = ("by", "measures", "refractory_definition")
+
+
+def _columns(value: Setting) -> Cell:
+    names = [str(v) for v in value] if isinstance(value, tuple) else [value] \
+        if isinstance(value, str) else []
+    if not names:
+        return text(_setting(value))
+    return coded(", ".join(column_label(None, n) for n in names), ", ".join(names))
 
 
 def _setting(value: Setting) -> str:

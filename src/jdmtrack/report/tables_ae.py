@@ -2,39 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from ..results.safety import GradeCount, TermCount
 from . import format as f
-from .cells import count, dig, num, text
+from .cells import count, num, text
 from .context import Context
 from .model import Cell, Table
 
 __all__ = ["ae_term_table"]
 
 
-def _row(ctx: Context, label: Cell, entry: dict[str, Any], exposed: object) -> list[Cell]:
-    patients = entry.get("patients")
-    return [label, count(entry.get("events")),
+def _row(ctx: Context, label: Cell, entry: TermCount | GradeCount, exposed: int | None
+         ) -> list[Cell]:
+    patients = entry.patients
+    return [label, count(entry.events),
             text(f.count_pct(patients, f.percent(patients, exposed), ctx.pct_decimals)),
-            num(entry.get("rate_per_100py"), 1), text(f.fmt_ci(entry.get("rate_ci95"), 1))]
+            num(entry.rate_per_100py, 1), text(f.fmt_ci(entry.rate_ci95, 1))]
 
 
 def ae_term_table(ctx: Context) -> Table | None:
     """Each term (all grades), then each CTCAE grade recorded for it, indented."""
-    by_term = dig(ctx.results, "safety", "by_term")
-    if not isinstance(by_term, list) or not by_term:
+    safety = ctx.typed.safety
+    if not safety.by_term:
         return None
-    exposed = dig(ctx.results, "safety", "n_exposed")
+    exposed = safety.n_exposed
     rows: list[list[Cell]] = []
-    for entry in by_term:
-        if not isinstance(entry, dict):
-            continue
-        rows.append(_row(ctx, text(entry.get("term")), entry, exposed))
-        for grade in entry.get("by_grade") or []:
-            g = grade.get("grade")
-            label = f"Grade {f.fmt_int(g)}" if f.is_number(g) else "Grade not recorded"
+    for entry in safety.by_term:
+        rows.append(_row(ctx, text(entry.term), entry, exposed))
+        for grade in entry.by_grade:
+            g = grade.grade
+            label = f"Grade {f.fmt_int(g)}" if g is not None else "Grade not recorded"
             rows.append(_row(ctx, text(label, level=1), grade, exposed))
-    years = dig(ctx.results, "safety", "patient_years")
+    years = safety.patient_years
     return Table("ae_by_term", "Adverse events by term and CTCAE grade",
                  ["Term and CTCAE grade", "Events", "Patients with ≥ 1, n (%)",
                   "Events per 100 patient-years", "95% CI"], rows,

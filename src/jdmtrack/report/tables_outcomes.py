@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..results.outcomes import WeekSummary
 from . import format as f
-from .cells import blank, count, dig, pval, text
+from .cells import blank, count, pval, text
 from .context import Context, ordered_measures
 from .model import Cell, Table
 
@@ -28,16 +28,8 @@ HL_NOTE = ("Change from week 0: Hodges–Lehmann estimate of the median paired d
            "(in brackets: non-zero differences, the ones the Wilcoxon test uses).")
 
 
-def not_run_reason(entry: object) -> str | None:
-    """The reason a statistic was not run (``not_run: {reason}`` in the results), or None."""
-    reason = dig(entry, "not_run", "reason") if isinstance(entry, dict) else None
-    return reason if isinstance(reason, str) and reason else None
-
-
-def _not_run_note(what: str, entry: object) -> str | None:
-    """``what: not run (reason).``; ``entry`` is the reason itself (typed results) or a
-    results entry holding one."""
-    reason = entry if isinstance(entry, str) or entry is None else not_run_reason(entry)
+def _not_run_note(what: str, reason: str | None) -> str | None:
+    """``what: not run (reason).``, or None when the statistic ran."""
     return None if not reason else f"{what}: not run ({reason})."
 
 
@@ -245,40 +237,40 @@ def _raw(value: object) -> Cell:
 
 def _rash_definition(ctx: Context, where: str) -> list[str]:
     """The one definition of rash improvement, stated wherever rash improvement is shown."""
-    definition = dig(ctx.results, "time_to_event", "rash_improvement", "definition")
-    if not isinstance(definition, str):
+    rash = ctx.typed.time_to_event.get("rash_improvement")
+    definition = rash.definition if rash is not None else None
+    if rash is None or definition is None:
         return []
     if where == "criteria":
         return ["Rash improved: the visit's rash_improved criterion; the same criterion "
                 "dates the time to rash improvement (Time to event)."]
-    sources = dig(ctx.results, "time_to_event", "rash_improvement")
-    return [f"Rash improvement, {f.fmt_int(sources.get('events_from_events_table'))} "
-            f"event(s) from the events table and {f.fmt_int(sources.get('events_from_visits'))} "
+    return [f"Rash improvement, {f.fmt_int(rash.events_from_events_table)} "
+            f"event(s) from the events table and {f.fmt_int(rash.events_from_visits)} "
             f"from visits. Definition: {definition}"]
 
 
 def taper_table(ctx: Context, measure: str = "cs_mg_kg_day") -> Table | None:
     """Corticosteroid dose per week and its change from week 0."""
-    entry = ctx.section("outcomes").get(measure)
-    if not isinstance(entry, dict) or not entry.get("by_week"):
+    outcome = ctx.typed.outcomes.get(measure)
+    if outcome is None or not outcome.by_week:
         return None
-    by_week = entry["by_week"]
-    vs = entry.get("vs_baseline") or {}
-    base = dig(by_week, "0", "median")
+    by_week = {w.week: w for w in outcome.by_week}
+    base = by_week["0"].median if "0" in by_week else None
     rows: list[list[Cell]] = []
     for w in f.sorted_weeks(by_week):
-        s = by_week[w] or {}
-        c = vs.get(w) or {}
+        s = by_week[w]
+        c = outcome.comparison(w)
         change = None
-        if w != "0" and f.is_number(base) and f.is_number(s.get("median")):
-            change = f.percent(s["median"] - base, base)
+        if w != "0" and base is not None and s.median is not None:
+            change = f.percent(s.median - base, base)
+        hl = None if c is None else c.hodges_lehmann
         rows.append([
-            text(f.week_label(w)), count(s.get("n")),
-            text(f.fmt_median_iqr(s.get("median"), s.get("q1"), s.get("q3"), 2)),
+            text(f.week_label(w)), count(s.n),
+            text(f.fmt_median_iqr(s.median, s.q1, s.q3, 2)),
             text(f.fmt_pct(change, ctx.pct_decimals) if w != "0" else "reference"),
-            text(f"{f.fmt_number(c['hodges_lehmann'], 2)} ({f.fmt_ci(c.get('ci95'), 2)})"
-                 if f.is_number(c.get("hodges_lehmann")) else None) if w != "0" else blank(),
-            pval(c.get("p_adjusted")) if w != "0" else blank(),
+            text(f"{f.fmt_number(hl, 2)} ({f.fmt_ci(None if c is None else c.ci95, 2)})"
+                 if hl is not None else None) if w != "0" else blank(),
+            pval(None if c is None else c.p_adjusted) if w != "0" else blank(),
         ])
     return Table("cs_taper", "Corticosteroid dose (prednisone equivalent, mg/kg/day)",
                  ["Week", "n", "Median (Q1, Q3)", "Change of the median", "Paired change (95% CI)",
@@ -293,24 +285,22 @@ def taper_table(ctx: Context, measure: str = "cs_mg_kg_day") -> Table | None:
 
 def time_to_event_table(ctx: Context) -> Table | None:
     """Kaplan–Meier summaries per event."""
-    tte = ctx.section("time_to_event")
+    tte = ctx.typed.time_to_event
     if not tte:
         return None
     rows = []
     skipped: list[str] = []
     for name, s in tte.items():
-        s = s or {}
-        note = _not_run_note(f.measure_label(name), s)
-        if note:
-            skipped.append(note)
-        median = f.fmt_number(s.get("median_weeks"), 1)
-        if median == f.MISSING and f.is_number(s.get("events")):
+        if s.not_run:
+            skipped.append(f"{f.measure_label(name)}: not run ({s.not_run}).")
+        median = f.fmt_number(s.median_weeks, 1)
+        if median == f.MISSING and s.events is not None:
             median = "not reached"
-        q1, q3 = s.get("q1_weeks"), s.get("q3_weeks")
+        q1, q3 = s.q1_weeks, s.q3_weeks
         quartiles = (f"{f.fmt_number(q1, 1)}, {f.fmt_number(q3, 1)}"
-                     if f.is_number(q1) or f.is_number(q3) else f.MISSING)
-        rows.append([text(f.measure_label(name)), count(s.get("n")), count(s.get("events")),
-                     text(median), text(f.fmt_ci(s.get("ci95"), 1)), text(quartiles)])
+                     if q1 is not None or q3 is not None else f.MISSING)
+        rows.append([text(f.measure_label(name)), count(s.n), count(s.events),
+                     text(median), text(f.fmt_ci(s.ci95, 1)), text(quartiles)])
     return Table("time_to_event", "Time to event (Kaplan–Meier), weeks from JAKi start",
                  ["Event", "Patients", "Events", "Median", "Median 95% CI", "Q1, Q3"], rows,
                  ["Kaplan–Meier estimates; 95% CI of the median by the log-log method. "

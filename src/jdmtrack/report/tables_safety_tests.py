@@ -4,7 +4,7 @@ ran them (results sections of analysis/aesi.py, listing.py and paper_tests.py)."
 from __future__ import annotations
 
 from ..fields import code_label
-from .cells import blank, count, dig, num, pval, text
+from .cells import blank, count, num, pval, text
 from .context import Context
 from .model import Cell, Table
 
@@ -20,15 +20,16 @@ _AESI_LABELS = {
 
 
 def aesi_table(ctx: Context) -> Table | None:
-    a = ctx.section("aesi")
-    if not a:
+    a = ctx.typed.aesi
+    if not a.present:
         return None
-    rows = [[text(_AESI_LABELS.get(k, k)), count(v.get("n_events")), count(v.get("n_patients"))]
-            for k, v in (a.get("special_interest") or {}).items()]
+    rows = [[text(_AESI_LABELS.get(t.key, t.key)), count(t.n_events), count(t.n_patients)]
+            for t in a.special_interest]
     for key, label in (("interrupted", "JAKi stopped temporarily"),
                        ("withdrawn", "JAKi withdrawn"), ("hospitalised", "Hospital admission")):
-        v = dig(a, "actions", key) or {}
-        rows.append([text(label), count(v.get("n_events")), count(v.get("n_patients"))])
+        v = a.actions.get(key)
+        rows.append([text(label), count(v.n_events if v else None),
+                     count(v.n_patients if v else None)])
     return Table("aesi", "Adverse events of special interest for JAK inhibitors",
                  ["", "Events", "Patients"], rows, notes=[
                      "Listed whether or not they occurred (0 = none recorded). Special "
@@ -36,23 +37,22 @@ def aesi_table(ctx: Context) -> Table | None:
 
 
 def serious_table(ctx: Context) -> Table | None:
-    listed = ctx.section("aesi").get("serious") or []
+    listed = ctx.typed.aesi.serious
     if not listed:
         return None
-    rows = [[text(e["patient_id"]), num(e.get("week"), 0), text(e.get("term")),
-             text(", ".join(e.get("criteria") or []) or None),
-             text(None if e.get("action") is None else code_label(e["action"]))]
+    rows = [[text(e.patient_id), num(e.week, 0), text(e.term),
+             text(", ".join(e.criteria) or None),
+             text(None if e.action is None else code_label(e.action))]
             for e in listed]
     return Table("serious_aes", "Serious adverse events", [
         "Patient", "Week", "Term", "Seriousness criteria (ICH E2A)", "Action with JAKi"], rows)
 
 
 def listing_table(ctx: Context) -> Table | None:
-    listing = ctx.section("listing")
-    patients = listing.get("patients") or {}
-    measures = listing.get("measures") or []
-    if not patients:
+    listing = ctx.typed.listing
+    if listing is None or not listing.patients:
         return None
+    patients, measures = listing.patients, listing.measures
     weeks = sorted({w for p in patients.values() for m in p.values() for w in m}, key=float)
     rows: list[list[Cell]] = []
     for pid, values in patients.items():
@@ -69,28 +69,16 @@ def listing_table(ctx: Context) -> Table | None:
 
 
 def paper_tests_table(ctx: Context) -> Table | None:
-    tests = ctx.section("paper_tests")
-    measures = tests.get("measures") or {}
-    rows: list[list[Cell]] = []
-    for m, entry in measures.items():
-        for week, r in (entry.get("vs_baseline") or {}).items():
-            rows.append([text(ctx.label(m)), text(f"week {week} vs 0"),
-                         count(r.get("n_pairs")), pval(r.get("p_value_exact")),
-                         pval(dig(r, "wilcoxon_asymptotic", "p_value")),
-                         num(r.get("difference_from_exact"), 3),
-                         pval(dig(r, "t_test", "p_value_t")), blank()])
-        for pair, c in ((entry.get("pairwise") or {}).get("pairs") or {}).items():
-            if c.get("week_a") == "0":
-                continue
-            exact, asymptotic = c.get("p_value_exact"), c.get("p_value_asymptotic")
-            both = isinstance(exact, float | int) and isinstance(asymptotic, float | int)
-            rows.append([text(ctx.label(m)), text(pair.replace("_vs_", " vs ")),
-                         count(c.get("n_pairs")), pval(exact), pval(asymptotic),
-                         num(asymptotic - exact, 3) if both else blank(), blank(),
-                         pval(c.get("p_adjusted"))])
+    tests = ctx.typed.paper_tests
+    rows = [[text(ctx.label(r.measure)), text(r.comparison), count(r.n_pairs),
+             pval(r.p_value_exact), pval(r.p_value_asymptotic),
+             num(r.difference_from_exact, 3) if r.paired_t or r.difference_from_exact is not None
+             else blank(), pval(r.p_value_t) if r.paired_t else blank(),
+             blank() if r.paired_t else pval(r.p_adjusted)]
+            for r in tests.rows]
     if not rows:
         return None
-    adjust = str(tests.get("adjust", "holm")).capitalize()
+    adjust = tests.adjust.capitalize()
     return Table("paper_tests", "Tests as the papers ran them", [
         "Measure", "Comparison", "Pairs", "Exact Wilcoxon p", "SPSS asymptotic p",
         "Asymptotic - exact", "Paired t p", f"{adjust}-adjusted p"], rows, inline_limit=30, notes=[

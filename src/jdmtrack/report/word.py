@@ -150,8 +150,9 @@ def _table(doc: DocxDocument, table: Table, text_width: int) -> None:
         doc.add_paragraph(f"{len(table.rows)} rows: too many to print here. The full table is "
                           f"sheet “{table.key}” of tables.xlsx.")
     else:
-        _append_table(doc, [[(h, True, 0) for h in table.header]]
-                      + [[(c.text, False, c.level) for c in row] for row in table.rows],
+        _append_table(doc, [[(h, True, 0, "") for h in table.header]]
+                      + [[(c.text, False, c.level, c.code or "") for c in row]
+                         for row in table.rows],
                       header=True, text_width=text_width)
     for note in table.notes:
         if note:
@@ -168,15 +169,18 @@ _TEXT_WIDTH_TWIPS = 9638  # 17 cm between 2 cm margins on A4
 _LANDSCAPE_TWIPS = 14570  # 25.7 cm between 2 cm margins on A4 landscape
 
 
-def _cell_xml(text: str, bold: bool, level: int, width: int) -> str:
+def _cell_xml(text: str, bold: bool, level: int, width: int, code: str = "") -> str:
     indent = f'<w:ind w:left="{160 * level}"/>' if level else ""
     run_pr = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    # A dictionary code after its label, in small grey type (7 pt).
+    small = (f'<w:r><w:rPr><w:color w:val="5A6470"/><w:sz w:val="14"/></w:rPr>'
+             f'<w:t xml:space="preserve"> {escape(code)}</w:t></w:r>' if code else "")
     return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
             f'<w:p><w:pPr><w:pStyle w:val="{_CELL_STYLE[1]}"/>{indent}</w:pPr>'
-            f'<w:r>{run_pr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p></w:tc>')
+            f'<w:r>{run_pr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>{small}</w:p></w:tc>')
 
 
-def _append_table(doc: DocxDocument, rows: list[list[tuple[str, bool, int]]], *,
+def _append_table(doc: DocxDocument, rows: list[list[tuple[str, bool, int, str]]], *,
                   header: bool, text_width: int = _TEXT_WIDTH_TWIPS) -> None:
     """Append a table written as WordprocessingML in one piece.
 
@@ -198,8 +202,8 @@ def _append_table(doc: DocxDocument, rows: list[list[tuple[str, bool, int]]], *,
         # runs on to (Word's "Repeat as header row").
         repeat = "<w:tblHeader/>" if header and i == 0 else ""
         row_pr = f"<w:trPr><w:cantSplit/>{repeat}</w:trPr>"
-        cells = "".join(_cell_xml(text, bold, level, widths[j])
-                        for j, (text, bold, level) in enumerate(row))
+        cells = "".join(_cell_xml(text, bold, level, widths[j], code)
+                        for j, (text, bold, level, code) in enumerate(row))
         body.append(f"<w:tr>{row_pr}{cells}</w:tr>")
     xml = (f'<w:tbl {_W}><w:tblPr><w:tblStyle w:val="{_GRID_STYLE_ID}"/>'
            '<w:tblW w:w="0" w:type="auto"/><w:tblLook w:val="04A0" w:firstRow="1" '
@@ -209,9 +213,9 @@ def _append_table(doc: DocxDocument, rows: list[list[tuple[str, bool, int]]], *,
 
 
 def _flow(doc: DocxDocument, flow: Flow) -> None:
-    _append_table(doc, [[(("→ " if j else "") + head, True, 0)
+    _append_table(doc, [[(("→ " if j else "") + head, True, 0, "")
                          for j, (head, _line) in enumerate(flow.steps)],
-                        [(line, False, 0) for _head, line in flow.steps]], header=False)
+                        [(line, False, 0, "") for _head, line in flow.steps]], header=False)
     if flow.caption:
         _style(doc.add_paragraph(flow.caption), _NOTE_STYLE)
     doc.add_paragraph()

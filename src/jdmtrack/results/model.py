@@ -18,14 +18,31 @@ from typing import TYPE_CHECKING, Any
 
 from .baseline import Characteristic, read_baseline
 from .cohort import Cohort, read_cohort
+from .courses import (
+    AtStart,
+    Exposure,
+    SkinCourse,
+    Steroids,
+    read_at_start,
+    read_exposure,
+    read_skin_course,
+    read_steroids,
+)
 from .covariates import Covariate, read_covariates
 from .criteria import Criteria, ResponseWeek, read_criteria, read_response
+from .dosing import Dosing, read_dosing
+from .events import TimeToEvent, read_time_to_event
+from .groups import Groups, read_groups
 from .listing import Listing, read_listing
+from .organs import OrganOutcome, PercentWeek, read_organs, read_response_percent
 from .outcomes import Comparison, Outcome, WeekSummary, read_outcomes
 from .patients import PatientRow, read_patients
 from .provenance import Provenance, read_provenance
+from .published import Demo, PaperTests, read_demo, read_paper_tests
 from .read import integer, section, text, texts
+from .safety import Aesi, Safety, read_aesi, read_safety
 from .settings import RecordedSettings, read_settings
+from .warnings import DataWarning, read_warnings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -81,6 +98,24 @@ class Results:
     settings: AnalysisSettings | None = field(default=None, repr=False, compare=False)
     visits: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     scored: ScoredCohort | None = field(default=None, repr=False, compare=False)
+    # Groups, time to event, safety, dosing, the treatment course, the papers' tests,
+    # warnings and the demo: each read once from its section (empty when it is absent).
+    by: Groups = field(default_factory=lambda: read_groups({}, "by"), repr=False)
+    sites: Groups = field(default_factory=lambda: read_groups({}, "sites"), repr=False)
+    time_to_event: Mapping[str, TimeToEvent] = field(
+        default_factory=lambda: read_time_to_event({}), repr=False)
+    safety: Safety = field(default_factory=lambda: read_safety({}), repr=False)
+    aesi: Aesi = field(default_factory=lambda: read_aesi({}), repr=False)
+    dosing: Dosing = field(default_factory=lambda: read_dosing({}), repr=False)
+    exposure: Exposure = field(default_factory=lambda: read_exposure({}), repr=False)
+    at_start: AtStart = field(default_factory=lambda: read_at_start({}), repr=False)
+    skin_course: SkinCourse = field(default_factory=lambda: read_skin_course({}), repr=False)
+    steroids: Steroids = field(default_factory=lambda: read_steroids({}), repr=False)
+    organs: tuple[OrganOutcome, ...] = field(default=(), repr=False)
+    response_percent: tuple[PercentWeek, ...] = field(default=(), repr=False)
+    paper_tests: PaperTests = field(default_factory=lambda: read_paper_tests({}), repr=False)
+    warnings: tuple[DataWarning, ...] = field(default=(), repr=False)
+    demo: Demo = field(default_factory=lambda: read_demo({}), repr=False)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, visits: pd.DataFrame | None = None,
@@ -121,7 +156,14 @@ class Results:
             baseline=read_baseline(own), covariates=read_covariates(own),
             criteria=read_criteria(own), response=read_response(own),
             patients=read_patients(own), listing=read_listing(own),
-            data=MappingProxyType(own), settings=settings, visits=visits, scored=scored)
+            data=MappingProxyType(own), settings=settings, visits=visits, scored=scored,
+            by=read_groups(own, "by"), sites=read_groups(own, "sites"),
+            time_to_event=read_time_to_event(own), safety=read_safety(own),
+            aesi=read_aesi(own), dosing=read_dosing(own), exposure=read_exposure(own),
+            at_start=read_at_start(own), skin_course=read_skin_course(own),
+            steroids=read_steroids(own), organs=read_organs(own),
+            response_percent=read_response_percent(own), paper_tests=read_paper_tests(own),
+            warnings=read_warnings(own), demo=read_demo(own))
 
     @classmethod
     def from_json(cls, path: str | Path) -> Results:
@@ -155,6 +197,13 @@ class Results:
             raise SettingsError(f"no results table {section!r}; expected one of "
                                 + ", ".join(SECTIONS))
         return pd.DataFrame(list(section_rows(section, self.data.get(SECTIONS[section]))))
+
+    def check(self) -> list[str]:
+        """Every total or percentage of the results file that disagrees with its own counts
+        (:func:`jdmtrack.results.consistency.check_results`); empty when all agree."""
+        from .consistency import check_results
+
+        return check_results(self.data)
 
     def summary(self) -> str:
         """A few lines: who, how many, and each outcome's first and last week."""
