@@ -17,8 +17,12 @@ of 2 runs):
    simulated study (what a loop over studies would do), on case 3's data at n = 30 only,
    scaled to the 10-point grid.
 
-Then, for information (no target), the two-arm endpoints with 8 sites analysed stratified
-(van Elteren, exact 2 x 2 x K, stratified log-rank), parametric, no dropout, one run each.
+Then, for information (no target), one run each: case 3 restricted to the pilot patients
+with muscle involvement (``--where muscle_involvement=yes``); the two-arm endpoints with 8
+sites analysed stratified (van Elteren, exact 2 x 2 x K, stratified log-rank), parametric,
+no dropout; and the Friedman endpoint (issue 20: measure and report), decided by the
+analysis's permutation p-value: the baricitinib pilot over weeks 0, 4, 12, 24 with 8 sites,
+with and without ``--where``, and a parametric untied case (3 visits).
 """
 
 from __future__ import annotations
@@ -78,6 +82,11 @@ def main() -> None:
         print(f"  {name:42s} {seconds:7.2f} s   target {verdict}")
     peer = per_study_peer()
     print(f"  {'peer: per-study stats.wilcoxon_signed_rank':42s} {peer:7.2f} s   (estimated from n = 30)")
+    muscle = dict(pilot=DEMO, endpoint="cmas_change", sites=8, icc=0.05,
+                  where=["muscle_involvement=yes"])
+    seconds = best_time(lambda: plan(n=GRID, sims=SIMS, seed=1, progress=False, **muscle),
+                        repeats=1)
+    print(f"  {'  the same, --where muscle_involvement=yes':42s} {seconds:7.2f} s")
     others = {
         "mann-whitney, 8 sites, van Elteren": dict(test="mann-whitney", effect=0.5, sd=1.0),
         "fisher, 8 sites, exact 2 x 2 x K": dict(test="fisher", p1=0.6, p2=0.3),
@@ -87,6 +96,18 @@ def main() -> None:
     for name, kwargs in others.items():
         seconds = best_time(lambda kw=kwargs: plan(n=GRID, sims=SIMS, seed=1, progress=False,
                                                    sites=8, icc=0.05, **kw), repeats=1)
+        print(f"  {name:42s} {seconds:7.2f} s")
+    friedman = {
+        "baricitinib pilot, cmas, 8 sites": dict(pilot=DEMO, endpoint="cmas_change", sites=8),
+        "  the same, --where muscle_involvement=yes": dict(pilot=DEMO, endpoint="cmas_change",
+                                                          sites=8,
+                                                          where=["muscle_involvement=yes"]),
+        "parametric, 3 visits, no ties": dict(effect=0.5, sd=1.0, visits=3),
+    }
+    print("  friedman (permutation p as analysed; information):")
+    for name, kwargs in friedman.items():
+        seconds = best_time(lambda kw=kwargs: plan(test="friedman", n=GRID, sims=SIMS, seed=1,
+                                                   progress=False, **kw), repeats=1)
         print(f"  {name:42s} {seconds:7.2f} s")
 
 

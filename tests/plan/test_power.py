@@ -224,3 +224,4 @@ def test_large_tied_samples_use_the_analysis_asymptotic_p_value():
         assert got == (wilcoxon_signed_rank(row).p_value_asymptotic <= 0.05)
     with pytest.raises(SettingsError, match="above the largest n"):
         plan(test="wilcoxon", n=[2000], effect=1, sd=1)
+

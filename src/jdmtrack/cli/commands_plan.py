@@ -47,6 +47,10 @@ def _sizes(_ctx: click.Context, _param: click.Parameter, value: str | None) -> l
                                  "phga_change or cs_change.")
 @click.option("--week", type=float, help="With --pilot: the endpoint week (default: the last "
                                          "week with at least 2 patients measured at baseline too).")
+@click.option("--where", "where", multiple=True, metavar="CONDITION",
+              help="With --pilot: resample only the pilot patients meeting CONDITION on a "
+                   "patients field, as jdmtrack analyze --where (repeatable, AND): FIELD=V, "
+                   "FIELD!=V, 'FIELD in A;B', FIELD<V, <=, >, >=.")
 @click.option("--sites", type=int, default=1, show_default=True, help="Number of sites.")
 @click.option("--icc", type=float,
               help="Intraclass correlation between sites (with --sites >= 2; default 0.05).")
@@ -71,7 +75,7 @@ def _sizes(_ctx: click.Context, _param: click.Parameter, value: str | None) -> l
 def plan(design: str | None, test: str | None, n: list[int] | None, p0: float | None,
          p1: float | None, p2: float | None, alpha: float, beta: float, nmax: int,
          effect: float | None, sd: float | None, pilot: Path | None, endpoint: str | None,
-         week: float | None, sites: int, icc: float | None, analysis: str | None,
+         week: float | None, where: tuple[str, ...], sites: int, icc: float | None, analysis: str | None,
          dropout: float, visits: int | None,
          median: float, followup: float, sims: int, seed: int, json_path: Path | None,
          output: Path | None) -> None:
@@ -93,7 +97,7 @@ def plan(design: str | None, test: str | None, n: list[int] | None, p0: float | 
             nmax=nmax, effect=effect, sd=sd, pilot=pilot, endpoint=endpoint, week=week,
             sites=sites, icc=icc, dropout=dropout, visits=visits, median=median,
             followup=followup, sims=sims, seed=seed, analysis=analysis,
-            progress=None)  # shown when standard error is a terminal
+            progress=None, where=list(where))  # shown when standard error is a terminal
         text = json.dumps(result.as_dict(), indent=1, allow_nan=False)
         written = []
         if isinstance(result, PowerResult) and output is not None:

@@ -34,6 +34,16 @@ def _stderr_progress(done: int, total: int, n: int) -> None:
     sys.stderr.flush()
 
 
+def _conditions(where: Sequence[str] | str) -> list[str]:
+    """``where`` as a list of condition texts (one text, or a list of them)."""
+    if isinstance(where, str):
+        return [where]
+    if not isinstance(where, Sequence) or not all(isinstance(w, str) for w in where):
+        raise SettingsError(f"where must be a condition text or a list of them, e.g. "
+                            f"['muscle_involvement=yes']; got {where!r}")
+    return list(where)
+
+
 def plan(*, design: str | None = None, test: str | None = None, n: Sequence[int] | int | None = None,
          p0: float | None = None, p1: float | None = None, p2: float | None = None,
          alpha: float = 0.05, beta: float = 0.2, nmax: int = 100,
@@ -43,7 +53,8 @@ def plan(*, design: str | None = None, test: str | None = None, n: Sequence[int]
          median: float = 24.0, followup: float = 52.0,
          sims: int = DEFAULT_SIMS, seed: int = DEFAULT_SEED,
          progress: bool | Progress | None = None,
-         analysis: str | None = None) -> SimonResult | BinomialDesign | PowerResult:
+         analysis: str | None = None,
+         where: Sequence[str] | str = ()) -> SimonResult | BinomialDesign | PowerResult:
     """Size a study (the library form of ``jdmtrack plan``).
 
     Examples
@@ -53,6 +64,9 @@ def plan(*, design: str | None = None, test: str | None = None, n: Sequence[int]
     >>> r = plan(test="fisher", n=[10], p1=0.8, p2=0.2)
     >>> r.exact, round(r.grid[0].power, 4)
     (True, 0.6353)
+
+    ``where`` (with ``pilot``) keeps the pilot patients meeting every condition, in the
+    syntax and with the code of ``jdmtrack analyze --where`` (``analysis/population.py``).
     """
     from jdmtrack.plan._settings import run_power
 
@@ -85,7 +99,8 @@ def plan(*, design: str | None = None, test: str | None = None, n: Sequence[int]
     return run_power(test=test, n=n, p1=p1, p2=p2, alpha=alpha, effect=effect, sd=sd,
                      pilot=pilot, endpoint=endpoint, week=week, sites=sites, icc=icc,
                      dropout=dropout, visits=visits, median=median, followup=followup,
-                     sims=sims, seed=seed, progress=callback, analysis=analysis)
+                     sims=sims, seed=seed, progress=callback, analysis=analysis,
+                     where=_conditions(where))
 
 
 def as_json(result: SimonResult | BinomialDesign | PowerResult) -> dict[str, Any]:

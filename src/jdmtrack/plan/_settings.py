@@ -89,7 +89,8 @@ def run_power(*, test: str, n: Sequence[int] | int | None, p1: float | None, p2:
               endpoint: str | None, week: float | None, sites: int, icc: float | None,
               dropout: float,
               visits: int | None, median: float, followup: float, sims: int, seed: int,
-              progress: Progress | None, analysis: str | None = None) -> PowerResult:
+              progress: Progress | None, analysis: str | None = None,
+              where: Sequence[str] = ()) -> PowerResult:
     """Check every setting, then simulate (``power.simulate_power``)."""
     if test not in TESTS:
         raise SettingsError(f"unknown test {test!r}; choose from " + ", ".join(TESTS))
@@ -121,7 +122,7 @@ def run_power(*, test: str, n: Sequence[int] | int | None, p1: float | None, p2:
                                 f"endpoints); for --test {test} give --effect/--sd or --p1/--p2")
         if endpoint is None:
             raise SettingsError("--pilot needs --endpoint NAME (e.g. cmas_change)")
-        source = load_pilot(pilot, endpoint)
+        source = load_pilot(pilot, endpoint, where)
         last = endpoint_week(source, week)
         if visits is not None:
             raise SettingsError("--visits comes from the pilot's weeks; leave it out with --pilot")
@@ -129,13 +130,14 @@ def run_power(*, test: str, n: Sequence[int] | int | None, p1: float | None, p2:
         effect_source = (
             f"the pilot cohort {source.source}: {source.measure} at week 0 and week "
             f"{source.weeks[last]:g}, whole patient trajectories resampled with replacement from "
-            f"{source.n_patients} patients ({source.pairs(last)} with both values)")
+            f"{source.describe()} ({source.pairs(last)} with both values)")
         settings.update(endpoint=endpoint, measure=source.measure, week=source.weeks[last],
                         pilot=str(pilot), pilot_patients=source.n_patients,
-                        pilot_pairs=source.pairs(last))
+                        pilot_pairs=source.pairs(last), pilot_population=source.population,
+                        pilot_source_patients=source.n_source_patients)
     else:
-        if endpoint is not None or week is not None:
-            raise SettingsError("--endpoint and --week go with --pilot DATA")
+        if endpoint is not None or week is not None or where:
+            raise SettingsError("--endpoint, --week and --where go with --pilot DATA")
         values, effect_source = _parametric(test, effect, sd, p1, p2)
         steps = _checks.count(visits if visits is not None else (2 if test == "friedman" else 1),
                               "--visits", 1)
@@ -146,6 +148,17 @@ def run_power(*, test: str, n: Sequence[int] | int | None, p1: float | None, p2:
         if test == "logrank":
             settings.update(median=design.median, followup=design.followup,
                             exact_max_total=EXACT_LOGRANK_MAX_TOTAL)
+    if test == "friedman":
+        from jdmtrack.analysis.outcomes import PERMUTATION_MAX_N
+        from jdmtrack.defaults import DEFAULT_RESAMPLES, DEFAULT_SEED
+        from jdmtrack.plan.friedman_ties import SCREEN_RESAMPLES, SCREEN_SE
+
+        settings.update(friedman_p={
+            "as_analysed": "permutation p-value of stats.friedman_test (auto: exact, else "
+                           "Monte Carlo), chi-square above permutation_max_n",
+            "permutation_max_n": PERMUTATION_MAX_N, "resamples": DEFAULT_RESAMPLES,
+            "seed": DEFAULT_SEED, "screen_resamples": SCREEN_RESAMPLES,
+            "screen_band_se": SCREEN_SE})
     if sites > 1:
         effect_source += f"; {sites} sites with intraclass correlation {icc:g}"
     if dropout > 0.0:

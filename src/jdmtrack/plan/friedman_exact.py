@@ -7,7 +7,8 @@ alpha). It is found by bisection over the S values the simulation meets, each pr
 of ``jdmtrack.stats.friedman_permutation_p`` (the exact p-value ``jdmtrack analyze``
 reports) on a simulated table with that S; the bracket is kept, so later studies need a
 probe only when their S falls inside it. When the exact distribution is too large for
-``friedman_permutation_p`` the caller falls back to the chi-square p-value.
+``friedman_permutation_p`` the caller decides the studies as those with ties
+(``friedman_ties``: the analysis's Monte Carlo p-value).
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """What ``-o DIR`` writes: the power curve (PNG), the table (CSV) and a protocol paragraph.
 
+With a pilot, the paragraph and the table state the pilot population (``--where``) and its n.
+
 Only here are numbers rounded (power to 3 decimals in the paragraph and table text columns;
 the CSV keeps full precision). matplotlib is imported when the figure is drawn, not before.
 """
@@ -23,8 +25,10 @@ _TEST_NAMES = {
     "logrank": "the two-sided log-rank test between arms (exact permutation p-value of the "
                f"log-rank scores when the study has at most {EXACT_LOGRANK_MAX_TOTAL} patients "
                "in all, else chi-square on one degree of freedom)",
-    "friedman": "the Friedman test over visits (complete cases; exact permutation p-value "
-                "without ties, else chi-square with tie correction)",
+    "friedman": "the Friedman test over visits (complete cases; the within-patient "
+                "permutation p-value jdmtrack analyze reports, exact or Monte Carlo with "
+                "{resamples:,} resamples, ties included; the tie-corrected chi-square above "
+                "{largest} complete patients)",
 }
 
 
@@ -45,6 +49,13 @@ _STRATIFIED = {
 }
 
 
+def _test_name(test: str) -> str:
+    from jdmtrack.analysis.outcomes import PERMUTATION_MAX_N
+    from jdmtrack.defaults import DEFAULT_RESAMPLES
+
+    return _TEST_NAMES[test].format(resamples=DEFAULT_RESAMPLES, largest=PERMUTATION_MAX_N)
+
+
 def _analysis_sentence(result: PowerResult) -> str:
     sites = int(result.settings.get("sites", 1))
     if sites <= 1:
@@ -55,6 +66,33 @@ def _analysis_sentence(result: PowerResult) -> str:
                 f"{_STRATIFIED[result.test]}.")
     return (f"Each simulated study was analysed pooled over its {sites} sites, ignoring the "
             "site (--analysis pooled).")
+
+
+def _pilot_population(result: PowerResult) -> str:
+    """The sentence stating who of the pilot was resampled (empty without a pilot)."""
+    if "pilot_population" not in result.settings:
+        return ""
+    n = result.settings["pilot_patients"]
+    definition = result.settings["pilot_population"]
+    if definition == "all patients":
+        return (f"Pilot population: all {n} patients of the pilot cohort were resampled (no "
+                "restriction to the patients for whom the endpoint is relevant).")
+    return (f"Pilot population: the {n} of {result.settings['pilot_source_patients']} pilot "
+            f"patients with {definition} were resampled (as jdmtrack analyze --where "
+            "selects them).")
+
+
+def _all_or_none(result: PowerResult) -> str:
+    """Where every (or no) simulated study was significant the standard error is 0; say what
+    the simulation does bound (rule of three: 3 / sims, one-sided 95%; Hanley JA, Lippman-Hand
+    A. If nothing goes wrong, is everything all right? JAMA. 1983;249:1743-1745)."""
+    every = [g.n for g in result.grid if g.power == 1.0]
+    if not every:
+        return ""
+    bound = 1.0 - 3.0 / result.sims
+    return (f" At n = {', '.join(map(str, every))} every simulated study was significant: the "
+            f"power is above {bound:.4f} with 95% confidence (rule of three), as far as the "
+            "effect source is right (a pilot's few patients stand for the whole population).")
 
 
 def _target(result: PowerResult, target: float = 0.8) -> int | None:
@@ -73,12 +111,13 @@ def protocol_paragraph(result: PowerResult) -> str:
         how = (f"estimated by simulating {result.sims:,} studies at each sample size "
                f"(random seed {result.seed}; numpy PCG64 seeded with the seed and n)")
         error = f"The Monte Carlo standard error of each power is at most {worst:.3f}."
+        error += _all_or_none(result)
     target = _target(result)
     conclusion = (f"The smallest sample size on the grid with at least 80% power is "
                   f"{target}{per_arm}." if target is not None else
                   "No sample size on the grid reaches 80% power.")
     lines = [
-        f"Sample size. The primary endpoint will be analysed with {_TEST_NAMES[result.test]} "
+        f"Sample size. The primary endpoint will be analysed with {_test_name(result.test)} "
         f"at a two-sided significance level of {result.alpha:g}. Power was {how}. "
         f"The effect was taken from {result.effect_source}. Power by number of patients "
         f"enrolled: {points}. "
@@ -92,6 +131,9 @@ def protocol_paragraph(result: PowerResult) -> str:
             + "; the simulation accounts for the rank test, dropout and sites that the "
             "formula ignores."
         )
+    population = _pilot_population(result)
+    if population:
+        lines.append(population)
     lines.append(_analysis_sentence(result))
     lines.append(f"Computed with jdmtrack plan ({result.method}).")
     return "\n\n".join(lines) + "\n"
@@ -132,11 +174,15 @@ def write_outputs(result: PowerResult, folder: str | Path) -> list[Path]:
     table = out / "power.csv"
     with table.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["n", "power", "mc_se", "formula_power", "test", "alpha", "sims", "seed"])
+        writer.writerow(["n", "power", "mc_se", "formula_power", "test", "alpha", "sims", "seed",
+                         "pilot_population", "pilot_n"])
+        population = result.settings.get("pilot_population", "")
+        pilot_n = result.settings.get("pilot_patients", "")
         for g in result.grid:
             writer.writerow([g.n, repr(g.power), repr(g.mc_se),
                              "" if g.formula_power is None else repr(g.formula_power),
-                             result.test, repr(result.alpha), result.sims, result.seed])
+                             result.test, repr(result.alpha), result.sims, result.seed,
+                             population, pilot_n])
     paragraph = out / "protocol.md"
     paragraph.write_text(protocol_paragraph(result), encoding="utf-8")
     figure = out / "power.png"

@@ -13,11 +13,17 @@ visits are those of the pilot. On top of that:
   within the measure's range from the field dictionary, so ceilings still hold;
 * dropout: at each scheduled visit after baseline up to the endpoint week a patient still in
   the study leaves with the given probability.
+
+``where`` restricts the pilot to the patients for whom the endpoint is relevant (e.g.
+``muscle_involvement=yes`` for a CMAS endpoint) with the analysis's own ``--where`` conditions
+and code (``jdmtrack.analysis.restrict_scored``, ``analysis/population.py``), so a study
+planned on a subgroup resamples exactly the patients ``jdmtrack analyze --where`` would keep.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +58,27 @@ class Pilot:
     minimum: float | None
     maximum: float | None
     integer: bool
+    #: The pilot population: "all patients" or the ``--where`` conditions joined by AND.
+    population: str = "all patients"
+    #: Patients in the pilot before ``--where`` (equal to ``n_patients`` without it).
+    n_source_patients: int | None = None
+
+    @property
+    def restricted(self) -> bool:
+        """Whether ``--where`` kept only part of the pilot."""
+        return self.population != "all patients"
+
+    def describe(self) -> str:
+        """The pilot population in words, with its n.
+
+        >>> Pilot("p", "cmas_change", "cmas_total", (0.0, 4.0), np.zeros((7, 2)), 0, 52,
+        ...       True, "muscle_involvement=yes", 20).describe()
+        '7 of its 20 patients, those with muscle_involvement=yes'
+        """
+        if not self.restricted:
+            return f"{self.n_patients} patients"
+        return (f"{self.n_patients} of its {self.n_source_patients} patients, those with "
+                f"{self.population}")
 
     @property
     def n_patients(self) -> int:
@@ -91,18 +118,26 @@ class Pilot:
         return values
 
 
-def load_pilot(path: str | Path, endpoint: str) -> Pilot:
-    """Read a pilot cohort and take the endpoint's measure as patients x weeks.
+def load_pilot(path: str | Path, endpoint: str, where: Sequence[str] = ()) -> Pilot:
+    """Read a pilot cohort, keep the patients meeting every ``where`` condition, and take
+    the endpoint's measure as patients x weeks.
 
-    Raises ``SettingsError`` for an unknown endpoint and when no patient has the measure at
-    week 0 and at a later week (nothing to resample a change from).
+    Raises ``SettingsError`` for an unknown endpoint, a ``where`` condition the analysis
+    refuses (unknown field or code, bad syntax, nobody left), and when no patient has the
+    measure at week 0 and at a later week (nothing to resample a change from).
     """
     from jdmtrack import fields, pipeline
+    from jdmtrack.analysis import restrict_scored
+    from jdmtrack.analysis.population import parse_conditions
 
     if endpoint not in ENDPOINTS:
         raise SettingsError(f"unknown endpoint {endpoint!r}; choose from " + ", ".join(ENDPOINTS))
+    if isinstance(where, str):
+        where = [where]
+    conditions = parse_conditions(where)  # syntax first: before the (slow) read
     measure = ENDPOINTS[endpoint]
-    scored = pipeline.score_cohort(pipeline.load_cohort(path))
+    scored, population = restrict_scored(pipeline.score_cohort(pipeline.load_cohort(path)),
+                                         [c.text for c in conditions])
     visits = scored.visits
     if measure not in visits.columns:
         visits = visits.assign(**{measure: np.nan})
@@ -116,12 +151,14 @@ def load_pilot(path: str | Path, endpoint: str) -> Pilot:
     weeks = sorted(weeks)
     info = fields.field("visits", measure)
     pilot = Pilot(str(path), endpoint, measure, tuple(weeks), values, info.minimum,
-                  info.maximum, info.kind == "integer")
+                  info.maximum, info.kind == "integer", population.definition,
+                  population.n_source_patients)
     if not any(pilot.pairs(i) >= 2 for i in range(1, len(weeks))):
+        among = f" among the patients with {pilot.population}" if pilot.restricted else ""
         raise SettingsError(
-            f"the pilot {path} does not have {measure} (for {endpoint}) measured twice: fewer "
-            "than 2 patients have it at week 0 and at a later week, so there is no change to "
-            "resample"
+            f"the pilot {path} does not have {measure} (for {endpoint}) measured twice{among}: "
+            "fewer than 2 patients have it at week 0 and at a later week, so there is no "
+            "change to resample"
         )
     return pilot
 

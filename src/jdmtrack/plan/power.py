@@ -172,7 +172,7 @@ def _rejections(test: str, rng: np.random.Generator, sims: int, n: int, design: 
         traj = pilot.sample(rng, sims, n, last, design)
         if test == "wilcoxon":
             return signed_rank(traj[..., last] - traj[..., 0])
-        return vectorised.friedman_reject(traj, alpha, friedman)
+        return vectorised.friedman_reject(traj, alpha, friedman, rng)
     if test == "wilcoxon":
         return signed_rank(models.changes(rng, sims, n, design, design.effect))
     if test == "mann-whitney":
@@ -200,7 +200,8 @@ def _rejections(test: str, rng: np.random.Generator, sims: int, n: int, design: 
             return _significant(stratified_logrank_p(times, events, first_arm, design.sites),
                                 alpha)
         return vectorised.logrank_reject(times, events, first_arm, alpha)
-    return vectorised.friedman_reject(models.trajectories(rng, sims, n, design), alpha, friedman)
+    return vectorised.friedman_reject(models.trajectories(rng, sims, n, design), alpha, friedman,
+                                      rng)
 
 
 def simulate_power(test: str, ns: Sequence[int], *, sims: int, seed: int, alpha: float,

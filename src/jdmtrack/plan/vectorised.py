@@ -18,10 +18,11 @@ at ``alpha``. They reproduce, study by study, what the analysis would conclude:
   in all, the exact permutation p-value (``logrank_exact``, as ``jdmtrack.stats.logrank_test``
   with ``permutation="exact"``); above it the chi-square on one degree of freedom (R
   ``survdiff``).
-* ``friedman_reject``: Friedman test over complete cases: the exact permutation p-value of
-  ``jdmtrack.stats.friedman_permutation_p`` for studies without ties (through one critical
-  value per n, ``friedman_exact``), else the chi-square with tie correction (R
-  ``friedman.test``).
+* ``friedman_reject``: Friedman test over complete cases, decided by the p-value the
+  analysis reports: the permutation p-value of ``jdmtrack.stats.friedman_test`` up to
+  ``analysis.outcomes.PERMUTATION_MAX_N`` (200) complete patients (without ties through one
+  exact critical value per n, ``friedman_exact``; with ties through ``friedman_ties``), the
+  chi-square with tie correction (R ``friedman.test``) above.
 """
 
 from __future__ import annotations
@@ -244,15 +245,21 @@ def friedman_statistic(values: FloatArray) -> tuple[FloatArray, IntArray]:
     return statistic, n
 
 
-def friedman_reject(values: FloatArray, alpha: float,
-                    exact: ExactFriedman | None = None) -> BoolArray:
+def friedman_reject(values: FloatArray, alpha: float, exact: ExactFriedman | None = None,
+                    rng: np.random.Generator | None = None) -> BoolArray:
     """Per study: does the Friedman test (complete cases) reject?
 
-    With ``exact``, studies without ties are decided by the exact permutation p-value (as
-    the analysis reports it; ``friedman_exact``); studies with ties, and sizes too large for
-    the exact distribution, by the chi-square p-value.
+    With ``exact``, each study is decided by the p-value the analysis reports
+    (``analysis/outcomes.py``): up to ``PERMUTATION_MAX_N`` complete patients the
+    permutation p-value (studies without ties through one exact critical value per n,
+    ``friedman_exact``; studies with ties, or beyond the exact distribution's size, through
+    ``friedman_ties``, drawing its screen from ``rng``), above it the chi-square p-value.
+    Without ``exact``, every study is decided by the chi-square p-value.
     """
     from scipy import special
+
+    from jdmtrack.analysis.outcomes import PERMUTATION_MAX_N
+    from jdmtrack.plan.friedman_ties import permutation_reject
 
     statistic, n = friedman_statistic(values)
     k = values.shape[2]
@@ -261,7 +268,10 @@ def friedman_reject(values: FloatArray, alpha: float,
         return reject
     complete = np.all(np.isfinite(values), axis=2)
     doubled, ties = doubled_ranks(values, np.broadcast_to(complete[..., None], values.shape))
-    untied = (n >= 2) & ~np.any(ties > 1, axis=(1, 2))
+    permuted = (n >= 2) & (n <= PERMUTATION_MAX_N)
+    reject[permuted] = False
+    pending = permuted.copy()
+    untied = permuted & ~np.any(ties > 1, axis=(1, 2))
     for size in np.unique(n[untied]).tolist():
         rows = np.flatnonzero(untied & (n == size))
         tables = doubled[rows][complete[rows]].reshape(rows.size, size, k)
@@ -269,4 +279,10 @@ def friedman_reject(values: FloatArray, alpha: float,
         decided = exact.decide(tables, s_values)
         if decided is not None:
             reject[rows] = decided
+            pending[rows] = False
+    rest = np.flatnonzero(pending)
+    if rest.size:
+        reject[rest] = permutation_reject(values[rest], doubled[rest], alpha,
+                                          rng if rng is not None else np.random.default_rng(0),
+                                          PERMUTATION_MAX_N)
     return reject
