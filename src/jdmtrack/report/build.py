@@ -194,14 +194,20 @@ def _time_to_event(ctx: Context) -> Section:
     return section
 
 
+def _if_present(key: str, title: str, present: bool,
+                body: Callable[[], list[Block]]) -> Section:
+    """A section whose entry the results file may lack: its body, or "Not in the results."."""
+    return Section(key, title, body() if present else [Paragraph(NOT_IN_RESULTS)])
+
+
 def _safety(ctx: Context) -> Section:
-    section = Section("safety", "Safety")
+    return _if_present("safety", "Safety", ctx.typed.safety.present, lambda: _safety_body(ctx))
+
+
+def _safety_body(ctx: Context) -> list[Block]:
     safety = ctx.typed.safety
-    if not safety.present:
-        section.blocks.append(Paragraph(NOT_IN_RESULTS))
-        return section
     exposed = safety.n_exposed
-    section.blocks.append(Paragraph(
+    return [Paragraph(
         f"{f.fmt_int(safety.n_events)} adverse events in "
         f"{f.fmt_int(safety.n_patients)} of {f.fmt_int(exposed)} patients "
         f"({f.fmt_pct(f.percent(safety.n_patients, exposed), ctx.pct_decimals)}); "
@@ -209,30 +215,28 @@ def _safety(ctx: Context) -> Section:
         f"{f.fmt_number(safety.patient_years, 1)} patient-years: "
         f"{f.fmt_number(safety.rate_per_100py, 1)} events per 100 patient-years "
         f"(95% CI {f.fmt_ci(safety.rate_ci95, 1)})."
-        + (f" Rate not run ({safety.not_run})." if safety.not_run else "")))
-    section.blocks += _keep(t.adverse_event_table(ctx), ae.ae_term_table(ctx), t.grade_table(ctx),
-                            t.listing_table(ctx))
-    return section
+        + (f" Rate not run ({safety.not_run})." if safety.not_run else "")),
+        *_keep(t.adverse_event_table(ctx), ae.ae_term_table(ctx), t.grade_table(ctx),
+               t.listing_table(ctx))]
 
 
 def _dosing(ctx: Context) -> Section:
-    section = Section("dosing", "JAK-inhibitor dose check")
+    return _if_present("dosing", "JAK-inhibitor dose check", ctx.typed.dosing.present,
+                       lambda: _dosing_body(ctx))
+
+
+def _dosing_body(ctx: Context) -> list[Block]:
     dosing = ctx.typed.dosing
-    if not dosing.present:
-        section.blocks.append(Paragraph(NOT_IN_RESULTS))
-        return section
     reference = dosing.reference or "no reference table named"
     below, above = dosing.below_reference, dosing.above_maximum
-    section.blocks.append(Paragraph(
+    blocks: list[Block] = [Paragraph(
         f"Reference: {reference}. Below the reference dose: "
         f"{len(below)} patient{'s' if len(below) != 1 else ''}"
         f"{' (' + ', '.join(below) + ')' if below else ''}. Above the maximum dose: "
         f"{len(above)} patient{'s' if len(above) != 1 else ''}"
-        f"{' (' + ', '.join(above) + ')' if above else ''}."))
+        f"{' (' + ', '.join(above) + ')' if above else ''}.")]
     figure, notes = figures_dose.dose_figure(ctx)
-    section.blocks += _keep(t.dosing_table(ctx))
-    section.blocks += _figure_with_notes(figure, notes)
-    return section
+    return blocks + _keep(t.dosing_table(ctx)) + _figure_with_notes(figure, notes)
 
 
 def _course(ctx: Context) -> Section:

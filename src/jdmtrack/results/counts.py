@@ -15,7 +15,7 @@ from typing import Any
 
 from .read import integer, num, section
 
-__all__ = ["Share", "Spread", "Tally", "share", "spread", "tallies", "tally"]
+__all__ = ["SPREAD_STATISTICS", "Share", "Spread", "Tally", "share", "spread", "tallies", "tally"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,10 @@ class Share:
     n: int | None
     of: int | None  # None when the section gives no total
     percent: float | None
+
+
+# A spread's statistics after n, in field order.
+SPREAD_STATISTICS = ("median", "q1", "q3", "min", "max")
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,7 @@ def spread(value: Any) -> Spread | None:
     """A ``{n, median, q1, q3, min, max}`` entry; None when the value is not a dict."""
     if not isinstance(value, Mapping):
         return None
-    return Spread(integer(value.get("n")), *(num(value.get(k))
-                                            for k in ("median", "q1", "q3", "min", "max")))
+    return Spread(integer(value.get("n")), *(num(value.get(k)) for k in SPREAD_STATISTICS))
 
 
 def tally(key: str, value: Any) -> Tally:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from .counts import SPREAD_STATISTICS, Spread
 from .read import entries, integer, pair, real, reason, section, text
 
 __all__ = ["Comparison", "Estimate", "Friedman", "MixedModel", "Outcome", "SkillingsMack",
@@ -18,23 +19,25 @@ Interval = tuple[float | None, float | None]
 
 
 @dataclass(frozen=True)
-class WeekSummary:
-    """One measure at one week: n, median (Q1, Q3), range, mean and SD."""
+class _AtWeek:
+    """The week a summary belongs to."""
 
     week: str
-    n: int | None
-    median: float | None
-    q1: float | None
-    q3: float | None
-    min: float | None
-    max: float | None
+
+
+# A dataclass takes its bases' fields in reverse method-resolution order: _AtWeek's week,
+# then Spread's n ... max, then mean and SD, the order the positional form has always had.
+@dataclass(frozen=True)
+class WeekSummary(Spread, _AtWeek):
+    """One measure at one week: a :class:`Spread` (n, median (Q1, Q3), range), mean and SD."""
+
     mean: float | None
     sd: float | None
 
     @classmethod
     def read(cls, week: str, s: Mapping[str, Any]) -> WeekSummary:
         return cls(week, integer(s.get("n")),
-                   *(real(s.get(k)) for k in ("median", "q1", "q3", "min", "max", "mean", "sd")))
+                   *(real(s.get(k)) for k in (*SPREAD_STATISTICS, "mean", "sd")))
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..stats.continuous import STATISTICS, ContinuousSummary
 from .read import integer, real
 
 __all__ = ["Summary"]
 
 
 @dataclass(frozen=True)
-class Summary:
+class Summary(ContinuousSummary[int | None]):
     """n, missing, median (Q1, Q3), mean, SD and range; None where the file has no number.
 
     >>> Summary.read({"n": 3, "median": 41, "q1": None, "sd": "x"})
@@ -23,18 +24,8 @@ class Summary:
 max=None)
     """
 
-    n: int | None
-    missing: int | None
-    median: float | None
-    q1: float | None
-    q3: float | None
-    mean: float | None
-    sd: float | None
-    min: float | None
-    max: float | None
-
     @classmethod
     def read(cls, entry: Any) -> Summary:
         get = entry.get if isinstance(entry, dict) else (lambda _key: None)
         return cls(integer(get("n")), integer(get("missing")),
-                   *(real(get(k)) for k in ("median", "q1", "q3", "mean", "sd", "min", "max")))
+                   *(real(get(k)) for k in STATISTICS))

@@ -19,24 +19,16 @@ from typing import Any
 import numpy as np
 
 from jdmtrack.stats._common import as_float_vector_with_missing, finite_or_none
+from jdmtrack.stats.continuous import STATISTICS, ContinuousSummary
 from jdmtrack.stats.quantiles import DEFAULT_QUANTILE_TYPE, sample_quantiles
 
 __all__ = ["CategoricalResult", "DescriptiveResult", "describe", "describe_categorical"]
 
 
 @dataclass(frozen=True)
-class DescriptiveResult:
+class DescriptiveResult(ContinuousSummary[int]):
     """Summary of one continuous variable. Statistics that need more data are ``None``."""
 
-    n: int
-    missing: int
-    median: float | None
-    q1: float | None
-    q3: float | None
-    mean: float | None
-    sd: float | None
-    min: float | None
-    max: float | None
     quantile_type: int
     method: str
     note: str | None = None
@@ -48,13 +40,7 @@ class DescriptiveResult:
             "type": "continuous",
             "n": self.n,
             "missing": self.missing,
-            "median": finite_or_none(self.median),
-            "q1": finite_or_none(self.q1),
-            "q3": finite_or_none(self.q3),
-            "mean": finite_or_none(self.mean),
-            "sd": finite_or_none(self.sd),
-            "min": finite_or_none(self.min),
-            "max": finite_or_none(self.max),
+            **{name: finite_or_none(getattr(self, name)) for name in STATISTICS},
             "quantile_type": self.quantile_type,
             "note": self.note,
         }

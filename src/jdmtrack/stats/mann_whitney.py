@@ -67,6 +67,7 @@ from jdmtrack.stats._common import (
     check_conf_level,
     join_notes,
 )
+from jdmtrack.stats._hl_interval import HodgesLehmannInterval
 from jdmtrack.stats._json import AsDict
 from jdmtrack.stats._permutation import (
     EXACT_MAX_WORK,
@@ -91,17 +92,17 @@ EXACT_CI_MAX_N = 50
 
 
 @dataclass(frozen=True)
-class ShiftEstimate(AsDict):
-    """Hodges-Lehmann shift (first group minus second) with its distribution-free CI."""
-
+class _TwoSamples:
     n_x: int
     n_y: int
-    estimate: float | None
-    ci_low: float | None
-    ci_high: float | None
-    conf_level: float
-    achieved_conf_level: float | None
-    method: str
+
+
+@dataclass(frozen=True)
+class ShiftEstimate(AsDict, HodgesLehmannInterval, _TwoSamples):
+    """Hodges-Lehmann shift (first group minus second) with its distribution-free CI:
+    n_x, n_y, estimate, ci_low, ci_high, conf_level, achieved_conf_level, method, not_run,
+    note (the results-file order)."""
+
     not_run: str | None = None
     note: str | None = None
 

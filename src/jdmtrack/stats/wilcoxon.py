@@ -62,6 +62,7 @@ from jdmtrack.stats._common import (
     join_notes,
     pair_or_none,
 )
+from jdmtrack.stats._hl_interval import HodgesLehmannInterval
 from jdmtrack.stats._ranks import doubled_midranks
 from jdmtrack.stats._walsh import walsh_order_statistics
 
@@ -237,16 +238,15 @@ def wilcoxon_signed_rank(
 
 
 @dataclass(frozen=True)
-class HodgesLehmannResult:
-    """Hodges-Lehmann estimate (median of Walsh averages) and its distribution-free CI."""
-
+class _OneSample:
     n: int
-    estimate: float | None
-    ci_low: float | None
-    ci_high: float | None
-    conf_level: float
-    achieved_conf_level: float | None
-    method: str
+
+
+@dataclass(frozen=True)
+class HodgesLehmannResult(HodgesLehmannInterval, _OneSample):
+    """Hodges-Lehmann estimate (median of Walsh averages) and its distribution-free CI:
+    n, estimate, ci_low, ci_high, conf_level, achieved_conf_level, method, note."""
+
     note: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
