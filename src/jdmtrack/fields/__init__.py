@@ -31,6 +31,7 @@ from .cohort_v1 import (
 )
 from .derived import DERIVED_FIELDS
 from .labels import CODE_LABELS, code_label
+from .measure_labels import MEASURE_NAMES, measure_short_label
 from .model import Field, Kind, Table
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "FIELDS",
     "JAKI_DRUGS",
     "LIST_SEPARATOR",
+    "MEASURE_NAMES",
     "MMT8_GROUPS",
     "MSA_CODES",
     "SCHEDULED_WEEKS",
@@ -58,6 +60,7 @@ __all__ = [
     "code_label",
     "field",
     "fields_of",
+    "measure_short_label",
     "table",
 ]
 

@@ -7,40 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..fields import EVENT_CODES, code_label
+from ..fields.measure_labels import measure_short_labels
 
 __all__ = ["FALLBACK_LABELS", "decimals_for", "measure_label", "short_label"]
 
-#: Short labels of the measures the report knows (the results' labels describe fields).
-FALLBACK_LABELS: dict[str, str] = {
-    "cmas_total": "CMAS (0–52)",
-    "mmt8_total": "MMT-8 (0–80)",
-    "das_skin": "Skin-DAS (0–9)",
-    "das_muscle": "Muscle-DAS (0–11)",
-    "das_total": "DAS total (0–20)",
-    "catbm_activity": "CAT-BM activity (0–17)",
-    "catbm_damage": "CAT-BM damage (0–11)",
-    "phga_cm": "Physician global activity (cm)",
-    "ptga_cm": "Patient/parent global (cm)",
-    "extramuscular_cm": "Extramuscular global (cm)",
-    "chaq": "CHAQ (0–3)",
-    "cs_mg_kg_day": "Corticosteroid dose (mg/kg/day)",
-    "jaki_mg_kg_day": "JAKi dose (mg/kg/day)",
-    "jaki_mg_day": "JAKi dose (mg/day)",
-    "weight_kg": "Weight (kg)",
-    "height_cm": "Height (cm)",
-    "egfr": "eGFR (mL/min/1.73 m²)",
-    "creatinine_umol_l": "Creatinine (µmol/L)",
-    "cs_change_pct": "Corticosteroid dose change from week 0 (%)",
-    "ck_u_l": "CK (U/L)",
-    "ldh_u_l": "LDH (U/L)",
-    "aldolase_u_l": "Aldolase (U/L)",
-    "ast_u_l": "AST (U/L)",
-    "alt_u_l": "ALT (U/L)",
-    "tis": "Total Improvement Score",
-    "printo_cid": "PRINTO clinically inactive disease",
-    "skin_inactive": "Inactive skin",
-    "rash_improved": "Rash improved",
-}
+#: Short labels of the measures the report knows (the results' labels describe fields):
+#: the field dictionary's short names with each field's range or unit.
+FALLBACK_LABELS: dict[str, str] = measure_short_labels()
 
 
 def decimals_for(name: str, unit: object = None) -> int:
