@@ -17,7 +17,7 @@ from jdmtrack.report.measures import FALLBACK_LABELS, measure_label
 
 
 def test_the_report_labels_are_the_dictionarys() -> None:
-    assert FALLBACK_LABELS == {name: measure_short_label(name) for name in MEASURE_NAMES}
+    assert {name: measure_short_label(name) for name in MEASURE_NAMES} == FALLBACK_LABELS
     assert measure_label("cmas_total") == "CMAS (0–52)"
     assert measure_label("mmt8_total") == "MMT-8 (0–80)"
     assert measure_label("cs_mg_kg_day") == "Corticosteroid dose (mg/kg/day)"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .counts import Spread, spread
-from .read import integer, num, rows, section, text
+from .read import identifier, integer, num, rows, section, text
 
 __all__ = ["DoseBand", "DosePoint", "Dosing", "read_dosing"]
 
@@ -62,7 +62,7 @@ class Dosing:
 
 def _ids(value: Any) -> tuple[str, ...]:
     items = value if isinstance(value, list) else []
-    return tuple(t for t in (text(str(v)) for v in items if v is not None) if t is not None)
+    return tuple(t for t in map(identifier, items) if t is not None)
 
 
 def _band(b: Mapping[str, Any]) -> DoseBand:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from .read import entries, integer, num, pair, section, text
+from .read import entries, integer, num, pair, reason, text
 
 __all__ = ["Curve", "TimeToEvent", "curve", "read_time_to_event", "time_to_event"]
 
@@ -69,17 +69,12 @@ def curve(value: Any) -> Curve | None:
                  and None not in r else ())
 
 
-def not_run_reason(entry: Mapping[str, Any]) -> str | None:
-    """The reason a statistic was not run (``not_run.reason``), else None."""
-    return text(section(entry, "not_run").get("reason")) or None
-
-
 def time_to_event(event: str, entry: Mapping[str, Any]) -> TimeToEvent:
     """One event's estimate from its entry."""
     return TimeToEvent(event, integer(entry.get("n")), integer(entry.get("events")),
                        num(entry.get("median_weeks")), pair(entry.get("ci95")),
                        num(entry.get("q1_weeks")), num(entry.get("q3_weeks")),
-                       curve(entry.get("curve")), not_run_reason(entry),
+                       curve(entry.get("curve")), reason(entry),
                        text(entry.get("definition")),
                        integer(entry.get("events_from_events_table")),
                        integer(entry.get("events_from_visits")))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from .read import integer, key, real, rows, section, text
+from .read import identifier, integer, key, real, rows, section, text
 
 __all__ = ["PatientRow", "read_patients"]
 
@@ -29,13 +29,6 @@ class PatientRow:
     adverse_events: int | None
 
 
-def _id(value: Any) -> str | None:
-    """A patient id as text (an id typed as a number in a hand-edited file stays one)."""
-    if value is None or isinstance(value, bool):
-        return None
-    return text(value if isinstance(value, str) else str(value))
-
-
 def _values(p: Mapping[str, Any], name: str) -> Mapping[str, float | None]:
     return MappingProxyType({key(m): real(v) for m, v in section(p, name).items()})
 
@@ -43,7 +36,7 @@ def _values(p: Mapping[str, Any], name: str) -> Mapping[str, float | None]:
 def read_patients(results: Mapping[str, Any]) -> tuple[PatientRow, ...]:
     """Every patient's row (empty when the section is absent)."""
     return tuple(
-        PatientRow(_id(p.get("patient_id")), text(p.get("jaki_drug")),
+        PatientRow(identifier(p.get("patient_id")), text(p.get("jaki_drug")),
                    real(p.get("jaki_mg_day")), real(p.get("jaki_mg_kg_day")),
                    real(p.get("weight_kg")), real(p.get("last_week")),
                    _values(p, "baseline"), _values(p, "last"),

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .read import entries, integer, num, rows, section, text
+from .read import entries, flag, integer, num, rows, section, text
 
 __all__ = ["Demo", "PaperTestRow", "PaperTests", "PublishedFigure", "read_demo",
            "read_paper_tests"]
@@ -71,10 +71,6 @@ class Demo:
     published: tuple[PublishedFigure, ...]
 
 
-def _flag(value: Any) -> bool | None:
-    return value if isinstance(value, bool) else None
-
-
 def _measure_rows(measure: str, entry: Mapping[str, Any]) -> list[PaperTestRow]:
     out = [PaperTestRow(measure, f"week {week} vs 0", True, integer(r.get("n_pairs")),
                         num(r.get("p_value_exact")),
@@ -106,7 +102,7 @@ def read_demo(data: Mapping[str, Any]) -> Demo:
     demo = section(data, "demo")
     published = tuple(PublishedFigure(text(p.get("label")), text(str(p.get("printed") or "")) or "",
                                       num(p.get("reproduced")), text(p.get("reproduced_text")),
-                                      _flag(p.get("match")), _flag(p.get("reproducible")),
+                                      flag(p.get("match")), flag(p.get("reproducible")),
                                       text(str(p.get("note") or "")) or "")
                       for p in rows(demo, "published"))
     return Demo(bool(demo), text(demo.get("name")),

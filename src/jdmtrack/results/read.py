@@ -24,7 +24,8 @@ from typing import Any
 
 from ..xmltext import printable
 
-__all__ = ["counts", "entries", "integer", "key", "num", "pair", "real", "reason", "rows",
+__all__ = ["counts", "entries", "flag", "identifier", "integer", "key", "num", "pair", "real",
+           "reason", "rows",
            "section", "text", "texts"]
 
 
@@ -128,3 +129,24 @@ def reason(entry: Any) -> str | None:
     """
     value = text(section(entry, "not_run").get("reason"))
     return value or None
+
+
+def flag(value: Any) -> bool | None:
+    """A true/false value; None for anything else (``1`` is not ``True`` here).
+
+    >>> flag(True), flag(1), flag(None)
+    (True, None, None)
+    """
+    return value if isinstance(value, bool) else None
+
+
+def identifier(value: Any) -> str | None:
+    """An identifier (a patient id) as printable text; an id typed as a number in a
+    hand-edited file stays one. None for null, a boolean, a list or a dict.
+
+    >>> identifier("B01"), identifier(7), identifier(True), identifier({"a": 1})
+    ('B01', '7', None, None)
+    """
+    if value is None or isinstance(value, (bool, dict, list)):
+        return None
+    return text(value if isinstance(value, str) else str(value))

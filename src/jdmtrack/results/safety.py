@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .counts import Tally, tallies, tally
-from .events import not_run_reason
-from .read import integer, num, pair, rows, section, text, texts
+from .read import identifier, integer, num, pair, reason, rows, section, text, texts
 
 __all__ = ["AdverseEvent", "Aesi", "GradeCount", "Safety", "SeriousEvent", "TermCount",
            "read_aesi", "read_safety"]
@@ -114,13 +113,8 @@ def _serious_flag(value: Any) -> bool | str | None:
     return value if isinstance(value, bool) else text(value)
 
 
-def _id(value: Any) -> str | None:
-    """A patient identifier as text (a number typed as one is still an identifier)."""
-    return None if value is None or isinstance(value, (dict, list)) else text(str(value))
-
-
 def _adverse_event(e: Mapping[str, Any]) -> AdverseEvent:
-    return AdverseEvent(_id(e.get("patient_id")), num(e.get("week")), text(e.get("term")),
+    return AdverseEvent(identifier(e.get("patient_id")), num(e.get("week")), text(e.get("term")),
                         text(e.get("category")), num(e.get("ctcae_grade")),
                         _serious_flag(e.get("serious")))
 
@@ -134,7 +128,7 @@ def read_safety(data: Mapping[str, Any]) -> Safety:
     return Safety(bool(s), integer(s.get("n_events")), integer(s.get("n_patients")),
                   integer(s.get("n_exposed")), integer(s.get("serious")),
                   num(s.get("patient_years")), num(s.get("rate_per_100py")),
-                  pair(s.get("rate_ci95")), not_run_reason(s), by_category, by_grade,
+                  pair(s.get("rate_ci95")), reason(s), by_category, by_grade,
                   tuple(_term_count(t) for t in rows(s, "by_term")),
                   tuple(_adverse_event(e) for e in rows(s, "events")))
 
@@ -144,7 +138,7 @@ def read_aesi(data: Mapping[str, Any]) -> Aesi:
     a = section(data, "aesi")
     actions = {k: tally(k, section(a, "actions").get(k))
                for k in section(a, "actions")}
-    serious = tuple(SeriousEvent(_id(e.get("patient_id")), num(e.get("week")),
+    serious = tuple(SeriousEvent(identifier(e.get("patient_id")), num(e.get("week")),
                                  text(e.get("term")),
                                  texts(e.get("criteria")),
                                  text(e.get("action")))

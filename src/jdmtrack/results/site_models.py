@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from .read import entries, integer, num, real, reason, rows, section, text
+from .read import entries, flag, integer, num, real, reason, rows, section, text
 
 __all__ = ["NestedMixedModel", "SiteHeterogeneity", "SiteModel", "WeekEffect",
            "read_site_models"]
@@ -103,8 +103,8 @@ class NestedMixedModel:
                    tuple(sorted((e for e in effects if e is not None),
                                 key=lambda e: float(e.week))),
                    real(mm.get("sd_site")), real(mm.get("sd_patient")),
-                   real(mm.get("sd_residual")), _flag(mm.get("converged")),
-                   _flag(mm.get("singular")), text(mm.get("method")) or None,
+                   real(mm.get("sd_residual")), flag(mm.get("converged")),
+                   flag(mm.get("singular")), text(mm.get("method")) or None,
                    text(mm.get("note")) or None, why)
 
 
@@ -125,7 +125,7 @@ class SiteHeterogeneity:
     @classmethod
     def read(cls, h: Mapping[str, Any]) -> SiteHeterogeneity:
         return cls(real(h.get("course_p_value")), real(h.get("baseline_level_p_value")),
-                   real(h.get("site_variance_share")), _flag(h.get("heterogeneous")),
+                   real(h.get("site_variance_share")), flag(h.get("heterogeneous")),
                    real(h.get("alpha")), text(h.get("statement")) or None)
 
 
@@ -137,10 +137,6 @@ class SiteModel:
     measure: str
     mixed_model: NestedMixedModel | None
     heterogeneity: SiteHeterogeneity | None
-
-
-def _flag(value: Any) -> bool | None:
-    return value if isinstance(value, bool) else None
 
 
 def read_site_models(results: Mapping[str, Any]) -> Mapping[str, SiteModel]:
