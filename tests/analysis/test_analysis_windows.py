@@ -175,7 +175,7 @@ def test_rash_improvement_one_definition(tmp_path: Path) -> None:
 def test_windowed_results_are_consistent_and_reported(windowed: dict, tmp_path: Path) -> None:
     """Week 4 has 3 patients from windows but only one visit recorded at exactly week 4:
     ``visits_per_week`` counts the visits used, so every by-week n stays within it."""
-    from jdmtrack.report.consistency import check_results
+    from jdmtrack.results.consistency import check_results
 
     assert windowed["cohort"]["visits_per_week"] == {"0": 3, "4": 3, "12": 2, "24": 2}
     assert windowed["cohort"]["visits_per_recorded_week"]["4"] == 1
