@@ -25,7 +25,7 @@ from ..xmltext import printable
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Sheet", "Styled", "Styles", "Value", "cell_xml", "column_letters", "frame_rows",
+__all__ = ["Sheet", "Styled", "Styles", "Value", "cell_body", "cell_xml", "column_letters", "frame_rows",
            "save_workbook"]
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -114,6 +114,12 @@ def cell_xml(ref: str, value: Value, style: int) -> str:
     return f'<c r="{ref}"{body}' if body else ""
 
 
+def cell_body(value: Value, style: int) -> str:
+    """:func:`cell_xml` after the reference (empty: no element), for
+    :meth:`Sheet.append_bodies`."""
+    return _body(value, style)
+
+
 def _body(value: Value, style: int) -> str:
     """A ``<c>`` element after its reference (empty: no element)."""
     s = f' s="{style}"' if style else ""
@@ -150,11 +156,13 @@ class Sheet:
 
     def append_styled(self, cells: Iterable[tuple[Value, int]]) -> None:
         """A row of (value, style index from :meth:`Styles.index`) pairs."""
+        self.append_bodies([self._body(value, style) for value, style in cells])
+
+    def append_bodies(self, bodies: Sequence[str]) -> None:
+        """A row of cells as :func:`cell_body` writes them ("": no cell)."""
         number = str(len(self._rows) + 1)
-        row = []
-        for j, (value, style) in enumerate(cells):
-            body = self._body(value, style)
-            row.append(f'<c r="{_letters(j)}{number}"{body}' if body else "")
+        row = [f'<c r="{_letters(j)}{number}"{body}' if body else ""
+               for j, body in enumerate(bodies)]
         self._rows.append(f'<row r="{number}">{"".join(row)}</row>' if row else "")
 
     def _body(self, value: Value, style: int) -> str:

@@ -35,8 +35,16 @@ def _number(value: float | int, decimals: int) -> Cell:
 
 def text(value: object, *, level: int = 0) -> Cell:
     """A text cell (None prints as an en dash)."""
+    if type(value) is str:
+        return _text(value, level)
     shown = f.MISSING if value is None else str(value)
     return Cell(shown, None if value is None else shown, None, level)
+
+
+@lru_cache(maxsize=1 << 14)
+def _text(value: str, level: int) -> Cell:
+    """A text's cell: one object for the texts a table repeats (labels, "6 → 0")."""
+    return Cell(value, value, None, level)
 
 
 def blank() -> Cell:
