@@ -15,6 +15,13 @@ when its result is asked for. Either way the result is the same value.
 >>> with in_child(lambda: sum(range(10))) as pending:
 ...     pending.result()
 45
+
+A *warm* child is started before its argument exists, so that its preparation (the
+figures' imports) runs while the parent computes what it will be given:
+
+>>> with warm_child(lambda: None, lambda numbers: sum(numbers)) as warm:
+...     warm.submit([1, 2, 3]).result()
+6
 """
 
 from __future__ import annotations
@@ -26,8 +33,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Generic, TypeVar
 
-__all__ = ["ENVIRONMENT", "Pending", "in_child", "parallel_enabled"]
+__all__ = ["ENVIRONMENT", "Pending", "Warm", "in_child", "parallel_enabled", "warm_child"]
 
+A = TypeVar("A")
 T = TypeVar("T")
 
 #: Set to 0 (or "no", "false", "off") to do all work in one process.
@@ -71,13 +79,9 @@ class Pending(Generic[T]):
 
     def cancel(self) -> None:
         """Stop and reap the child if it is still running (the parent no longer needs it)."""
-        if self._pid is None:
-            return
-        import signal
-
-        with suppress(ProcessLookupError):
-            os.kill(self._pid, signal.SIGKILL)
-        self._reap()
+        if self._pid is not None:
+            _stop(self._pid, self._read_end)
+        self._pid = self._read_end = None
 
     def _receive(self) -> tuple[bool, T] | None:
         if self._pid is None or self._read_end is None:
@@ -127,6 +131,110 @@ def in_child(work: Callable[[], T], *, enabled: bool | None = None) -> Iterator[
         yield pending
     finally:
         pending.cancel()
+
+
+class Warm(Generic[A, T]):
+    """A child started early: it prepares, then waits for the argument of its work."""
+
+    def __init__(self, work: Callable[[A], T], pid: int | None, inbox: int | None,
+                 outbox: int | None) -> None:
+        self._work = work
+        self._pid, self._inbox, self._outbox = pid, inbox, outbox
+        self._pending: Pending[T] | None = None
+
+    @property
+    def in_child(self) -> bool:
+        return self._pid is not None
+
+    def submit(self, argument: A) -> Pending[T]:
+        """Send ``argument`` to the child (or keep it, without one); its pending result.
+
+        The argument is pickled here and written by a thread, so the parent goes on while
+        a child still preparing has not read it yet.
+        """
+        if self._pending is not None:
+            raise RuntimeError("a warm child takes one argument")
+        work = self._work
+        if self._pid is None or self._inbox is None:
+            self._pending = Pending(lambda: work(argument), None, None)
+            return self._pending
+        payload = pickle.dumps(argument, protocol=pickle.HIGHEST_PROTOCOL)
+        inbox, self._inbox = self._inbox, None
+        import threading
+
+        threading.Thread(target=_send, args=(inbox, payload), daemon=True).start()
+        self._pending = Pending(lambda: work(argument), self._pid, self._outbox)
+        self._pid = self._outbox = None
+        return self._pending
+
+    def cancel(self) -> None:
+        if self._pending is not None:
+            self._pending.cancel()
+        if self._inbox is not None:
+            os.close(self._inbox)
+            self._inbox = None
+        if self._pid is not None:
+            _stop(self._pid, self._outbox)
+        self._pid = self._outbox = None
+
+
+def _stop(pid: int, read_end: int | None) -> None:
+    """Kill and reap child ``pid``; close the parent's end of its pipe."""
+    import signal
+
+    if read_end is not None:
+        os.close(read_end)
+    with suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    with suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+def _send(fd: int, payload: bytes) -> None:
+    """Write ``payload`` with its length first; a child that died meanwhile is ignored
+    (its pending result then falls back to the parent)."""
+    try:
+        with os.fdopen(fd, "wb") as pipe:
+            pipe.write(len(payload).to_bytes(8, "little") + payload)
+    except OSError:
+        pass
+
+
+@contextmanager
+def warm_child(prepare: Callable[[], object], work: Callable[[A], T], *,
+               enabled: bool | None = None) -> Iterator[Warm[A, T]]:
+    """Start a child that runs ``prepare()`` at once and ``work(argument)`` when given one.
+
+    Leaving the block stops and reaps the child unless its result was collected. Without
+    a child (see ``parallel_enabled``) ``submit`` keeps the argument and the parent does
+    the work when the result is asked for; ``prepare`` then never runs.
+    """
+    warm: Warm[A, T] | None = None
+    if parallel_enabled() if enabled is None else enabled:
+        inbox_read, inbox_write = os.pipe()
+
+        def child_work() -> T:
+            os.close(inbox_write)
+            with suppress(Exception):  # the work meets the same problem, or the parent redoes it
+                prepare()
+            with os.fdopen(inbox_read, "rb") as inbox:
+                size = int.from_bytes(inbox.read(8), "little")
+                argument = pickle.loads(inbox.read(size))
+            return work(argument)
+
+        started = _start(child_work)
+        os.close(inbox_read)
+        if started is None:
+            os.close(inbox_write)
+        else:
+            warm = Warm(work, started._pid, inbox_write, started._read_end)
+    try:
+        if warm is None:
+            warm = Warm(work, None, None, None)
+        yield warm
+    finally:
+        if warm is not None:
+            warm.cancel()
 
 
 def _start(work: Callable[[], T]) -> Pending[T] | None:

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from jdmtrack.parallel import ENVIRONMENT, in_child, parallel_enabled
+from jdmtrack.parallel import ENVIRONMENT, in_child, parallel_enabled, warm_child
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
@@ -114,3 +114,68 @@ def test_the_child_writes_nothing_to_the_terminal(capfd: pytest.CaptureFixture[s
         pending.result()
     captured = capfd.readouterr()
     assert captured.err == "" and captured.out == ""  # no traceback from the child
+
+
+# -- warm_child: prepared before its argument exists ---------------------------------------
+
+PREPARED: list[int] = []
+
+
+def prepare() -> None:
+    PREPARED.append(os.getpid())
+
+
+def test_a_warm_child_prepares_then_works_on_the_argument() -> None:
+    parent = os.getpid()
+    with warm_child(prepare, lambda numbers: (os.getpid(), list(PREPARED), sum(numbers))
+                    ) as warm:
+        assert warm.in_child
+        pid, prepared, total = warm.submit(list(range(100))).result()
+    assert pid != parent and prepared == [pid] and total == 4950
+    assert PREPARED == []  # the preparation ran in the child only
+    assert no_child_left()
+
+
+def test_a_large_argument_reaches_a_child_still_preparing() -> None:
+    import time
+
+    big = bytes(range(256)) * 40_000  # 10 MB: far more than a pipe holds
+
+    with warm_child(lambda: time.sleep(0.3), lambda data: (len(data), data[-3:])) as warm:
+        pending = warm.submit(big)
+        assert pending.result() == (len(big), big[-3:])
+    assert no_child_left()
+
+
+def test_a_warm_child_that_died_leaves_the_work_to_the_parent() -> None:
+    parent = os.getpid()
+
+    def die() -> None:
+        os._exit(5)
+
+    with warm_child(die, lambda x: (os.getpid(), x * 2)) as warm:
+        assert warm.submit(21).result() == (parent, 42)
+    assert no_child_left()
+
+
+def test_a_warm_child_never_given_work_is_stopped() -> None:
+    with pytest.raises(ValueError, match="analysis failed"), \
+            warm_child(prepare, lambda x: x) as warm:
+        assert warm.in_child
+        raise ValueError("analysis failed")
+    assert no_child_left()
+
+
+def test_a_warm_child_takes_one_argument() -> None:
+    with warm_child(prepare, lambda x: x) as warm:
+        assert warm.submit(1).result() == 1
+        with pytest.raises(RuntimeError, match="one argument"):
+            warm.submit(2)
+
+
+def test_without_a_child_the_preparation_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENVIRONMENT, "0")
+    with warm_child(prepare, lambda x: (os.getpid(), x)) as warm:
+        assert not warm.in_child
+        assert warm.submit("a").result() == (os.getpid(), "a")
+    assert PREPARED == []
