@@ -29,7 +29,8 @@ from ..errors import SettingsError
 from .baseline import patient_ages, summarise_baseline
 from .classified import summarise_criteria, summarise_response
 from .common import describe_dict, end_of_followup, week_key
-from .followup import summarise_time_to_event
+from .event_times import EventTimes, event_times
+from .followup import time_to_event
 from .group_tests import EXACT_MAX_N, compare_counts, compare_values, sample_mode
 from .measures import covariate_measures, outcome_measures
 from .population import patient_field
@@ -91,11 +92,10 @@ def summarise_by(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFr
         at_weeks = visits[visits["week"].isin(settings.weeks)]
     levels, labels, label = group_labels(patients, name)
     level_of = pd.Series(labels, index=patients["patient_id"].to_numpy(), dtype=object)
-    empty_visits, empty_events = visits.iloc[:0], events.iloc[:0]
+    empty_visits = visits.iloc[:0]
     pats = {lv: patients[np.array([v == lv for v in labels], dtype=bool)] for lv in levels}
     vis = _frames_of(level_of, visits)
     used = _frames_of(level_of, at_weeks)
-    evs = _frames_of(level_of, events)
     out: dict[str, Any] = {"field": name, "label": label, "levels": levels,
                            "n": {lv: len(pats[lv]) for lv in levels},
                            "n_missing": sum(v is None for v in labels)}
@@ -107,12 +107,12 @@ def summarise_by(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFr
     resp = {lv: summarise_response(used.get(lv, empty_visits), settings) for lv in levels}
     out["criteria"] = _classified(at_weeks, level_of, levels, crit, settings)
     out["response"] = _response(at_weeks, level_of, levels, resp, settings)
-    tte = {lv: summarise_time_to_event(pats[lv], vis.get(lv, empty_visits),
-                                       evs.get(lv, empty_events), settings) for lv in levels}
+    times = event_times(patients, visits, events, settings.baseline_week)
+    group_of = level_of.reindex(times.ids).to_numpy(dtype=object)
+    tte = {lv: time_to_event(times, group_of == lv) for lv in levels}
     events_seen = list(dict.fromkeys(e for lv in levels for e in tte[lv]))
     out["time_to_event"] = {e: {"groups": {lv: tte[lv].get(e) for lv in levels},
-                                "test": _logrank(e, patients, visits, events, level_of,
-                                                 settings)}
+                                "test": _logrank(e, times, group_of, settings)}
                             for e in events_seen}
     out["completeness"] = _completeness(patients, visits, events, at_weeks, level_of, levels,
                                         settings)
@@ -243,22 +243,22 @@ def _response(visits: pd.DataFrame, level_of: pd.Series, levels: list[str],
     return out
 
 
-def _logrank(event: str, patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFrame,
-             level_of: pd.Series, settings: AnalysisSettings) -> dict[str, Any]:
+def _logrank(event: str, times: EventTimes, group_of: np.ndarray,
+             settings: AnalysisSettings) -> dict[str, Any]:
     """Log-rank test of the groups' curves: the patients at risk of the event as the
-    Kaplan-Meier estimate takes them, first event or censoring at the end of follow-up."""
+    Kaplan-Meier estimate takes them (over the whole cohort), first event recorded in the
+    events table or censoring at the end of follow-up; ``group_of``: each patient's group
+    (None: in no group) on ``times.ids``."""
     from ..stats.logrank import logrank_test
-    from .followup import _at_risk
 
-    ids, _ = _at_risk(event, patients, visits, settings.baseline_week)
-    end = end_of_followup(patients, visits, events)
-    first = events[events["event"] == event].groupby("patient_id")["week"].min()
-    rows = [(first.get(i, end.get(i)), i in first.index, level_of.get(i)) for i in sorted(ids)]
-    rows = [r for r in rows if r[2] is not None and r[0] is not None and not np.isnan(r[0])]
-    n = len(rows)
+    risk, _ = times.at_risk(event)
+    when, happened = times.logged_times(event, risk)
+    group = group_of[risk]
+    keep = pd.notna(group) & ~np.isnan(when)
+    n = int(keep.sum())
     mode = sample_mode(n)
     # Large-sample mode: the chi-square p alone (no permutation distribution is built).
-    r = logrank_test([t for t, _, _ in rows], [e for _, e, _ in rows], [g for _, _, g in rows],
+    r = logrank_test(when[keep].tolist(), happened[keep].tolist(), group[keep].tolist(),
                      permutation="none" if mode["large_sample"] else "auto",
                      resamples=settings.resamples, seed=settings.seed,
                      max_states=LOGRANK_MAX_STATES)
