@@ -96,8 +96,10 @@ def summarise_by(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFr
     level_of = pd.Series(labels, index=patients["patient_id"].to_numpy(), dtype=object)
     empty_visits = visits.iloc[:0]
     pats = {lv: patients[np.array([v == lv for v in labels], dtype=bool)] for lv in levels}
-    vis = _frames_of(level_of, visits)
-    used = _frames_of(level_of, at_weeks)
+    # summarise_baseline reads the week-0 visits alone; the groups are cut from a copy of
+    # the visits used, one block per dtype, which each group's filter by week takes faster.
+    vis = _frames_of(level_of, visits[visits["week"] == settings.baseline_week])
+    used = _frames_of(level_of, at_weeks.copy())
     out: dict[str, Any] = {"field": name, "label": label, "levels": levels,
                            "n": {lv: len(pats[lv]) for lv in levels},
                            "n_missing": sum(v is None for v in labels)}
@@ -107,8 +109,9 @@ def summarise_by(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFr
     out["outcomes"] = _outcomes(at_weeks, level_of, levels, settings)
     crit = {lv: summarise_criteria(used.get(lv, empty_visits), settings) for lv in levels}
     resp = {lv: summarise_response(used.get(lv, empty_visits), settings) for lv in levels}
-    out["criteria"] = _classified(at_weeks, level_of, levels, crit, settings)
-    out["response"] = _response(at_weeks, level_of, levels, resp, settings)
+    at_week = _AtWeek(at_weeks, level_of)
+    out["criteria"] = _classified(at_week, levels, crit, settings)
+    out["response"] = _response(at_week, levels, resp, settings)
     times = event_times(patients, visits, events, settings.baseline_week)
     group_of = level_of.reindex(times.ids).to_numpy(dtype=object)
     tte = {lv: time_to_event(times, group_of == lv) for lv in levels}
@@ -225,14 +228,24 @@ def _describe(values: np.ndarray, q: int) -> dict[str, Any]:
             "mean": mean, "sd": sd, "min": float(observed[0]), "max": float(observed[-1])}
 
 
-def _at_week(visits: pd.DataFrame, level_of: pd.Series, week: float,
-             column: str) -> tuple[list[str | None], list[Any]]:
-    at = visits.loc[visits["week"] == week, ["patient_id", column]].drop_duplicates("patient_id")
-    return list(at["patient_id"].map(level_of)), list(at[column])
+class _AtWeek:
+    """Each analysis week's visits (a patient's first there) and their groups, cut once for
+    all the criteria and the response classes."""
+
+    def __init__(self, visits: pd.DataFrame, level_of: pd.Series) -> None:
+        self.visits, self.level_of = visits, level_of
+        self.cut: dict[float, tuple[list[str | None], pd.DataFrame]] = {}
+
+    def __call__(self, week: float, column: str) -> tuple[list[str | None], list[Any]]:
+        if week not in self.cut:
+            at = self.visits[self.visits["week"] == week].drop_duplicates("patient_id")
+            self.cut[week] = (list(at["patient_id"].map(self.level_of)), at)
+        groups, at = self.cut[week]
+        return groups, list(at[column])
 
 
-def _classified(visits: pd.DataFrame, level_of: pd.Series, levels: list[str],
-                per_group: dict[str, dict[str, Any]], settings: AnalysisSettings) -> dict[str, Any]:
+def _classified(at_week: _AtWeek, levels: list[str], per_group: dict[str, dict[str, Any]],
+                settings: AnalysisSettings) -> dict[str, Any]:
     out: dict[str, Any] = {}
     names = dict.fromkeys(c for lv in levels for c in per_group[lv] if c != "tis")
     for criterion in names:
@@ -240,7 +253,7 @@ def _classified(visits: pd.DataFrame, level_of: pd.Series, levels: list[str],
         out[criterion] = {}
         for key in weeks:
             week = float(key)
-            groups, values = _at_week(visits, level_of, week, criterion)
+            groups, values = at_week(week, criterion)
             met = [None if v is None or v is pd.NA or v == "not_evaluable" or
                    (isinstance(v, float) and np.isnan(v))
                    else "met" if v in (True, "met") else "not_met" for v in values]
@@ -250,14 +263,14 @@ def _classified(visits: pd.DataFrame, level_of: pd.Series, levels: list[str],
     return out
 
 
-def _response(visits: pd.DataFrame, level_of: pd.Series, levels: list[str],
+def _response(at_week: _AtWeek, levels: list[str],
               per_group: dict[str, dict[str, Any]], settings: AnalysisSettings) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    if "response" not in visits.columns:
+    if "response" not in at_week.visits.columns:
         return out
     for week in settings.weeks[1:]:
         key = week_key(week)
-        groups, values = _at_week(visits, level_of, week, "response")
+        groups, values = at_week(week, "response")
         classes = [v if v in ("CR", "PR", "NR") else None for v in values]
         out[key] = {"groups": {lv: per_group[lv].get(key) for lv in levels},
                     "test": compare_counts(groups, classes, settings, levels)}
