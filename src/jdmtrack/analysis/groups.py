@@ -95,7 +95,8 @@ def summarise_by(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFr
     levels, labels, label = group_labels(patients, name)
     level_of = pd.Series(labels, index=patients["patient_id"].to_numpy(), dtype=object)
     empty_visits = visits.iloc[:0]
-    pats = {lv: patients[np.array([v == lv for v in labels], dtype=bool)] for lv in levels}
+    member = {lv: np.array([v == lv for v in labels], dtype=bool) for lv in levels}
+    pats = {lv: patients[member[lv]] for lv in levels}
     # summarise_baseline reads the week-0 visits alone; the groups are cut from a copy of
     # the visits used, one block per dtype, which each group's filter by week takes faster.
     vis = _frames_of(level_of, visits[visits["week"] == settings.baseline_week])
@@ -105,7 +106,7 @@ def summarise_by(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFr
                            "n_missing": sum(v is None for v in labels)}
     per_group = {lv: summarise_baseline(pats[lv], vis.get(lv, empty_visits), settings)
                  for lv in levels}
-    out["baseline"] = _baseline(patients, visits, labels, levels, per_group, settings, name)
+    out["baseline"] = _baseline(patients, visits, labels, member, per_group, settings, name)
     out["outcomes"] = _outcomes(at_weeks, level_of, levels, settings)
     crit = {lv: summarise_criteria(used.get(lv, empty_visits), settings) for lv in levels}
     resp = {lv: summarise_response(used.get(lv, empty_visits), settings) for lv in levels}
@@ -125,8 +126,10 @@ def summarise_by(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFr
 
 
 def _baseline(patients: pd.DataFrame, visits: pd.DataFrame, labels: list[str | None],
-              levels: list[str], per_group: dict[str, dict[str, Any]],
+              member: dict[str, np.ndarray], per_group: dict[str, dict[str, Any]],
               settings: AnalysisSettings, name: str) -> dict[str, Any]:
+    """``member``: each level's patients (rows of ``patients``), in level order."""
+    levels = list(member)
     ages = patient_ages(patients)
     first = visits[visits["week"] == settings.baseline_week].drop_duplicates("patient_id")
     first = first.set_index("patient_id").reindex(patients["patient_id"].to_numpy())
@@ -139,13 +142,14 @@ def _baseline(patients: pd.DataFrame, visits: pd.DataFrame, labels: list[str | N
                                  "groups": entries, "test": None}
         if var != name and "may have several" not in str(some["label"]):
             entry["test"] = _baseline_test(var, some["type"], patients, ages, first, labels,
-                                           levels, settings)
+                                           member, settings)
         out[var] = entry
     return out
 
 
 def _baseline_test(var: str, kind: str, patients: pd.DataFrame, ages: dict[str, pd.Series],
-                   first: pd.DataFrame, labels: list[str | None], levels: list[str],
+                   first: pd.DataFrame, labels: list[str | None],
+                   member: dict[str, np.ndarray],
                    settings: AnalysisSettings) -> dict[str, Any] | None:
     if kind == "continuous":
         source = ages.get(var)
@@ -154,14 +158,13 @@ def _baseline_test(var: str, kind: str, patients: pd.DataFrame, ages: dict[str, 
         if source is None:
             return None
         values = np.asarray(source, dtype="float64")
-        return compare_values({lv: values[np.array([g == lv for g in labels], dtype=bool)]
-                               for lv in levels}, settings)
+        return compare_values({lv: values[rows] for lv, rows in member.items()}, settings)
     if var not in patients.columns:
         return None
     outcome = [None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
                else ("yes" if v else "no") if isinstance(v, (bool, np.bool_)) else str(v)
                for v in patients[var]]
-    return compare_counts(labels, outcome, settings, levels)
+    return compare_counts(labels, outcome, settings, list(member))
 
 
 def wide_table(visits: pd.DataFrame, measures: list[str], weeks: tuple[float, ...]) -> pd.DataFrame:
@@ -312,12 +315,12 @@ def _completeness(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataF
     """Per group and analysis week: patients still followed, and those with a visit used
     at that week."""
     end = end_of_followup(patients, visits, events)
-    group = np.array([level_of.get(p) for p in end.index], dtype=object)
+    group = level_of.reindex(end.index).to_numpy(dtype=object)
     out: dict[str, Any] = {lv: {} for lv in levels}
     for week in settings.weeks:
-        seen = set(at_weeks.loc[at_weeks["week"] == week, "patient_id"])
+        seen = at_weeks.loc[at_weeks["week"] == week, "patient_id"].unique()
         followed = end.to_numpy() >= week
-        has_visit = np.array([p in seen for p in end.index], dtype=bool)
+        has_visit = np.asarray(end.index.isin(seen), dtype=bool)
         for lv in levels:
             mask = group == lv
             out[lv][week_key(week)] = {"in_followup": int((followed & mask).sum()),
