@@ -197,10 +197,12 @@ def test_matches_the_per_patient_computation(seed):
                 assert sum(entry["curve"]["n_censor"]) == sum(not h for _, _, h in rows)
 
 
-def test_logrank_takes_the_whole_cohort_at_risk_and_the_events_table(monkeypatch):
+def test_logrank_takes_the_times_of_the_kaplan_meier_curves(monkeypatch):
     """The log-rank test of relapse by site gets, in patient order, P1 24 censored (A),
     P2 18 event (A), P4 6 event (B), P5 30 censored (B), P6 20 censored (C); P3 (no
-    follow-up) is left out. Rash improvement: P1 8 and P4 4 from the events table."""
+    follow-up) is left out. Rash improvement, as the curves count it: P1 at week 4 (its
+    week-4 visit meets the criterion before the event recorded at week 8) and P4 at week 4
+    (event and visit the same week); P5 and P2, P6 are not at risk (no rash at week 0)."""
     import jdmtrack.stats.logrank as logrank
 
     seen: list[tuple[list, list, list]] = []
@@ -218,4 +220,6 @@ def test_logrank_takes_the_whole_cohort_at_risk_and_the_events_table(monkeypatch
     assert seen[-1] == ([24.0, 18.0, 6.0, 30.0, 20.0], [False, True, True, False, False],
                         ["A", "A", "B", "B", "C"])
     _logrank("rash_improvement", times, site, SETTINGS)
-    assert seen[-1] == ([8.0, 4.0], [True, True], ["A", "B"])
+    assert seen[-1] == ([4.0, 4.0], [True, True], ["A", "B"])
+    curves = time_to_event(times, site == "A")["rash_improvement"]["curve"]
+    assert curves["time"] == [4.0] and curves["n_event"] == [1]  # the curve the test compares

@@ -85,6 +85,24 @@ class EventTimes:
                 if (e in self.has and bool((self.has[e] & pool).any()))
                 or (e == "rash_improvement" and bool((self.seen_has & pool).any()))]
 
+    def times(self, event: str, risk: Mask) -> tuple[Floats, Mask, int]:
+        """Time and event flag of the patients ``risk`` as the Kaplan-Meier estimate and the
+        log-rank test both take them, and how many of the events come from visits alone.
+
+        Rash improvement: the earlier of the recorded event and the first visit meeting the
+        criterion (``followup.RASH_IMPROVEMENT_DEFINITION``); other events: the events
+        table alone (``logged_times``)."""
+        if event != "rash_improvement":
+            when, happened = self.logged_times(event, risk)
+            return when, happened, 0
+        logged = (self.logged[event][risk] if event in self.logged
+                  else np.full(int(risk.sum()), np.nan))
+        seen = self.seen[risk]
+        combined = np.fmin(logged, seen)
+        happened = ~np.isnan(combined)
+        from_visits = int((~np.isnan(seen) & (np.isnan(logged) | (seen < logged))).sum())
+        return np.where(happened, combined, self.end[risk]), happened, from_visits
+
     def logged_times(self, event: str, risk: Mask) -> tuple[Floats, Mask]:
         """Time and event flag of the patients ``risk`` from the events table alone: the
         first recorded week, else censored at the end of follow-up."""

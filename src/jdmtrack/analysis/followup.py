@@ -46,20 +46,12 @@ def time_to_event(times: EventTimes, pool: Mask | None = None) -> dict[str, Any]
     out: dict[str, Any] = {}
     for event in times.present(pool):
         risk, population = times.at_risk(event, pool)
+        when, happened, n_visits = times.times(event, risk)
         extra: dict[str, Any] = {}
         if event == "rash_improvement":
-            logged = (times.logged[event][risk] if event in times.logged
-                      else np.full(int(risk.sum()), np.nan))
-            seen = times.seen[risk]
-            combined = np.fmin(logged, seen)
-            happened = ~np.isnan(combined)
-            n_visits = int((~np.isnan(seen) & (np.isnan(logged) | (seen < logged))).sum())
             extra = {"definition": RASH_IMPROVEMENT_DEFINITION,
                      "events_from_events_table": int(happened.sum()) - n_visits,
                      "events_from_visits": n_visits}
-            when = np.where(happened, combined, times.end[risk])
-        else:
-            when, happened = times.logged_times(event, risk)
         out[event] = _kaplan_meier(when, happened, population) | {"population": population} | extra
     return out
 

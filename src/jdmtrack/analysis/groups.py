@@ -282,14 +282,15 @@ def _response(at_week: _AtWeek, levels: list[str],
 
 def _logrank(event: str, times: EventTimes, group_of: np.ndarray,
              settings: AnalysisSettings) -> dict[str, Any]:
-    """Log-rank test of the groups' curves: the patients at risk of the event as the
-    Kaplan-Meier estimate takes them (over the whole cohort), first event recorded in the
-    events table or censoring at the end of follow-up; ``group_of``: each patient's group
-    (None: in no group) on ``times.ids``."""
+    """Log-rank test of the groups' curves: the patients at risk of the event and their
+    times exactly as the Kaplan-Meier estimates take them (over the whole cohort; rash
+    improvement from the events table and the visits, see ``EventTimes.times``), else
+    censoring at the end of follow-up; ``group_of``: each patient's group (None: in no
+    group) on ``times.ids``."""
     from ..stats.logrank import logrank_test
 
     risk, _ = times.at_risk(event)
-    when, happened = times.logged_times(event, risk)
+    when, happened, _ = times.times(event, risk)
     group = group_of[risk]
     keep = pd.notna(group) & ~np.isnan(when)
     n = int(keep.sum())
