@@ -25,7 +25,7 @@ from ..xmltext import printable
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Sheet", "Styled", "Styles", "Value", "cell_xml", "column_letters", "frame_rows",
+__all__ = ["Sheet", "Styled", "Styles", "Value", "cell_body", "cell_xml", "column_letters", "frame_rows",
            "save_workbook"]
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -114,6 +114,12 @@ def cell_xml(ref: str, value: Value, style: int) -> str:
     return f'<c r="{ref}"{body}' if body else ""
 
 
+def cell_body(value: Value, style: int) -> str:
+    """:func:`cell_xml` after the reference (empty: no element), for
+    :meth:`Sheet.append_bodies`."""
+    return _body(value, style)
+
+
 def _body(value: Value, style: int) -> str:
     """A ``<c>`` element after its reference (empty: no element)."""
     s = f' s="{style}"' if style else ""
@@ -150,11 +156,13 @@ class Sheet:
 
     def append_styled(self, cells: Iterable[tuple[Value, int]]) -> None:
         """A row of (value, style index from :meth:`Styles.index`) pairs."""
+        self.append_bodies([self._body(value, style) for value, style in cells])
+
+    def append_bodies(self, bodies: Sequence[str]) -> None:
+        """A row of cells as :func:`cell_body` writes them ("": no cell)."""
         number = str(len(self._rows) + 1)
-        row = []
-        for j, (value, style) in enumerate(cells):
-            body = self._body(value, style)
-            row.append(f'<c r="{_letters(j)}{number}"{body}' if body else "")
+        row = [f'<c r="{_letters(j)}{number}"{body}' if body else ""
+               for j, body in enumerate(bodies)]
         self._rows.append(f'<row r="{number}">{"".join(row)}</row>' if row else "")
 
     def _body(self, value: Value, style: int) -> str:
@@ -229,17 +237,25 @@ def frame_rows(frame: pd.DataFrame, first_row: int) -> list[str]:
     import pandas as pd
 
     np: Any = numpy  # numpy's stubs do not yet know its StringDType functions
-    n = len(frame)
-    numbers = np.arange(first_row, first_row + n).astype(np.dtypes.StringDType())
-    columns: list[list[str]] = []
+    n, width = frame.shape
+    if not n or not width:
+        return []
+    # Each row is joined from pieces, three a cell (``<c r="A``, the row number, the rest),
+    # laid out in one array of references to shared strings: a column's repeated values, its
+    # reference prefix and each row's number are made once, not once a cell.
+    pieces = np.empty((n, 3 * width + 2), dtype=object)
+    numbers = np.array([str(k) for k in range(first_row, first_row + n)], dtype=object)
+    pieces[:, 0] = [f'<row r="{k}">' for k in numbers.tolist()]
+    pieces[:, -1] = "</row>"
     for j, name in enumerate(frame.columns):
         body, present = _column_cells(frame[name], pd, np)
-        cells = np.strings.add(np.strings.add(f'<c r="{column_letters(j)}', numbers), body)
-        columns.append(np.where(present, cells, "").tolist())
-    # One join per row (not per cell): appending column after column would copy each
-    # growing row once per column.
-    return [f'<row r="{k}">{"".join(cells)}</row>'
-            for k, cells in enumerate(zip(*columns, strict=True), start=first_row)]
+        pieces[:, 3 * j + 1] = f'<c r="{column_letters(j)}'
+        pieces[:, 3 * j + 2] = numbers
+        pieces[:, 3 * j + 3] = body if body.dtype == object else body.astype(object)
+        pieces[~present, 3 * j + 1:3 * j + 4] = ""
+    # One list sliced a row at a time: faster than numpy's list of row lists.
+    flat, step, join = pieces.ravel().tolist(), pieces.shape[1], "".join
+    return [join(flat[i:i + step]) for i in range(0, len(flat), step)]
 
 
 def _column_cells(column: pd.Series, pd: Any, np: Any) -> tuple[Any, Any]:
@@ -262,22 +278,39 @@ def _column_cells(column: pd.Series, pd: Any, np: Any) -> tuple[Any, Any]:
             # numpy's float to text is the shortest round-trip form, as Python's repr.
             codes, distinct = pd.factorize(np.where(present, floats, 0.0).view(np.int64))
             texts = distinct.view(np.float64).astype(strings)
-            return np.strings.add(np.strings.add('"><v>', texts), "</v></c>")[codes], present
+            bodies = np.strings.add(np.strings.add('"><v>', texts), "</v></c>")
+            return bodies.astype(object)[codes], present
         return np.strings.add(np.strings.add('"><v>', values), "</v></c>"), present
+    # Text (and dates, as text): each distinct value made into its cell once, as with floats
+    # (a visits table repeats its patient IDs, dates and categories).
     if pd.api.types.is_datetime64_any_dtype(dtype):
-        column = column.dt.strftime("%Y-%m-%dT%H:%M:%S")
-    elif pd.api.types.infer_dtype(column, skipna=True) == "boolean":
+        codes, distinct = pd.factorize(column)  # NaT: code -1, no cell
+        return _text_cells(codes, distinct.strftime("%Y-%m-%dT%H:%M:%S").to_numpy(object), np)
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    if kind == "boolean":
         return _column_cells(column.astype("boolean"), pd, np)
-    text = column.to_numpy(dtype=object)
-    missing = pd.isna(text)
-    text = np.where(missing, "", text).astype(strings)
-    present = ~missing & (text != "")
+    if kind == "string":  # only text (and missing values): distinct by equality
+        codes, distinct = pd.factorize(column)  # missing: code -1, no cell
+        return _text_cells(codes, np.asarray(distinct, dtype=object), np)
+    text = column.to_numpy(dtype=object)  # mixed values: each cell's own text
+    return _text_cells(np.arange(len(text)), np.where(pd.isna(text), "", text), np)
+
+
+def _text_cells(codes: Any, values: Any, np: Any) -> tuple[Any, Any]:
+    """Text cells of ``values[codes]``: the part after each ``<c>``'s reference (an object
+    array), and which cells exist (not code -1, not empty text)."""
+    strings = np.dtypes.StringDType()
+    # A last value "" for code -1 (missing), which, being empty, has no cell.
+    text = np.append(values, "").astype(strings)
     spaced = (np.strings.strip(text) != text) | (np.strings.find(text, "\n") >= 0)
+    nonempty = text != ""
+    # Escaped all or nothing (the escaping also replaces the characters XML cannot hold).
     if _XML_SPECIAL.search("".join(text.tolist())):
         text = np.array([_text(v) for v in text.tolist()], dtype=strings)
     space = np.where(spaced, ' xml:space="preserve"', "").astype(strings)
     opening = np.strings.add(np.strings.add('" t="inlineStr"><is><t', space), ">")
-    return np.strings.add(np.strings.add(opening, text), "</t></is></c>"), present
+    bodies = np.strings.add(np.strings.add(opening, text), "</t></is></c>").astype(object)
+    return bodies[codes], nonempty[codes]
 
 
 def save_workbook(path: Path, sheets: list[Sheet], styles: Styles, created: str | None) -> None:

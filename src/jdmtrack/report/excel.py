@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..io.xlsx import Sheet, Styled, Styles, Value, frame_rows, save_workbook
+from ..io.xlsx import Sheet, Styled, Styles, Value, cell_body, frame_rows, save_workbook
 from .model import Cell, Document, Table
 
 if TYPE_CHECKING:
@@ -65,15 +65,16 @@ def write_xlsx(document: Document, visits: pd.DataFrame, path: Path, *,
     contents.append([VISITS_SHEET, "Scored visits table (one row per patient per visit)", ""])
 
     sheets = [contents]
+    cells = _Cells(styles)
     for name, table in zip(names[1:], tables, strict=False):
         ws = Sheet(name, styles, freeze=(0, 2),
                     widths=[_width(table, j) for j in range(len(table.header))])
         title = f"{table.label}. {table.title}" if table.label else table.title
         ws.append([Styled(title, bold=True)])
         ws.append([Styled(h, bold=True) for h in table.header])
-        cell = _Cells(styles)
+        body = cells.body
         for row in table.rows:
-            ws.append_styled([cell(c) for c in row])
+            ws.append_bodies([body(c) for c in row])
         ws.append([])
         for note in table.notes:
             if note:
@@ -117,6 +118,16 @@ class _Cells:
         self._styles = styles
         self._formats: dict[str, int] = {}
         self._indents: dict[int, int] = {}
+        self._bodies: dict[int, str] = {}
+
+    def body(self, cell: Cell) -> str:
+        """The cell's XML after its reference. Cells are immutable and the report shares one
+        object among equal cells (report/cells.py), so each object is written once: by its
+        id, which stays its own while the document being written holds it."""
+        found = self._bodies.get(id(cell))
+        if found is None:
+            found = self._bodies[id(cell)] = cell_body(*self(cell))
+        return found
 
     def __call__(self, cell: Cell) -> tuple[Value, int]:
         if cell.number_format is not None and cell.value is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from itertools import repeat
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -53,7 +54,7 @@ def indented_json(value: Any) -> str:
 
 class _Writer:
     def __init__(self) -> None:
-        self._flat: list[Callable[[Any, int], Any]] = []  # per depth: one item per line
+        self._levels: list[_Level] = []  # per depth: its encoder and its bracket texts
         self._open: set[int] = set()  # containers being written (a circular reference)
 
     def text(self, value: Any) -> str:
@@ -64,55 +65,71 @@ class _Writer:
     def _write(self, value: Any, depth: int, out: list[str]) -> None:
         if isinstance(value, dict):
             items: Any = value.values()
+            kind = 0
         elif isinstance(value, list | tuple):
             items = value
+            kind = 1
         else:
             out.append(_scalar(value))
             return
         if not value:
-            out.append("{}" if isinstance(value, dict) else "[]")
+            out.append("[]" if kind else "{}")
             return
-        if all(isinstance(v, _SCALARS) for v in items):
-            text = "".join(self._flat_encoder(depth)(value, 0))
-            out += (text[0], "\n", _INDENT * (depth + 1), text[1:-1], "\n", _INDENT * depth,
-                    text[-1])
+        levels = self._levels
+        level = levels[depth] if depth < len(levels) else self._level(depth)
+        if all(map(isinstance, items, repeat(_SCALARS))):  # the test in C, not a generator
+            text = "".join(level.encode(value, 0))
+            out += (level.opening[kind], text[1:-1], level.closing[kind])
             return
         marker = id(value)
         if marker in self._open:
             raise ValueError("Circular reference detected")
         self._open.add(marker)
-        inner = "\n" + _INDENT * (depth + 1)
-        if isinstance(value, dict):
-            out.append("{")
-            first = True
+        write, separator, comma = self._write, level.opening[kind], level.comma
+        if kind == 0:
             for key, item in value.items():
-                out += ("" if first else ",", inner, _key(key), ": ")
-                first = False
-                self._write(item, depth + 1, out)
-            closing = "}"
+                # Text keys and values, the usual case, written here (not a call each).
+                out += (separator, encode_basestring(key) if type(key) is str else _key(key),
+                        ": ")
+                separator = comma
+                if type(item) is str:
+                    out.append(encode_basestring(item))
+                else:
+                    write(item, depth + 1, out)
         else:
-            out.append("[")
-            for index, item in enumerate(value):
-                out += ("," if index else "", inner)
-                self._write(item, depth + 1, out)
-            closing = "]"
-        out += ("\n", _INDENT * depth, closing)
+            for item in value:
+                out.append(separator)
+                separator = comma
+                if type(item) is str:
+                    out.append(encode_basestring(item))
+                else:
+                    write(item, depth + 1, out)
+        out.append(level.closing[kind])
         self._open.discard(marker)
 
-    def _flat_encoder(self, depth: int) -> Callable[[Any, int], Any]:
-        """The standard library's one-shot encoder (``JSONEncoder.iterencode`` builds one
-        per call) with the indentation of ``depth``'s items as the item separator."""
-        while len(self._flat) <= depth:
-            separator = ",\n" + _INDENT * (len(self._flat) + 1)
-            encoder = json.JSONEncoder(ensure_ascii=False, allow_nan=False,
-                                       separators=(separator, ": "))
-            if _c_make_encoder is None:
-                self._flat.append(_one_call(encoder))
-            else:
-                self._flat.append(_c_make_encoder(
-                    None, encoder.default, encode_basestring, None, ": ", separator,
-                    False, False, False))
-        return self._flat[depth]
+    def _level(self, depth: int) -> _Level:
+        while len(self._levels) <= depth:
+            self._levels.append(_Level(len(self._levels)))
+        return self._levels[depth]
+
+
+class _Level:
+    """What a container at one depth is written with: the standard library's one-shot
+    encoder (``JSONEncoder.iterencode`` builds one per call) with the indentation of this
+    depth's items as the item separator, and the texts that open and close a dict (0) or a
+    list (1) here and separate its items."""
+
+    def __init__(self, depth: int) -> None:
+        inner = "\n" + _INDENT * (depth + 1)
+        self.opening = ("{" + inner, "[" + inner)
+        self.closing = ("\n" + _INDENT * depth + "}", "\n" + _INDENT * depth + "]")
+        self.comma = "," + inner
+        encoder = json.JSONEncoder(ensure_ascii=False, allow_nan=False,
+                                   separators=(self.comma, ": "))
+        self.encode: Callable[[Any, int], Any] = (
+            _one_call(encoder) if _c_make_encoder is None else _c_make_encoder(
+                None, encoder.default, encode_basestring, None, ": ", self.comma,
+                False, False, False))
 
 
 def _one_call(encoder: json.JSONEncoder) -> Callable[[Any, int], Any]:
@@ -129,6 +146,12 @@ def _scalar(value: Any) -> str:
         if value != value or value in (math.inf, -math.inf):
             raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
         return float.__repr__(value)
+    if type(value) is int:  # as json's encoder writes an int, without its call
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
     return _PLAIN.encode(value)
 
 

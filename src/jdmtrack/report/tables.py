@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -118,27 +119,23 @@ def patients_table(ctx: Context, *, full: bool = False) -> Table | None:
     The printed table shows the core scores of ``PATIENT_MEASURES``; ``full=True`` gives
     every measure, for the spreadsheet only.
     """
-    patients = ctx.typed.patients
-    if not patients:
+    built = _patient_rows(ctx)
+    if built is None:
         return None
-    recorded = {m for p in patients for part in (p.baseline, p.last)
-                for m, v in part.items() if v is not None}
-    measures = [m for m in ordered_measures(recorded) if full or m in PATIENT_MEASURES]
-    rows = []
-    for p in patients:
-        row = [text(p.patient_id), _coded(p.jaki_drug),
-               num(p.jaki_mg_day, 1), num(p.jaki_mg_kg_day, 2),
-               num(p.weight_kg, 1), text(f.fmt_value(p.last_week, 1))]
-        for m in measures:
-            shown = _dose if ctx.decimals(m) == 2 else _score
-            row.append(text(f"{shown(p.baseline.get(m))} → {shown(p.last.get(m))}"))
-        row += [_coded(p.response_last), count(p.adverse_events)]
-        rows.append(row)
+    every, full_rows = built
+    if full:
+        measures, rows = every, full_rows
+    else:
+        shown = [j for j, m in enumerate(every) if m in PATIENT_MEASURES]
+        measures = [every[j] for j in shown]
+        last = len(_PATIENT_START) + len(every)  # the columns after the scores
+        rows = [[*row[:len(_PATIENT_START)], *[row[len(_PATIENT_START) + j] for j in shown],
+                 *row[last:]] for row in full_rows]
     key, title = "patients", "Patients: treatment, scores at week 0 and at the last visit"
     if full:
         key, title = "patients_all", title + " (every measure)"
     return Table(key, title,
-                 ["Patient", "JAKi", "mg/day", "mg/kg/day", "Weight, kg", "Last week",
+                 [*_PATIENT_START,
                   *[f"{f.short_label(ctx.label(m))} 0 → last" for m in measures], "Response (last)",
                   "Adverse events"], rows,
                  ["Dose and weight at JAKi start. Scores: week 0 → last visit. Response at the "
@@ -146,6 +143,46 @@ def patients_table(ctx: Context, *, full: bool = False) -> Table | None:
                   "Rounding: mg/day and weight to 1 decimal place, mg/kg/day to 2; individual "
                   "scores as recorded (at most 1 decimal place)."],
                  inline_limit=LISTING_LIMIT, excel_only=full)
+
+
+_PATIENT_START = ("Patient", "JAKi", "mg/day", "mg/kg/day", "Weight, kg", "Last week")
+
+# The rows of every measure, built once per report (per Context): the printed table and the
+# spreadsheet's copy (build.py asks for both) show the same cells, the printed one a subset
+# of the columns. Kept only as long as the Context lives.
+_PATIENT_ROWS: dict[int, tuple[list[str], list[list[Cell]]] | None] = {}
+
+
+def _patient_rows(ctx: Context) -> tuple[list[str], list[list[Cell]]] | None:
+    key = id(ctx)
+    if key in _PATIENT_ROWS:
+        return _PATIENT_ROWS[key]
+    built = _PATIENT_ROWS[key] = _every_patient_row(ctx)
+    weakref.finalize(ctx, _PATIENT_ROWS.pop, key, None)
+    return built
+
+
+def _every_patient_row(ctx: Context) -> tuple[list[str], list[list[Cell]]] | None:
+    """The measures recorded in any patient's baseline or last visit, and each patient's row
+    with all of them."""
+    patients = ctx.typed.patients
+    if not patients:
+        return None
+    recorded = {m for p in patients for part in (p.baseline, p.last)
+                for m, v in part.items() if v is not None}
+    measures = ordered_measures(recorded)
+    shown = [_dose if ctx.decimals(m) == 2 else _score for m in measures]
+    rows = []
+    for p in patients:
+        row = [text(p.patient_id), _coded(p.jaki_drug),
+               num(p.jaki_mg_day, 1), num(p.jaki_mg_kg_day, 2),
+               num(p.weight_kg, 1), text(f.fmt_value(p.last_week, 1))]
+        baseline, last = p.baseline, p.last
+        row += [text(f"{show(baseline.get(m))} → {show(last.get(m))}")
+                for m, show in zip(measures, shown, strict=True)]
+        row += [_coded(p.response_last), count(p.adverse_events)]
+        rows.append(row)
+    return measures, rows
 
 
 def _coded(code: object) -> Cell:
