@@ -191,6 +191,9 @@ _MAX_STEPS = 200
 # Stop when a step moves theta^2 by less than this (relative to max(1, theta^2)): a Newton
 # step this small leaves an error of about its square.
 _STEP_TOL = 1e-10
+# After a step this small (relative to max(1, theta^2)) the Hessian is kept: it barely
+# changed, and Newton's method with it still converges (at a rate of about its change).
+_REUSE = 1e-6
 # A search this close (relative to max(1, |theta|)) to a minimum found from another start
 # is in its basin: Newton's method converges to that minimum from there.
 _SAME = 1e-3
@@ -242,11 +245,14 @@ def newton(reml: Reml, start: Sequence[float], theta_max: float,
     phi = np.asarray(start, dtype=np.float64) ** 2
     upper = theta_max * theta_max
     here = reml.solve(np.sqrt(phi), gradient=True)
+    moved, hessian = math.inf, np.eye(2)
     for _ in range(_MAX_STEPS):
         slope = here.gradient
         assert slope is not None
+        if moved > _REUSE * max(1.0, float(np.max(phi))):
+            hessian = _hessian(reml, phi, slope)
         held = ((phi <= 0.0) & (slope > 0.0)) | ((phi >= upper) & (slope < 0.0))
-        direction = _direction(_hessian(reml, phi, slope), slope, ~held)
+        direction = _direction(hessian, slope, ~held)
         largest = float(np.max(np.abs(direction)))
         limit = max(1.0, 3.0 * float(np.max(phi)))
         if largest > limit:

@@ -199,12 +199,14 @@ def nested_mixed_model(
                        f"the random effects (relative SD above {_THETA_MAX:g})")
     theta = best.theta
     # A boundary optimum: 0 unless a positive value is better by more than rounding.
-    for i in (0, 1):
-        trial = theta.copy()
-        trial[i] = 0.0
-        if reml.solve(trial).criterion <= reml.solve(theta).criterion + 1e-9:
-            theta = trial
     fit = reml.solve(theta)
+    for i in (0, 1):
+        if theta[i] > 0.0:
+            trial = theta.copy()
+            trial[i] = 0.0
+            at_zero = reml.solve(trial)
+            if at_zero.criterion <= fit.criterion + 1e-9:
+                theta, fit = trial, at_zero
     criterion, beta, rx, r2 = fit.criterion, fit.beta, fit.rx, fit.r2
     sigma2 = r2 / (n_obs - x.shape[1])
     se = np.sqrt(np.diag(sigma2 * np.linalg.inv(rx)))
