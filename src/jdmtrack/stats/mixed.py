@@ -15,11 +15,12 @@ out, leaving the one-dimensional REML criterion of lme4 (Bates et al. 2015, eq. 
     d(theta) = sum_i log(1 + m_i theta^2) + log det(X' V^-1 X)
                + (N - p) (1 + log(2 pi r^2(theta) / (N - p)))
 
-minimised over theta >= 0 by a grid search (0 and 161 values from 1e-4 to 1e4) followed by
-the root of its analytic derivative in theta^2 (Brent's method, ``_brent.brentq``, step for
-step as ``scipy.optimize.brentq``; relative tolerance 1e-15), which is precise where the
-criterion itself is flat; theta = 0 (a
-"singular" fit, no between-patient variance) is allowed and reported. Standard errors are
+minimised over theta >= 0 by a grid search (0 and 161 values from 1e-4 to 1e4, evaluated
+at once) followed by the root of its analytic derivative in theta^2 (Brent's method,
+``_brent.brentq``, step for step as ``scipy.optimize.brentq``; relative tolerance 1e-15),
+which is precise where the criterion itself is flat; theta = 0 (a "singular" fit, no
+between-patient variance) is allowed and reported. Each evaluation runs over the visit
+patterns, not the visits (``_Design``). Standard errors are
 ``sqrt(diag(sigma^2 (X' V^-1 X)^-1))`` as lme4 ``vcov``.
 
 **p-values and CIs are Wald z** (normal reference distribution: estimate / SE, and

@@ -10,14 +10,17 @@ Estimation follows lme4 (Bates et al. 2015): with relative standard deviations
 ``theta = (sigma_site, sigma_patient) / sigma``, Lambda = diag(theta) over the q = sites +
 patients random effects and A = Lambda Z'Z Lambda + I, the penalised least-squares
 solution gives beta, u and the penalised residual sum of squares r^2(theta) (solved by
-blocks in O(visits), see ``_Reml``); sigma^2 is
+blocks, in O(sites x visit counts) per theta: ``_nested_reml.Reml``); sigma^2 is
 profiled out, leaving the REML criterion of lme4 (eq. 42)::
 
     d(theta) = log det A + log det(X'X - X'Z Lambda A^-1 Lambda Z'X)
                + (N - p) (1 + log(2 pi r^2 / (N - p)))
 
-minimised over theta >= 0 (L-BFGS-B from several starting points; theta on the boundary is a
-"singular" fit, reported). Standard errors are lme4 ``vcov``: sigma^2 (X' V^-1 X)^-1.
+minimised over 0 <= theta <= 1000 from several starting points by Newton's method on its
+analytic gradient (``_nested_reml.newton``): the minimum is where the gradient vanishes
+to rounding, not where a finite-difference search stops (L-BFGS-B, used before, stopped
+up to 1e-3 short in a flat site SD). theta on the boundary is a "singular" fit, reported.
+Standard errors are lme4 ``vcov``: sigma^2 (X' V^-1 X)^-1.
 
 p-values and CIs are Wald z, as ``mixed_model`` (anti-conservative with few sites: with
 fewer than five sites the site variance is poorly estimated and the note says so).
