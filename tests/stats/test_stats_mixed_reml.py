@@ -23,7 +23,7 @@ from stats_reference import long
 
 from jdmtrack.stats import mixed_model
 from jdmtrack.stats._grouping import group_codes
-from jdmtrack.stats.mixed import _Design
+from jdmtrack.stats.mixed import _Design, _patterns
 
 
 def _dense(x: np.ndarray, y: np.ndarray, index: np.ndarray, theta: float) -> float:
@@ -103,3 +103,16 @@ def test_patients_are_told_apart_by_type_and_text() -> None:
     assert group_codes(["b", "a", "b"])[0].tolist() == [1, 0, 1]
     assert group_codes([10, 2, 10])[0].tolist() == [1, 0, 1]
     assert group_codes(np.array([7, 3, 7]))[0].tolist() == [1, 0, 1]
+
+
+def test_visit_patterns_by_number_and_by_row_agree() -> None:
+    """Rows of visit counts read as base-(max + 1) numbers, or (past 62 bits) compared
+    whole: the same grouping."""
+    rng = np.random.default_rng(7)
+    short = rng.integers(0, 3, size=(200, 4)).astype(float)
+    wide = np.repeat(short, 20, axis=1)  # 80 columns in base 3: 127 bits, compared by row
+    for counts in (short, wide):
+        pattern, first = _patterns(counts)
+        assert np.array_equal(counts[first][pattern], counts)
+        assert len(first) == len({tuple(row) for row in counts.tolist()})
+    assert np.array_equal(_patterns(short)[0], _patterns(wide)[0])

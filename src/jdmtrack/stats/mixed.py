@@ -138,6 +138,18 @@ class MixedModelResult:
         }
 
 
+def _patterns(counts: FloatArray) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """(pattern of each row, a row of each pattern) of a matrix of visit counts: rows read
+    as numbers in base (largest count + 1), unless too long for 63 bits."""
+    base = int(counts.max()) + 1
+    if counts.shape[1] * math.log2(base) < 62:
+        keys = counts.astype(np.int64) @ (base ** np.arange(counts.shape[1], dtype=np.int64))
+        _, first, pattern = np.unique(keys, return_index=True, return_inverse=True)
+    else:
+        _, first, pattern = np.unique(counts, axis=0, return_index=True, return_inverse=True)
+    return pattern.reshape(-1), first
+
+
 @dataclass(frozen=True)
 class _Fits:
     """The profiled fit at each of several theta^2 (leading axis)."""
@@ -175,8 +187,8 @@ class _Design:
         # on a busy machine, for matrices of a few columns.
         self.xtx = np.einsum("ij,ik->jk", x, x)
         self.xty = np.einsum("ij,i->j", x, y)
-        self.sx, pattern = np.unique(group_x, axis=0, return_inverse=True)
-        pattern = pattern.reshape(-1)
+        pattern, first = _patterns(group_x)
+        self.sx = group_x[first]
         self.visits = self.sx[:, 0]
         self.count = np.bincount(pattern).astype(np.float64)
         self.mean_y = np.bincount(pattern, weights=group_y) / self.count
