@@ -179,11 +179,12 @@ class Reml:
 
 @dataclass(frozen=True)
 class Minimum:
-    """Where a search from one start stopped."""
+    """Where a search from one start stopped (``joined``: near a minimum found before)."""
 
     theta: FloatArray
     criterion: float
     converged: bool
+    joined: bool = False
 
 
 # Newton steps from one start before giving up (converged = False).
@@ -240,7 +241,7 @@ def newton(reml: Reml, start: Sequence[float], theta_max: float,
     others take a Newton step (the Hessian shifted to positive definite where it is not,
     phi growing at most fourfold), projected back into the bounds and halved until the
     criterion falls. A search that comes within _SAME of a minimum ``found`` from another
-    start stops there (not converged): it is on its way to the same minimum.
+    start stops there (``joined``): it is on its way to the same minimum.
     """
     phi = np.asarray(start, dtype=np.float64) ** 2
     upper = theta_max * theta_max
@@ -275,5 +276,5 @@ def newton(reml: Reml, start: Sequence[float], theta_max: float,
             return Minimum(theta, here.criterion, True)
         if found is not None and (float(np.max(np.abs(theta - found)))
                                   <= _SAME * max(1.0, float(np.max(found)))):
-            return Minimum(theta, here.criterion, False)
+            return Minimum(theta, here.criterion, False, joined=True)
     return Minimum(np.sqrt(phi), here.criterion, False)

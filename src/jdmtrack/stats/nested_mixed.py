@@ -189,7 +189,7 @@ def nested_mixed_model(
         # others guard the flat or two-humped criteria of a handful of patients).
         for start in _STARTS[:2] if n_patients > _FEW_STARTS_ABOVE else _STARTS:
             found = newton(reml, start, _THETA_MAX, None if best is None else best.theta)
-            if best is None or found.criterion < best.criterion:
+            if not found.joined and (best is None or found.criterion < best.criterion):
                 best = found
     except ComputationError as exact_fit:
         return not_run(str(exact_fit))
