@@ -179,11 +179,12 @@ class Reml:
 
 @dataclass(frozen=True)
 class Minimum:
-    """Where a search from one start stopped (``joined``: near a minimum found before)."""
+    """Where a search from one start stopped."""
 
     theta: FloatArray
     criterion: float
     converged: bool
+    # Stopped near a minimum found from another start (on its way there).
     joined: bool = False
 
 
