@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -177,14 +177,13 @@ class Reml:
         return np.array([site_part, patient])
 
 
-@dataclass(frozen=True)
-class Minimum:
-    """Where a search from one start stopped."""
+class Minimum(NamedTuple):
+    """Where a search from one start stopped; ``joined``: near a minimum found from another
+    start (on its way there)."""
 
     theta: FloatArray
     criterion: float
     converged: bool
-    # Stopped near a minimum found from another start (on its way there).
     joined: bool = False
 
 
