@@ -15,11 +15,12 @@ out, leaving the one-dimensional REML criterion of lme4 (Bates et al. 2015, eq. 
     d(theta) = sum_i log(1 + m_i theta^2) + log det(X' V^-1 X)
                + (N - p) (1 + log(2 pi r^2(theta) / (N - p)))
 
-minimised over theta >= 0 by a grid search (0 and 161 values from 1e-4 to 1e4) followed by
-the root of its analytic derivative in theta^2 (Brent's method, ``_brent.brentq``, step for
-step as ``scipy.optimize.brentq``; relative tolerance 1e-15), which is precise where the
-criterion itself is flat; theta = 0 (a
-"singular" fit, no between-patient variance) is allowed and reported. Standard errors are
+minimised over theta >= 0 by a grid search (0 and 161 values from 1e-4 to 1e4, evaluated
+at once) followed by the root of its analytic derivative in theta^2 (Brent's method,
+``_brent.brentq``, step for step as ``scipy.optimize.brentq``; relative tolerance 1e-15),
+which is precise where the criterion itself is flat; theta = 0 (a "singular" fit, no
+between-patient variance) is allowed and reported. Each evaluation runs over the visit
+patterns, not the visits (``_Design``). Standard errors are
 ``sqrt(diag(sigma^2 (X' V^-1 X)^-1))`` as lme4 ``vcov``.
 
 **p-values and CIs are Wald z** (normal reference distribution: estimate / SE, and
@@ -56,6 +57,7 @@ from jdmtrack.stats._common import (
     week_key,
     week_keys,
 )
+from jdmtrack.stats._grouping import group_codes, sum_rows
 
 __all__ = ["MixedModelResult", "WeekEffect", "mixed_model"]
 
@@ -68,23 +70,6 @@ _SINGULAR_TOL = 1e-4
 # of the total is rounding noise: the residual variance is zero and the REML criterion has no
 # minimum (it falls without bound as theta grows).
 _PERFECT_FIT_TOL = 1e-20
-
-
-def _within_patient_rss(x: FloatArray, y: FloatArray, groups: np.ndarray[Any, Any]) -> float:
-    """Residual sum of squares with the week effects and a fixed mean per patient: the
-    limit of the model's residual variation as the patient variance grows. By Frisch-Waugh,
-    the regression of patient-centred values on patient-centred week indicators."""
-    _, index, sizes = np.unique(groups, return_inverse=True, return_counts=True)
-
-    def centred(v: FloatArray) -> FloatArray:
-        means = np.bincount(index, weights=v, minlength=sizes.size) / sizes
-        return np.asarray(v - means[index], dtype=np.float64)
-
-    yc = centred(y)
-    xc = np.column_stack([centred(x[:, j]) for j in range(1, x.shape[1])])
-    coef, *_ = np.linalg.lstsq(xc, yc, rcond=None)
-    resid = yc - xc @ coef
-    return float(resid @ resid)
 
 
 @dataclass(frozen=True)
@@ -153,57 +138,97 @@ class MixedModelResult:
         }
 
 
+def _patterns(counts: FloatArray) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """(pattern of each row, a row of each pattern) of a matrix of visit counts: rows read
+    as numbers in base (largest count + 1), unless too long for 63 bits."""
+    base = int(counts.max()) + 1
+    if counts.shape[1] * math.log2(base) < 62:
+        keys = counts.astype(np.int64) @ (base ** np.arange(counts.shape[1], dtype=np.int64))
+        _, first, pattern = np.unique(keys, return_index=True, return_inverse=True)
+    else:
+        _, first, pattern = np.unique(counts, axis=0, return_index=True, return_inverse=True)
+    return pattern.reshape(-1), first
+
+
 @dataclass(frozen=True)
-class _Fit:
-    criterion: float
+class _Fits:
+    """The profiled fit at each of several theta^2 (leading axis)."""
+
+    criterion: FloatArray
     beta: FloatArray
     xtvx: FloatArray
-    rss: float
+    rss: FloatArray
+    between: FloatArray  # per pattern: sum of (1'e_i)^2 over its patients
 
 
 class _Design:
-    """Per-patient sums needed to evaluate the profiled REML criterion quickly."""
+    """Sums by visit pattern: the profiled REML criterion at any theta then costs
+    O(patterns), not O(visits), and is evaluated for many theta at once.
 
-    def __init__(self, x: FloatArray, y: FloatArray, groups: np.ndarray[Any, Any]) -> None:
-        self.x, self.y = x, y
+    Patients with the same visits (the same column sums s of X: a pattern, at most
+    2^weeks - 1 of them) share m = s_0 visits and c = t / (1 + m t), with t = theta^2. So
+    X'V^-1X = X'X - sum c n s s' and X'V^-1y = X'y - sum c s (sum of the patients' y sums)
+    over the patterns (n patients each), and e'V^-1e = (within-patient sum of squares of e)
+    + sum (1'e_i)^2 / (m_i (1 + m_i t)). Both parts are kept as sums of non-negative terms,
+    without the cancellation of expanding the squares: the within-patient part is its
+    minimum (patient-centred values on patient-centred week indicators, Frisch-Waugh) plus
+    a quadratic form in the distance of the week effects from that regression's; in a
+    pattern, sum (1'e_i)^2 is the patients' sum of squares of their y sums about its mean
+    plus n (mean - s beta)^2.
+    """
+
+    def __init__(self, x: FloatArray, y: FloatArray, index: np.ndarray[Any, Any],
+                 n_groups: int) -> None:
         self.n, self.p = x.shape
-        _, index, sizes = np.unique(groups, return_inverse=True, return_counts=True)
-        self.index = index
-        self.sizes = sizes.astype(np.float64)
-        self.group_x = np.zeros((sizes.size, self.p))
-        np.add.at(self.group_x, index, x)
-        self.group_y = np.bincount(index, weights=y, minlength=sizes.size)
-        self.xtx = x.T @ x
-        self.xty = x.T @ y
-
-    def fit(self, theta: float) -> _Fit:
-        t2 = theta * theta
-        c = t2 / (1.0 + self.sizes * t2)
+        sizes = np.bincount(index, minlength=n_groups).astype(np.float64)
+        group_x = sum_rows(index, n_groups, x)
+        group_y = np.bincount(index, weights=y, minlength=n_groups)
         # einsum, not BLAS: a multithreaded BLAS call costs milliseconds of thread wake-up
-        # on a busy machine, and the criterion is evaluated hundreds of times per measure.
-        xtvx = self.xtx - np.einsum("ij,i,ik->jk", self.group_x, c, self.group_x)
-        xtvy = self.xty - np.einsum("ij,i->j", self.group_x, c * self.group_y)
-        beta = np.asarray(np.linalg.solve(xtvx, xtvy), dtype=np.float64)
-        resid = self.y - np.einsum("ij,j->i", self.x, beta)
-        # e' V^-1 e as a sum of non-negative terms (no cancellation for large theta):
-        # within-patient squares plus m_i mean_i^2 / (1 + m_i theta^2).
-        means = np.bincount(self.index, weights=resid, minlength=self.sizes.size) / self.sizes
-        within = resid - means[self.index]
-        rss = float(np.einsum("i,i->", within, within)
-                    + np.sum(self.sizes * means**2 / (1.0 + self.sizes * t2)))
-        dof = self.n - self.p
-        if not rss > 0.0:
+        # on a busy machine, for matrices of a few columns.
+        self.xtx = np.einsum("ij,ik->jk", x, x)
+        self.xty = np.einsum("ij,i->j", x, y)
+        pattern, first = _patterns(group_x)
+        self.sx = group_x[first]
+        self.visits = self.sx[:, 0]
+        self.count = np.bincount(pattern).astype(np.float64)
+        self.mean_y = np.bincount(pattern, weights=group_y) / self.count
+        spread = group_y - self.mean_y[pattern]
+        self.ss_y = np.bincount(pattern, weights=spread * spread)
+        self.sxx = np.einsum("k,kj,kl->kjl", self.count, self.sx, self.sx)
+        self.sxy = self.sx * (self.count * self.mean_y)[:, None]
+        xc = x[:, 1:] - (group_x[:, 1:] / sizes[:, None])[index]
+        yc = y - (group_y / sizes)[index]
+        coef, *_ = np.linalg.lstsq(xc, yc, rcond=None)
+        resid = yc - np.einsum("ij,j->i", xc, coef)
+        self.within_rss = float(np.einsum("i,i->", resid, resid))
+        self.within_beta = np.asarray(coef, dtype=np.float64)
+        self.within_xx = np.einsum("ij,ik->jk", xc, xc)
+
+    def fits(self, t2: FloatArray) -> _Fits:
+        """The fits at each theta^2 in ``t2``."""
+        mt = 1.0 + self.visits * t2[:, None]
+        c = t2[:, None] / mt
+        xtvx = self.xtx - np.einsum("gk,kjl->gjl", c, self.sxx)
+        xtvy = self.xty - np.einsum("gk,kj->gj", c, self.sxy)
+        beta = np.linalg.solve(xtvx, xtvy[:, :, None])[:, :, 0]
+        gap = beta[:, 1:] - self.within_beta
+        within = self.within_rss + np.einsum("gj,jk,gk->g", gap, self.within_xx, gap)
+        off = self.mean_y - np.einsum("gj,kj->gk", beta, self.sx)
+        between = self.ss_y + self.count * off * off
+        rss = within + np.sum(between / (self.visits * mt), axis=1)
+        if not np.all(rss > 0.0):
             # log(0): the fixed effects reproduce every value at this theta.
             raise ComputationError("the residual sum of squares is zero: the model fits "
                                    "every value exactly")
         _, logdet = np.linalg.slogdet(xtvx)
-        criterion = (
-            float(np.sum(np.log1p(self.sizes * t2)))
-            + float(logdet)
-            + dof * (1.0 + math.log(2.0 * math.pi * rss / dof))
-        )
-        return _Fit(criterion, beta, xtvx, rss)
+        dof = self.n - self.p
+        criterion = (np.log1p(self.visits * t2[:, None]) @ self.count
+                     + logdet + dof * (1.0 + np.log(2.0 * math.pi * rss / dof)))
+        return _Fits(criterion, beta, xtvx, rss, between)
 
+    def criterion(self, theta: float) -> float:
+        """The REML criterion at ``theta``."""
+        return float(self.fits(np.array([theta * theta])).criterion[0])
 
     def slope(self, t2: float) -> float:
         """d criterion / d(theta^2), analytically (envelope theorem for beta):
@@ -212,23 +237,16 @@ class _Design:
         with t = theta^2, c_i' = 1 / (1 + m_i t)^2, A = X' V^-1 X and s_i patient i's column
         sums of X. Its root is located to machine precision, unlike the flat criterion.
         """
-        fit = self.fit(math.sqrt(t2))
-        dc = 1.0 / (1.0 + self.sizes * t2) ** 2
-        resid = self.y - np.einsum("ij,j->i", self.x, fit.beta)
-        sums = np.bincount(self.index, weights=resid, minlength=self.sizes.size)
-        leverage = np.sum(self.group_x.T * np.linalg.solve(fit.xtvx, self.group_x.T), axis=0)
-        dof = float(self.n - self.p)
-        slope: float = (
-            float(np.sum(self.sizes / (1.0 + self.sizes * t2)))
-            - float(np.sum(dc * leverage))
-            - dof * float(np.sum(dc * sums**2)) / fit.rss
-        )
-        return slope
+        fit = self.fits(np.array([t2]))
+        mt = 1.0 + self.visits * t2
+        leverage = np.einsum("jl,klj->k", np.linalg.inv(fit.xtvx[0]), self.sxx)
+        return float(np.sum(self.count * self.visits / mt) - np.sum(leverage / mt**2)
+                     - (self.n - self.p) * np.sum(fit.between[0] / mt**2) / fit.rss[0])
 
 
 def _minimise(design: _Design) -> tuple[float, bool]:
     """theta minimising the REML criterion: grid search, then the root of its slope."""
-    values = [design.fit(float(t)).criterion for t in _THETA_GRID]
+    values = design.fits(_THETA_GRID**2).criterion
     best = int(np.argmin(values))
     if best == _THETA_GRID.size - 1:
         return float(_THETA_GRID[best]), False  # unbounded: no finite optimum found
@@ -241,8 +259,7 @@ def _minimise(design: _Design) -> tuple[float, bool]:
         from scipy import optimize  # lazily: scipy.optimize (and scipy.linalg) cost ~0.4 s
 
         found = optimize.minimize_scalar(
-            lambda t: design.fit(float(t)).criterion, bounds=(math.sqrt(lower),
-                                                              math.sqrt(upper)),
+            design.criterion, bounds=(math.sqrt(lower), math.sqrt(upper)),
             method="bounded", options={"xatol": 1e-12, "maxiter": 1000},
         )
         theta, converged = float(found.x), bool(found.success)
@@ -251,7 +268,7 @@ def _minimise(design: _Design) -> tuple[float, bool]:
                                  maxiter=500)
         theta = math.sqrt(root)
     # A boundary optimum: theta = 0 unless a positive theta is better by more than rounding.
-    if design.fit(0.0).criterion <= design.fit(theta).criterion + _BOUNDARY_TOL:
+    if design.criterion(0.0) <= design.criterion(theta) + _BOUNDARY_TOL:
         theta = 0.0
     return theta, converged
 
@@ -305,8 +322,7 @@ def mixed_model(
     subjects, weeks, y = subjects[keep], weeks[keep], y_all[keep]
     levels = sorted(set(weeks.tolist()))
     n_obs = int(y.size)
-    groups = np.array([str(type(s)) + "|" + str(s) for s in subjects.tolist()], dtype=object)
-    n_patients = len(set(groups.tolist()))
+    index, n_patients = group_codes(subjects.tolist())
     method = (
         "linear mixed model, REML, random intercept per patient, fixed effect per week vs "
         "the reference week (as lme4::lmer); Wald z p-values and CIs"
@@ -336,25 +352,25 @@ def mixed_model(
     x[:, 0] = 1.0
     for j, w in enumerate(others, start=1):
         x[:, j] = weeks == w
-    if _within_patient_rss(x, y, groups) <= _PERFECT_FIT_TOL * float(np.sum((y - y.mean()) ** 2)):
+    design = _Design(x, y, index, n_patients)
+    if design.within_rss <= _PERFECT_FIT_TOL * float(np.sum((y - y.mean()) ** 2)):
         return not_computable(
             "no residual variation: every patient changes by the same amount between the "
             "weeks (a perfect fit), so the residual variance is zero and the model is not "
             "estimable"
         )
-    design = _Design(x, y, groups)
     try:
         theta, converged = _minimise(design)
-        fit = design.fit(theta)
+        fit = design.fits(np.array([theta * theta]))
     except ComputationError as err:
         return not_computable(f"{err}: the model is not estimable")
-    sigma2 = fit.rss / (n_obs - p)
-    cov = sigma2 * np.linalg.inv(fit.xtvx)
+    sigma2 = float(fit.rss[0]) / (n_obs - p)
+    cov = sigma2 * np.linalg.inv(fit.xtvx[0])
     se = np.sqrt(np.diag(cov))
     z_crit = float(special.ndtri(0.5 + conf_level / 2.0))
     effects = []
     for j, w in enumerate(others, start=1):
-        estimate, error = float(fit.beta[j]), float(se[j])
+        estimate, error = float(fit.beta[0, j]), float(se[j])
         z = estimate / error
         effects.append(WeekEffect(
             w, estimate, error, z, 2.0 * float(special.ndtr(-abs(z))),
@@ -367,7 +383,7 @@ def mixed_model(
     elif theta < _SINGULAR_TOL:
         note = "singular fit: the estimated between-patient variance is (near) zero"
     return MixedModelResult(
-        tuple(levels), ref, n_patients, n_obs, tuple(effects), float(fit.beta[0]), float(se[0]),
-        theta * sigma, sigma, theta, fit.criterion, converged, theta < _SINGULAR_TOL, conf_level,
+        tuple(levels), ref, n_patients, n_obs, tuple(effects), float(fit.beta[0, 0]), float(se[0]),
+        theta * sigma, sigma, theta, float(fit.criterion[0]), converged, theta < _SINGULAR_TOL, conf_level,
         method, note,
     )

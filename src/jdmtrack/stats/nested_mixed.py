@@ -10,14 +10,17 @@ Estimation follows lme4 (Bates et al. 2015): with relative standard deviations
 ``theta = (sigma_site, sigma_patient) / sigma``, Lambda = diag(theta) over the q = sites +
 patients random effects and A = Lambda Z'Z Lambda + I, the penalised least-squares
 solution gives beta, u and the penalised residual sum of squares r^2(theta) (solved by
-blocks in O(visits), see ``_Reml``); sigma^2 is
+blocks, in O(sites x visit counts) per theta: ``_nested_reml.Reml``); sigma^2 is
 profiled out, leaving the REML criterion of lme4 (eq. 42)::
 
     d(theta) = log det A + log det(X'X - X'Z Lambda A^-1 Lambda Z'X)
                + (N - p) (1 + log(2 pi r^2 / (N - p)))
 
-minimised over theta >= 0 (L-BFGS-B from several starting points; theta on the boundary is a
-"singular" fit, reported). Standard errors are lme4 ``vcov``: sigma^2 (X' V^-1 X)^-1.
+minimised over 0 <= theta <= 1000 from several starting points by Newton's method on its
+analytic gradient (``_nested_reml.newton``): the minimum is where the gradient vanishes
+to rounding, not where a finite-difference search stops (L-BFGS-B, used before, stopped
+up to 1e-3 short in a flat site SD). theta on the boundary is a "singular" fit, reported.
+Standard errors are lme4 ``vcov``: sigma^2 (X' V^-1 X)^-1.
 
 p-values and CIs are Wald z, as ``mixed_model`` (anti-conservative with few sites: with
 fewer than five sites the site variance is poorly estimated and the note says so).
@@ -41,13 +44,14 @@ from scipy import special
 from jdmtrack.errors import ComputationError
 from jdmtrack.stats._common import (
     DEFAULT_CONF_LEVEL,
-    FloatArray,
     as_float_vector,
     as_float_vector_with_missing,
     check_conf_level,
     join_notes,
 )
+from jdmtrack.stats._grouping import group_codes
 from jdmtrack.stats._json import AsDict
+from jdmtrack.stats._nested_reml import Minimum, Reml, newton
 from jdmtrack.stats.mixed import WeekEffect
 
 __all__ = ["MAX_RANDOM_EFFECTS", "NestedMixedResult", "nested_mixed_model"]
@@ -91,120 +95,6 @@ class NestedMixedResult(AsDict):
     note: str | None = None
 
 
-def _cross(a: Any, b: Any) -> Any:
-    """a' b over the first axis (vectors or matrices), without BLAS."""
-    spec = {(2, 2): "ij,ik->jk", (2, 1): "ij,i->j", (1, 1): "i,i->"}[(a.ndim, b.ndim)]
-    return np.einsum(spec, a, b)
-
-
-def _sum(index: Any, size: int, values: Any) -> Any:
-    """Sums of the rows of ``values`` (a matrix) by ``index``."""
-    return np.stack([np.bincount(index, weights=values[:, j], minlength=size)
-                     for j in range(values.shape[1])], axis=1)
-
-
-def _times(a: Any, b: Any) -> Any:
-    """a b (a matrix times a vector), without BLAS."""
-    return np.einsum("ij,j->i", a, b)
-
-
-class _Reml:
-    """The profiled REML criterion of lme4 for random intercepts of site and patient-in-site.
-
-    A = Lambda Z'Z Lambda + I has a patient block that is diagonal (d_p = 1 + t_p^2 n_p, n_p
-    a patient's visits), a diagonal site block (1 + t_s^2 n_s) and a site x patient block
-    g_p = t_s t_p n_p (each patient in one site). Eliminating the patients leaves a diagonal
-    Schur complement m_s = 1 + t_s^2 n_s - sum_{p in s} g_p^2 / d_p. Everything the
-    criterion needs is then a sum over patients of (patient sums of x and y) and their
-    products, weighted by functions of n_p: patients of one site with the same number of
-    visits form a cell, and each evaluation runs over the cells (sites x visit counts), not
-    the patients or the visits. The same numbers as the dense Cholesky of A, at any size.
-    """
-
-    def __init__(self, x: FloatArray, y: FloatArray, site_index: np.ndarray[Any, Any],
-                 patient_index: np.ndarray[Any, Any], patient_site: np.ndarray[Any, Any],
-                 n_sites: int) -> None:
-        self.n, self.p = x.shape
-        self.n_sites = n_sites
-        n_patients = int(patient_site.size)
-        self.n_site = np.bincount(site_index, minlength=n_sites).astype(np.float64)
-        visits = np.bincount(patient_index, minlength=n_patients)
-        # Patient sums of x and y, then cells of (site, number of visits).
-        px = _sum(patient_index, n_patients, x)
-        py = np.bincount(patient_index, weights=y, minlength=n_patients)
-        keys, cell = np.unique(patient_site * (int(visits.max()) + 1) + visits,
-                               return_inverse=True)
-        n_cells = int(keys.size)
-        self.cell_site = (keys // (int(visits.max()) + 1)).astype(np.int64)
-        self.cell_visits = (keys % (int(visits.max()) + 1)).astype(np.float64)
-        self.cell_count = np.bincount(cell, minlength=n_cells).astype(np.float64)
-        self.s1x = _sum(cell, n_cells, px)
-        self.s1y = np.bincount(cell, weights=py, minlength=n_cells)
-        self.s2xx = np.stack([_sum(cell, n_cells, px * px[:, [j]]) for j in range(self.p)],
-                             axis=2)
-        self.s2xy = _sum(cell, n_cells, px * py[:, None])
-        self.s2yy = np.bincount(cell, weights=py * py, minlength=n_cells)
-        # Site sums of x and y, and X'X, X'y, y'y.
-        self.sx = _sum(site_index, n_sites, x)
-        self.sy = np.bincount(site_index, weights=y, minlength=n_sites)
-        self.xtx, self.xty = _cross(x, x), _cross(x, y)
-        # Within-patient cross-products of [X y], from values centred on each patient's
-        # mean (exact: no difference of large sums).
-        xy = np.column_stack([x, y])
-        centred = xy - (_sum(patient_index, n_patients, xy) / visits[:, None])[patient_index]
-        self.within = _cross(centred, centred)
-
-    def _by_site(self, values: Any) -> Any:
-        """Sum cell values (vectors or matrices) into their sites."""
-        if values.ndim == 1:
-            return np.bincount(self.cell_site, weights=values, minlength=self.n_sites)
-        return _sum(self.cell_site, self.n_sites, values)
-
-    def solve(self, theta: Sequence[float]) -> tuple[float, FloatArray, FloatArray, float]:
-        """(criterion, beta, X'V^-1X / sigma^2 scale matrix, r^2) at ``theta``."""
-        ts, tp = float(theta[0]), float(theta[1])
-        d = 1.0 + tp * tp * self.cell_visits
-        g = ts * tp * self.cell_visits
-        count = self.cell_count
-        m = 1.0 + ts * ts * self.n_site - self._by_site(count * g * g / d)
-        # A^-1 Lambda Z'X, site rows (the patient rows are (t_p x_p - g u_site) / d).
-        ax_s = (ts * self.sx - self._by_site((tp * g / d)[:, None] * self.s1x)) / m[:, None]
-        at_x = ax_s[self.cell_site]
-        weight = tp * g / d
-        rx = (self.xtx - ts * _cross(self.sx, ax_s)
-              - np.einsum("c,cjk->jk", tp * tp / d, self.s2xx)
-              + _cross(weight[:, None] * self.s1x, at_x))
-        rhs = (self.xty - ts * _cross(ax_s, self.sy)
-               - _cross(self.s2xy, tp * tp / d)
-               + _cross(at_x, weight * self.s1y))
-        beta = np.linalg.solve(rx, rhs)
-        # a_p = (patient sum of y) - (patient sum of x) beta: its cell sums and squares.
-        sa = self.s1y - _times(self.s1x, beta)
-        saa = (self.s2yy - 2.0 * _cross(self.s2xy.T, beta)
-               + np.einsum("cjk,j,k->c", self.s2xx, beta, beta))
-        u_s = (ts * (self.sy - _times(self.sx, beta)) - self._by_site(weight * sa)) / m
-        # r^2 = ||y - X beta - Z Lambda u||^2 + ||u||^2 as a sum of non-negative parts.
-        # With a = y - X beta, a_p its sum over patient p's visits (n_p of them) and the
-        # random part constant within a patient, each patient's residual splits into its
-        # within-patient sum of squares of a (a quadratic form of [-beta, 1] in the
-        # within-patient cross-products of [X y], fixed) and (a_p - n_p t_s u_site)^2 /
-        # (n_p d_p^2); the patient's ||u_p||^2 adds t_p^2 times the same square / d_p^2:
-        # together (a_p - n_p t_s u_site)^2 / (n_p d_p).
-        b = np.append(-beta, 1.0)
-        within = max(0.0, float(_cross(b, _times(self.within, b))))
-        shift = self.cell_visits * ts * u_s[self.cell_site]
-        squares = np.maximum(saa - 2.0 * shift * sa + count * shift * shift, 0.0)
-        r2 = within + float(np.sum(squares / (self.cell_visits * d))) + float(_cross(u_s, u_s))
-        if not r2 > 0.0:
-            raise ComputationError("the residual sum of squares is zero: the model fits "
-                                   "every value exactly")
-        dof = self.n - self.p
-        _, logdet_rx = np.linalg.slogdet(rx)
-        logdet_a = float(np.sum(count * np.log(d)) + np.sum(np.log(m)))
-        criterion = logdet_a + float(logdet_rx) + dof * (1.0 + math.log(2.0 * math.pi * r2 / dof))
-        return criterion, np.asarray(beta, dtype=np.float64), rx, r2
-
-
 def nested_mixed_model(
     site: Sequence[Hashable],
     subject: Sequence[Hashable],
@@ -231,26 +121,25 @@ def nested_mixed_model(
     (12.0, 5.0, 9)
     """
     conf_level = check_conf_level(conf_level)
-    sites = np.asarray([str(type(s)) + "|" + str(s) for s in site], dtype=object)
-    subjects = np.asarray([str(type(s)) + "|" + str(s) for s in subject], dtype=object)
+    sites, subjects = list(site), list(subject)
     weeks = as_float_vector(week, "week")
     y_all = as_float_vector_with_missing(value, "value")
-    if not sites.size == subjects.size == weeks.size == y_all.size:
+    if not len(sites) == len(subjects) == weeks.size == y_all.size:
         raise ComputationError(
-            f"site, subject, week and value must have the same length; got {sites.size}, "
-            f"{subjects.size}, {weeks.size} and {y_all.size}")
+            f"site, subject, week and value must have the same length; got {len(sites)}, "
+            f"{len(subjects)}, {weeks.size} and {y_all.size}")
     keep = ~np.isnan(y_all)
-    sites, subjects, weeks, y = sites[keep], subjects[keep], weeks[keep], y_all[keep]
+    weeks, y = weeks[keep], y_all[keep]
     levels = sorted(set(weeks.tolist()))
-    # Codes by hashing (pandas), sorted as np.unique would: a patient is (site, subject).
-    import pandas as pd
-
-    site_index, site_levels = pd.factorize(sites, sort=True)
-    subject_index, _ = pd.factorize(subjects, sort=True)
-    patient_index, patient_levels = pd.factorize(
-        site_index.astype(np.int64) * (int(subject_index.max(initial=0)) + 1) + subject_index,
-        sort=True)
-    n_obs, n_sites, n_patients = int(y.size), int(site_levels.size), int(patient_levels.size)
+    # Codes in sorted order of the labels; a patient is (site, subject).
+    if not keep.all():
+        sites = [s for s, k in zip(sites, keep, strict=True) if k]
+        subjects = [s for s, k in zip(subjects, keep, strict=True) if k]
+    site_index, n_sites = group_codes(sites)
+    subject_index, _ = group_codes(subjects)
+    patient_index, n_patients = group_codes(
+        site_index * (int(subject_index.max(initial=0)) + 1) + subject_index)
+    n_obs = int(y.size)
     ref = levels[0] if (reference_week is None and levels) else reference_week
     method = (
         "linear mixed model, REML, random intercepts for site and for patient within site, "
@@ -286,10 +175,7 @@ def nested_mixed_model(
     patient_site[patient_index] = site_index
     # Centred: only the intercept moves (added back below), and r^2 loses no digits.
     centre = float(np.mean(y))
-    reml = _Reml(x, y - centre, site_index, patient_index, patient_site, n_sites)
-    best: Any = None
-    from scipy import optimize
-
+    reml = Reml(x, y - centre, site_index, patient_index, patient_site, n_sites)
     # Nothing left within patients once the weeks are fitted: the REML criterion falls
     # without bound as the patient variance grows (no finite optimum).
     w = reml.within
@@ -297,32 +183,34 @@ def nested_mixed_model(
     if not left > 1e-12 * max(w[-1, -1], 1e-300):
         return not_run("no variation within patients beyond the week effects: the patient "
                        "and residual variances cannot be separated")
+    best: Minimum | None = None
     try:
         # Many patients: the criterion is smooth and single-peaked, two starts suffice (the
         # others guard the flat or two-humped criteria of a handful of patients).
         for start in _STARTS[:2] if n_patients > _FEW_STARTS_ABOVE else _STARTS:
-            found = optimize.minimize(lambda t: reml.solve(t)[0], np.array(start),
-                                      method="L-BFGS-B",
-                                      bounds=[(0.0, _THETA_MAX), (0.0, _THETA_MAX)],
-                                      options={"ftol": 1e-15, "gtol": 1e-10, "maxiter": 2000})
-            if best is None or found.fun < best.fun:
+            found = newton(reml, start, _THETA_MAX, None if best is None else best.theta)
+            if not found.joined and (best is None or found.criterion < best.criterion):
                 best = found
     except ComputationError as exact_fit:
         return not_run(str(exact_fit))
     except np.linalg.LinAlgError:
         return not_run("the week effects cannot be estimated (singular X'V^-1X): the "
                        "residual variance is negligible beside the random effects")
-    if np.any(best.x >= 0.999 * _THETA_MAX):
+    assert best is not None
+    if np.any(best.theta >= 0.999 * _THETA_MAX):
         return not_run("no finite REML optimum: the residual variance is negligible beside "
                        f"the random effects (relative SD above {_THETA_MAX:g})")
-    theta = np.clip(best.x, 0.0, None)
+    theta = best.theta
     # A boundary optimum: 0 unless a positive value is better by more than rounding.
+    fit = reml.solve(theta)
     for i in (0, 1):
-        trial = theta.copy()
-        trial[i] = 0.0
-        if reml.solve(trial)[0] <= reml.solve(theta)[0] + 1e-9:
-            theta = trial
-    criterion, beta, rx, r2 = reml.solve(theta)
+        if theta[i] > 0.0:
+            trial = theta.copy()
+            trial[i] = 0.0
+            at_zero = reml.solve(trial)
+            if at_zero.criterion <= fit.criterion + 1e-9:
+                theta, fit = trial, at_zero
+    criterion, beta, rx, r2 = fit.criterion, fit.beta, fit.rx, fit.r2
     sigma2 = r2 / (n_obs - x.shape[1])
     se = np.sqrt(np.diag(sigma2 * np.linalg.inv(rx)))
     z_crit = float(special.ndtri(0.5 + conf_level / 2.0))
@@ -335,7 +223,7 @@ def nested_mixed_model(
     sigma = math.sqrt(sigma2)
     singular = bool(np.any(theta < _SINGULAR_TOL))
     notes: list[str | None] = []
-    if not best.success:
+    if not best.converged:
         notes.append("the REML optimiser did not report convergence: check the estimates")
     if singular:
         notes.append("singular fit: a random-effect variance is estimated as (near) zero")
@@ -344,5 +232,5 @@ def nested_mixed_model(
     return NestedMixedResult(
         tuple(levels), ref, n_sites, n_patients, n_obs, tuple(effects), centre + float(beta[0]),
         float(se[0]), float(theta[0]) * sigma, float(theta[1]) * sigma, sigma, criterion,
-        bool(best.success), singular, conf_level, method, None, join_notes(notes),
+        best.converged, singular, conf_level, method, None, join_notes(notes),
     )
