@@ -42,14 +42,14 @@ def _contents(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The pids of the figure children the reports rendered in the test started."""
+    """The pids of the figure children the reports rendered in the test started (two a
+    report)."""
     started: list[int] = []
     start = figure_job.start_figures
 
     def spy(ctx: Any, visits: pd.DataFrame) -> figure_job.FigureJob:
         job = start(ctx, visits)
-        if job.forked:
-            started.append(job._pid or 0)
+        started.extend(job.pids)
         return job
 
     monkeypatch.setattr(figure_job, "start_figures", spy)
@@ -77,23 +77,24 @@ def test_the_child_draws_what_the_parent_would(demo: str) -> None:
     results = jdmtrack.analyze(path(demo), resamples=1000)
     ctx = Context.of(results)
     job = figure_job.start_figures(ctx, results.visits)
-    pid = job._pid
-    assert job.forked and pid is not None
+    assert job.forked and len(job.pids) == 2
     assert job.collect() == figure_job.draw_figures(ctx, results.visits)
-    assert _gone(pid)
+    assert all(_gone(pid) for pid in job.pids)
 
 
 @needs_fork
 def test_forked_and_in_process_reports_are_the_same_bytes(
         tmp_path: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
     """Every file of a report with all seven figures (by drug, two sites)."""
-    synthetic = generate_synthetic(45, 3, tmp_path / "synthetic")  # sites of 40 and 5
-    results = jdmtrack.analyze(synthetic, resamples=1000, by="jaki_drug")
+    synthetic = generate_synthetic(80, 3, tmp_path / "synthetic")  # sites of 42 and 38
+    results = jdmtrack.analyze(synthetic, resamples=1000, by="jaki_drug",
+                               measures=("das_skin", "cmas_total", "cs_mg_kg_day"))
+    assert results.to_dict()["sites"]["levels"] == ["SYNTHETIC-01", "SYNTHETIC-02"]
     forked = render_report(results, results.visits, tmp_path / "forked")
     with monkeypatch.context() as off:
         off.setenv(figure_job.ENV_VAR, "0")
         here = render_report(results, results.visits, tmp_path / "here")
-    assert len(forks) == 1 and _gone(forks[0])  # forked once, and reaped
+    assert len(forks) == 2 and all(_gone(pid) for pid in forks)  # two children, reaped
     assert len(forked.figures) == 14
     assert [p.name for p in forked.figures] == [p.name for p in here.figures]
     assert _contents(forked.out_dir) == _contents(here.out_dir)
@@ -144,7 +145,7 @@ def test_a_failed_child_leaves_the_figures_to_the_parent(
         rendered: tuple[dict[str, Any], Any], capfd: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(figures, "response_figure", _in_child_only(action))
     files = render_report(results, visits, tmp_path)
-    assert len(forks) == 1 and _gone(forks[0])
+    assert len(forks) == 2 and all(_gone(pid) for pid in forks)
     assert _contents(files.out_dir) == _contents(rendered[1].out_dir)
     assert capfd.readouterr() == ("", "")  # no traceback from the child
 
@@ -162,7 +163,7 @@ def test_a_warning_in_the_child_is_given_by_the_parent(
     monkeypatch.setattr(figures, "response_figure", response_figure)
     with pytest.warns(UserWarning, match="odd response counts") as caught:
         render_report(results, visits, tmp_path)
-    assert len(caught) == 1 and len(forks) == 1 and _gone(forks[0])
+    assert len(caught) == 1 and len(forks) == 2 and all(_gone(pid) for pid in forks)
 
 
 @needs_fork
@@ -171,7 +172,7 @@ def test_an_error_in_the_parent_stops_and_reaps_the_child(
         tmp_path: Path) -> None:
     with pytest.raises(JdmtrackError, match="cannot be written as JSON"):
         render_report(dict(copy.deepcopy(results), extra=float("nan")), visits, tmp_path)
-    assert len(forks) == 1 and _gone(forks[0])
+    assert len(forks) == 2 and all(_gone(pid) for pid in forks)
 
 
 @needs_fork
