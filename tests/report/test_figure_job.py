@@ -42,8 +42,8 @@ def _contents(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The pids of the figure children the reports rendered in the test started (two a
-    report)."""
+    """The pids of the figure children the reports rendered in the test forked (one a
+    report: it forks its sibling itself)."""
     started: list[int] = []
     start = figure_job.start_figures
 
@@ -77,7 +77,7 @@ def test_the_child_draws_what_the_parent_would(demo: str) -> None:
     results = jdmtrack.analyze(path(demo), resamples=1000)
     ctx = Context.of(results)
     job = figure_job.start_figures(ctx, results.visits)
-    assert job.forked and len(job.pids) == 2
+    assert job.forked and len(job.pids) == 1
     assert job.collect() == figure_job.draw_figures(ctx, results.visits)
     assert all(_gone(pid) for pid in job.pids)
 
@@ -94,7 +94,7 @@ def test_forked_and_in_process_reports_are_the_same_bytes(
     with monkeypatch.context() as off:
         off.setenv(figure_job.ENV_VAR, "0")
         here = render_report(results, results.visits, tmp_path / "here")
-    assert len(forks) == 2 and all(_gone(pid) for pid in forks)  # two children, reaped
+    assert len(forks) == 1 and _gone(forks[0])  # forked, and reaped
     assert len(forked.figures) == 14
     assert [p.name for p in forked.figures] == [p.name for p in here.figures]
     assert _contents(forked.out_dir) == _contents(here.out_dir)
@@ -116,16 +116,16 @@ def test_the_variable_turns_the_process_off(monkeypatch: pytest.MonkeyPatch,
                                                    "figure_1_trajectories.svg"]
 
 
-def _in_child_only(action: Any) -> Any:
-    """A response figure that does ``action`` in the child and draws as usual here."""
-    draw = figures.response_figure
+def _in_child_only(name: str, action: Any) -> Any:
+    """Figure function ``name`` doing ``action`` in a child and drawing as usual here."""
+    draw = getattr(figures, name)
 
-    def response_figure(ctx: Any) -> Any:
+    def figure(*args: Any) -> Any:
         if os.getpid() != PARENT:
             return action()
-        return draw(ctx)
+        return draw(*args)
 
-    return response_figure
+    return figure
 
 
 def _raise() -> None:
@@ -137,15 +137,17 @@ def _die() -> None:
 
 
 @needs_fork
-@pytest.mark.parametrize("action", [_raise, _die, lambda: "not a figure"],
-                         ids=["raises", "killed", "garbage"])
-def test_a_failed_child_leaves_the_figures_to_the_parent(
-        action: Any, forks: list[int], monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(("name", "action"), [
+    ("trajectories_figure", _raise), ("response_figure", _die),
+    ("response_figure", lambda: "not a figure"), ("trajectories_figure", _die)],
+    ids=["raises in the first child", "killed", "garbage", "first child killed"])
+def test_a_failed_child_leaves_its_figures_to_the_parent(
+        name: str, action: Any, forks: list[int], monkeypatch: pytest.MonkeyPatch,
         results: dict[str, Any], visits: pd.DataFrame, tmp_path: Path,
         rendered: tuple[dict[str, Any], Any], capfd: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(figures, "response_figure", _in_child_only(action))
+    monkeypatch.setattr(figures, name, _in_child_only(name, action))
     files = render_report(results, visits, tmp_path)
-    assert len(forks) == 2 and all(_gone(pid) for pid in forks)
+    assert len(forks) == 1 and _gone(forks[0])
     assert _contents(files.out_dir) == _contents(rendered[1].out_dir)
     assert capfd.readouterr() == ("", "")  # no traceback from the child
 
@@ -163,7 +165,7 @@ def test_a_warning_in_the_child_is_given_by_the_parent(
     monkeypatch.setattr(figures, "response_figure", response_figure)
     with pytest.warns(UserWarning, match="odd response counts") as caught:
         render_report(results, visits, tmp_path)
-    assert len(caught) == 1 and len(forks) == 2 and all(_gone(pid) for pid in forks)
+    assert len(caught) == 1 and len(forks) == 1 and _gone(forks[0])
 
 
 @needs_fork
@@ -172,7 +174,7 @@ def test_an_error_in_the_parent_stops_and_reaps_the_child(
         tmp_path: Path) -> None:
     with pytest.raises(JdmtrackError, match="cannot be written as JSON"):
         render_report(dict(copy.deepcopy(results), extra=float("nan")), visits, tmp_path)
-    assert len(forks) == 2 and all(_gone(pid) for pid in forks)
+    assert len(forks) == 1 and _gone(forks[0])
 
 
 @needs_fork

@@ -1,12 +1,12 @@
 """The report's figures, drawn in two more processes while this one builds and writes tables.
 
 Drawing is a third to a half of a report's time, and nothing else in the report waits on
-it until ``report.html``. :func:`start_figures` forks two children, each drawing its share
-of the figures (:data:`SHARES`, :func:`draw_figures`: all of matplotlib's work), while the
-parent writes ``results.json``, builds the tables and writes ``tables.xlsx``; the parent
-then reads the drawn figures (SVG text and PNG bytes, pickled) from a pipe per child. The
-children inherit the results and visits from the fork, so nothing is copied to them, and
-the parent never imports matplotlib.
+it until ``report.html``. :func:`start_figures` forks a child that imports matplotlib and
+forks a sibling; each draws its share of the figures (:data:`SHARES`,
+:func:`draw_figures`) while the parent writes ``results.json``, builds the tables and
+writes ``tables.xlsx``. The parent then reads the drawn figures (SVG text and PNG bytes,
+pickled) from a pipe per share. The children inherit the results and visits from the
+fork, so nothing is copied to them, and the parent never imports matplotlib.
 
 The figures are drawn in-process instead, in the same order and with the same result,
 when ``os.fork`` is not there (Windows) or not safe (macOS: system libraries that do not
@@ -85,121 +85,153 @@ def fork_wanted() -> bool:
     return (cpus or 1) > 1 and threading.active_count() == 1
 
 
-class _Child:
-    """One child drawing ``keys``: its process id and the read end of its pipe."""
-
-    def __init__(self, keys: tuple[str, ...], pid: int, fd: int) -> None:
-        self.keys, self.pid, self.fd = keys, pid, fd
-
-    def answer(self) -> dict[str, Drawn] | None:
-        """The child's figures, once it has exited; None if it failed in any way."""
-        chunks = []
-        with os.fdopen(self.fd, "rb") as pipe:  # to end of file: the child has finished
-            self.fd = -1
-            while chunk := pipe.read(1 << 20):
-                chunks.append(chunk)
-        if self.reap() != 0 or not chunks:
-            return None
-        try:
-            answer = pickle.loads(b"".join(chunks))
-        except Exception:  # a truncated or garbled answer: draw here instead
-            return None
-        return answer if _well_formed(answer, self.keys) else None
-
-    def reap(self) -> int:
-        """Wait for the child to exit (once); its wait status."""
-        pid, self.pid = self.pid, -1
-        return os.waitpid(pid, 0)[1] if pid > 0 else -1
-
-    def stop(self) -> None:
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
-        if self.pid > 0:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
-            self.reap()
-
-
 class FigureJob:
     """The figures being drawn: :meth:`collect` waits for them (or draws them here)."""
 
-    def __init__(self, ctx: Context, visits: pd.DataFrame,
-                 children: list[_Child] | None = None) -> None:
+    def __init__(self, ctx: Context, visits: pd.DataFrame, pid: int | None = None,
+                 fds: tuple[int, ...] = ()) -> None:
         self._ctx, self._visits = ctx, visits
-        self._children = children or []
-        self.pids = tuple(child.pid for child in self._children)
+        self._pid, self._fds = pid, list(fds)
+        #: The child this process forked (its sibling is the child's own).
+        self.pids = () if pid is None else (pid,)
 
     @property
     def forked(self) -> bool:
         """Whether child processes draw the figures."""
-        return bool(self._children)
+        return self._pid is not None
 
     def collect(self) -> dict[str, Drawn]:
-        """Every figure by key: the children's, once they have finished, and where a child
-        failed (or none was started), drawn in this process."""
-        if not self._children:
+        """Every figure by key: the children's, once they have finished; a share whose
+        child failed (or every share, when none was started) drawn in this process."""
+        if self._pid is None:
             return draw_figures(self._ctx, self._visits)
+        answers = []
+        while self._fds:  # each pipe to its end: the child writing it has finished
+            answers.append(_read(self._fds.pop(0)))
+        self._reap()
         drawn: dict[str, Drawn] = {}
-        for child in self._children:
-            answer = child.answer()
-            drawn.update(answer if answer is not None
-                         else draw_figures(self._ctx, self._visits, child.keys))
-        self._children = []
+        for keys, answer in zip(SHARES, answers, strict=True):
+            drawn.update(answer if _well_formed(answer, keys)
+                         else draw_figures(self._ctx, self._visits, keys))
         return {key: drawn[key] for key in FIGURE_KEYS}
 
     def close(self) -> None:
-        """Stop the children still drawing (the report failed) and reap them."""
-        for child in self._children:
-            child.stop()
-        self._children = []
+        """Stop the children still drawing (the report failed) and reap the first."""
+        while self._fds:
+            os.close(self._fds.pop())
+        if self._pid is not None:
+            for kill, target in ((os.killpg, self._pid), (os.kill, self._pid)):
+                with contextlib.suppress(OSError):
+                    kill(target, signal.SIGKILL)
+            self._reap()
+
+    def _reap(self) -> None:
+        pid, self._pid = self._pid, None
+        if pid is not None:
+            os.waitpid(pid, 0)
 
 
 def start_figures(ctx: Context, visits: pd.DataFrame) -> FigureJob:
-    """Start drawing the report's figures: in forked children when :func:`fork_wanted`."""
+    """Start drawing the report's figures: in forked children when :func:`fork_wanted`.
+
+    One child is forked here; it imports matplotlib and forks a sibling for each further
+    share (:data:`SHARES`), so the import is paid once. Each writes its share into its
+    own pipe.
+    """
     if not fork_wanted():
         return FigureJob(ctx, visits)
-    children: list[_Child] = []
-    for keys in SHARES:
-        read_end, write_end = os.pipe()
-        try:
-            with warnings.catch_warnings():
-                # Python 3.12 warns at a fork of a process with threads (OpenBLAS starts
-                # some); the child draws with no BLAS call and no lock a thread could hold.
-                warnings.filterwarnings("ignore", r".*use of fork\(\) may lead to deadlocks",
-                                        DeprecationWarning)
-                pid = os.fork()
-        except OSError:  # no process to spare: draw here
-            os.close(read_end)
-            os.close(write_end)
-            FigureJob(ctx, visits, children).close()
-            return FigureJob(ctx, visits)
-        if pid == 0:  # the child: draw, answer, leave without running the parent's exit code
-            os.close(read_end)
-            for sibling in children:
-                os.close(sibling.fd)
-            _child(ctx, visits, keys, write_end)
+    pipes = [os.pipe() for _ in SHARES]
+    try:
+        pid = _fork()
+    except OSError:  # no process to spare: draw here
+        for pair in pipes:
+            for fd in pair:
+                os.close(fd)
+        return FigureJob(ctx, visits)
+    if pid == 0:
+        _first_child(ctx, visits, pipes)
+    with contextlib.suppress(OSError):  # as the child does: whichever runs first makes it
+        os.setpgid(pid, pid)
+    for _, write_end in pipes:
         os.close(write_end)
-        children.append(_Child(keys, pid, read_end))
-    return FigureJob(ctx, visits, children)
+    return FigureJob(ctx, visits, pid, tuple(read_end for read_end, _ in pipes))
 
 
-def _child(ctx: Context, visits: pd.DataFrame, keys: tuple[str, ...], fd: int) -> None:
+def _fork() -> int:
+    with warnings.catch_warnings():
+        # Python 3.12 warns at a fork of a process with threads (OpenBLAS starts some);
+        # the children draw with no BLAS call and no lock another thread could hold.
+        warnings.filterwarnings("ignore", r".*use of fork\(\) may lead to deadlocks",
+                                DeprecationWarning)
+        return os.fork()
+
+
+def _first_child(ctx: Context, visits: pd.DataFrame, pipes: list[tuple[int, int]]) -> None:
+    """Import matplotlib, fork a sibling per further share, draw the first share, wait for
+    the siblings, and leave without running the parent's exit code."""
     code = 1
     try:
-        quiet = os.open(os.devnull, os.O_WRONLY)  # nothing the child says reaches a terminal
+        with contextlib.suppress(OSError):  # a group of its own: the parent stops it whole
+            os.setpgid(0, 0)
+        quiet = os.open(os.devnull, os.O_WRONLY)  # nothing a child says reaches a terminal
         os.dup2(quiet, 1)
         os.dup2(quiet, 2)
+        for read_end, _ in pipes:
+            os.close(read_end)
+        writes = [write_end for _, write_end in pipes]
         with warnings.catch_warnings(record=True) as caught:
-            drawn = draw_figures(ctx, visits, keys)
-        if not caught:  # a warning is the parent's to give: it draws again and warns
-            with os.fdopen(fd, "wb") as pipe:
-                pipe.write(pickle.dumps(drawn, protocol=pickle.HIGHEST_PROTOCOL))
-            code = 0
+            import matplotlib.backends.backend_agg
+            import matplotlib.figure  # noqa: F401 - imported once, for every sibling
+        if caught:  # a warning is the parent's to give: it draws and warns
+            return
+        mine, siblings = 0, list[int]()
+        for share in range(1, len(SHARES)):
+            try:
+                pid = _fork()
+            except OSError:  # the shares left are drawn by the parent
+                break
+            if pid == 0:
+                mine, siblings = share, []
+                break
+            siblings.append(pid)
+        for share, fd in enumerate(writes):
+            if share != mine:
+                os.close(fd)
+        answered = _answer(ctx, visits, SHARES[mine], writes[mine])
+        for pid in siblings:
+            os.waitpid(pid, 0)
+        code = 0 if answered else 1
     except BaseException:  # whatever it was, the parent draws again and sees it
         pass
     finally:
         os._exit(code)
+
+
+def _answer(ctx: Context, visits: pd.DataFrame, keys: tuple[str, ...], fd: int) -> bool:
+    """Draw ``keys`` and write them to ``fd``, which is closed in any case (the parent
+    reads to its end); whether they were written."""
+    with os.fdopen(fd, "wb") as pipe:
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                drawn = draw_figures(ctx, visits, keys)
+        except Exception:  # the parent draws this share again and sees the error
+            return False
+        if caught:  # a warning is the parent's to give: it draws again and warns
+            return False
+        pipe.write(pickle.dumps(drawn, protocol=pickle.HIGHEST_PROTOCOL))
+    return True
+
+
+def _read(fd: int) -> Any:
+    """What a child wrote to ``fd`` (to its end), unpickled; None if it cannot be read."""
+    chunks = []
+    with os.fdopen(fd, "rb") as pipe:
+        while chunk := pipe.read(1 << 20):
+            chunks.append(chunk)
+    try:
+        return pickle.loads(b"".join(chunks))
+    except Exception:  # nothing, or a truncated or garbled answer: drawn here instead
+        return None
 
 
 def _well_formed(answer: Any, keys: tuple[str, ...]) -> bool:
