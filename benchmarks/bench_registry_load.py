@@ -29,7 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 import jdmtrack.demo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "registry"))
-from load import check_consistent, database_state, run_clients  # noqa: E402
+from load import check_consistent, database_state, run_clients
 
 PASSWORD = "benchmark password 1"
 

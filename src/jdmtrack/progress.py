@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TextIO
 
-__all__ = ["Progress", "progress_line", "report_progress"]
+__all__ = ["Progress", "progress_line", "report_progress", "silence_progress"]
 
 _ACTIVE: ContextVar[Progress | None] = ContextVar("jdmtrack_progress", default=None)
 
@@ -102,3 +102,9 @@ def report_progress(done: float, total: float, what: str = "") -> None:
     line = _ACTIVE.get()
     if line is not None:
         line.update(done, total, what)
+
+
+def silence_progress() -> None:
+    """No progress line from here on in this context: a forked child's work stays silent,
+    since its parent owns the terminal line (``jdmtrack.parallel``)."""
+    _ACTIVE.set(None)

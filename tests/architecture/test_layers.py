@@ -19,8 +19,9 @@ SRC = Path(jdmtrack.__file__).parent
 
 # Lowest first. A module may import from its own layer or any layer below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    # Leaves: version, shared defaults, errors, XML-safe text, the progress line.
-    ("_version", "defaults", "errors", "progress", "xmltext"),
+    # Leaves: version, shared defaults, errors, XML-safe text, the progress line, work in a
+    # forked child process.
+    ("_version", "defaults", "errors", "parallel", "progress", "xmltext"),
     ("fields",),  # the field dictionary: every fact, no code above it
     ("cohort", "io"),  # read: raw tables; the typed cohort's conventions
     ("warning_log",),  # aggregated warnings (written out with io)

@@ -53,3 +53,18 @@ def test_bench_report_stages_tiny(tmp_path: Path) -> None:
         parts = sum(float(v) for k, v in rows.items() if k != "total")
         assert abs(parts - float(rows["total"])) < 0.05, rows
     assert out.read_text(encoding="utf-8").strip() == text.strip()
+
+
+def test_bench_report_tiny_prints_both_targets(tmp_path: Path) -> None:
+    out = tmp_path / "report.md"
+    text = run_tiny(BENCHMARKS / "bench_report.py", out).stdout
+    rows = [line.split(" | ") for line in text.splitlines()
+            if line.startswith("| ") and not line.startswith("| work")]
+    works = [r[0].lstrip("| ") for r in rows]
+    assert works == ['`python -c "import jdmtrack"`', "`report --demo baricitinib`",
+                     "`report` 20 patients"], works
+    for r in rows:
+        assert float(r[2]) > 0.0 and float(r[3]) > 0.0, r  # one run: one wall time, CPU
+        assert r[5].rstrip(" |") in ("met", "MISSED"), r
+    assert "every run" in rows[1][4] and "<= 5 s" in rows[2][4]
+    assert out.read_text(encoding="utf-8").strip() == text.strip()

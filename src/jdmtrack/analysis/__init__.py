@@ -131,8 +131,42 @@ def analyze(scored: ScoredCohort, settings: AnalysisSettings | None = None,
         unknown = set(sections) - set(parts) - set(identity)
         if unknown:
             raise ValueError(f"unknown results sections: {', '.join(sorted(unknown))}")
-    return identity | {key: compute() for key, compute in parts.items()
-                       if sections is None or key in sections}
+    wanted = [key for key in parts if sections is None or key in sections]
+    computed = _in_two_processes(parts, wanted, len(patients), by_section, sites_section,
+                                 by_cache)
+    return identity | {key: computed[key] for key in wanted}
+
+
+#: From this many patients the by-group and per-site sections are computed in a second
+#: process beside the other sections (jdmtrack.parallel). Below it a fork costs more than
+#: it saves: at 300 patients both sections take about a tenth of a second.
+PARALLEL_FROM_PATIENTS = 300
+
+
+def _in_two_processes(parts: dict[str, Callable[[], Any]], wanted: list[str], n_patients: int,
+                      by_section: Callable[[], dict[str, Any] | None],
+                      sites_section: Callable[[], dict[str, Any] | None],
+                      by_cache: dict[str, Any]) -> dict[str, Any]:
+    """Every wanted section; the by-group and per-site ones in a child process when large.
+
+    Those two are independent of the others (the methods text reads them, so it comes
+    last); the child computes them from the same data with the same settings, so the
+    results are the same values whichever process computed them.
+    """
+    from ..parallel import in_child
+
+    aside = [key for key in ("by", "sites") if key in wanted]
+    if not aside or n_patients < PARALLEL_FROM_PATIENTS:
+        return {key: parts[key]() for key in wanted}
+    later = {*aside, "methods"}
+    with in_child(lambda: (by_section(), sites_section())) as pending:
+        computed = {key: parts[key]() for key in wanted if key not in later}
+        by, sites = pending.result()
+    if by is not None:
+        by_cache["by"] = by
+    by_cache["sites"] = sites
+    computed |= {key: parts[key]() for key in wanted if key in later}
+    return computed
 
 
 def restrict_scored(scored: ScoredCohort, where: Collection[str]) -> tuple[ScoredCohort, Population]:
