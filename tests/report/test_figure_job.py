@@ -10,6 +10,8 @@ import subprocess
 import sys
 import warnings
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,27 +43,27 @@ def _contents(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The pids of the figure children the reports rendered in the test forked (one a
-    report: it forks its sibling itself)."""
-    started: list[int] = []
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each report rendered in the test had its figures drawn by a child."""
+    started: list[bool] = []
     start = figure_job.start_figures
 
-    def spy(ctx: Any, visits: pd.DataFrame) -> figure_job.FigureJob:
-        job = start(ctx, visits)
-        started.extend(job.pids)
-        return job
+    @contextmanager
+    def spy(ctx: Any, visits: pd.DataFrame) -> Iterator[figure_job.FigureJob]:
+        with start(ctx, visits) as job:
+            started.append(job.forked)
+            yield job
 
     monkeypatch.setattr(figure_job, "start_figures", spy)
     monkeypatch.delenv(figure_job.ENV_VAR, raising=False)
     return started
 
 
-def _gone(pid: int) -> bool:
-    """Whether ``pid`` was reaped (a zombie still answers signal 0)."""
+def _no_child_left() -> bool:
+    """Whether this process has no child process, running or a zombie (never reaped)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
         return True
     return False
 
@@ -76,15 +78,16 @@ def test_the_child_draws_what_the_parent_would(demo: str) -> None:
     """Both demos, every figure: the same SVG text, PNG bytes, caption and notes."""
     results = jdmtrack.analyze(path(demo), resamples=1000)
     ctx = Context.of(results)
-    job = figure_job.start_figures(ctx, results.visits)
-    assert job.forked and len(job.pids) == 1
-    assert job.collect() == figure_job.draw_figures(ctx, results.visits)
-    assert all(_gone(pid) for pid in job.pids)
+    with figure_job.start_figures(ctx, results.visits) as job:
+        assert job.forked
+        drawn = job.collect()
+    assert _no_child_left()
+    assert drawn == figure_job.draw_figures(ctx, results.visits)
 
 
 @needs_fork
 def test_forked_and_in_process_reports_are_the_same_bytes(
-        tmp_path: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, forks: list[bool], monkeypatch: pytest.MonkeyPatch) -> None:
     """Every file of a report with all seven figures (by drug, two sites)."""
     synthetic = generate_synthetic(80, 3, tmp_path / "synthetic")  # sites of 42 and 38
     results = jdmtrack.analyze(synthetic, resamples=1000, by="jaki_drug",
@@ -94,7 +97,7 @@ def test_forked_and_in_process_reports_are_the_same_bytes(
     with monkeypatch.context() as off:
         off.setenv(figure_job.ENV_VAR, "0")
         here = render_report(results, results.visits, tmp_path / "here")
-    assert len(forks) == 1 and _gone(forks[0])  # forked, and reaped
+    assert forks == [True, False] and _no_child_left()  # forked once, and reaped
     assert len(forked.figures) == 14
     assert [p.name for p in forked.figures] == [p.name for p in here.figures]
     assert _contents(forked.out_dir) == _contents(here.out_dir)
@@ -142,19 +145,19 @@ def _die() -> None:
     ("response_figure", lambda: "not a figure"), ("trajectories_figure", _die)],
     ids=["raises in the first child", "killed", "garbage", "first child killed"])
 def test_a_failed_child_leaves_its_figures_to_the_parent(
-        name: str, action: Any, forks: list[int], monkeypatch: pytest.MonkeyPatch,
+        name: str, action: Any, forks: list[bool], monkeypatch: pytest.MonkeyPatch,
         results: dict[str, Any], visits: pd.DataFrame, tmp_path: Path,
         rendered: tuple[dict[str, Any], Any], capfd: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(figures, name, _in_child_only(name, action))
     files = render_report(results, visits, tmp_path)
-    assert len(forks) == 1 and _gone(forks[0])
+    assert forks == [True] and _no_child_left()
     assert _contents(files.out_dir) == _contents(rendered[1].out_dir)
     assert capfd.readouterr() == ("", "")  # no traceback from the child
 
 
 @needs_fork
 def test_a_warning_in_the_child_is_given_by_the_parent(
-        forks: list[int], monkeypatch: pytest.MonkeyPatch, results: dict[str, Any],
+        forks: list[bool], monkeypatch: pytest.MonkeyPatch, results: dict[str, Any],
         visits: pd.DataFrame, tmp_path: Path) -> None:
     draw = figures.response_figure
 
@@ -165,16 +168,16 @@ def test_a_warning_in_the_child_is_given_by_the_parent(
     monkeypatch.setattr(figures, "response_figure", response_figure)
     with pytest.warns(UserWarning, match="odd response counts") as caught:
         render_report(results, visits, tmp_path)
-    assert len(caught) == 1 and len(forks) == 1 and _gone(forks[0])
+    assert len(caught) == 1 and forks == [True] and _no_child_left()
 
 
 @needs_fork
 def test_an_error_in_the_parent_stops_and_reaps_the_child(
-        forks: list[int], results: dict[str, Any], visits: pd.DataFrame,
+        forks: list[bool], results: dict[str, Any], visits: pd.DataFrame,
         tmp_path: Path) -> None:
     with pytest.raises(JdmtrackError, match="cannot be written as JSON"):
         render_report(dict(copy.deepcopy(results), extra=float("nan")), visits, tmp_path)
-    assert len(forks) == 1 and _gone(forks[0])
+    assert forks == [True] and _no_child_left()
 
 
 @needs_fork

@@ -1,33 +1,32 @@
 """The report's figures, drawn in two more processes while this one builds and writes tables.
 
 Drawing is a third to a half of a report's time, and nothing else in the report waits on
-it until ``report.html``. :func:`start_figures` forks a child that imports matplotlib and
-forks a sibling; each draws its share of the figures (:data:`SHARES`,
-:func:`draw_figures`) while the parent writes ``results.json``, builds the tables and
-writes ``tables.xlsx``. The parent then reads the drawn figures (SVG text and PNG bytes,
-pickled) from a pipe per share. The children inherit the results and visits from the
-fork, so nothing is copied to them, and the parent never imports matplotlib.
+it until ``report.html``. :func:`start_figures` starts a child (:func:`jdmtrack.parallel.
+in_child`) that imports matplotlib and starts a sibling the same way; each draws its share
+of the figures (:data:`SHARES`, :func:`draw_figures`) while the parent writes
+``results.json``, builds the tables and writes ``tables.xlsx``, and the parent then takes
+the drawn figures (SVG text and PNG bytes). The children inherit the results and visits
+from the fork, so nothing is copied to them, and the parent never imports matplotlib.
 
 The figures are drawn in-process instead, in the same order and with the same result,
-when ``os.fork`` is not there (Windows) or not safe (macOS: system libraries that do not
-survive a fork), when only one CPU is available, when the calling process runs other
-Python threads (one might hold a lock a child needs), when the environment variable
-``JDMTRACK_FIGURE_PROCESS`` is ``0`` (or ``false``, ``no``, ``off``), and, for a child's
-share, whenever that child fails: an exception, a warning, a crash or an unreadable
-answer. A child's own output goes nowhere, so a failure there prints nothing; drawing
-again in this process raises (or warns) just as a report drawn here always did.
+when :func:`jdmtrack.parallel.parallel_enabled` says no (no ``os.fork``, one CPU, or
+``JDMTRACK_PARALLEL=0``), on macOS (system libraries that do not survive a fork), when
+the calling process runs other Python threads (one might hold a lock a child needs),
+when ``JDMTRACK_FIGURE_PROCESS`` is ``0`` (or ``false``, ``no``, ``off``), and whenever
+a child fails: an exception, a warning, a crash or an unreadable answer (a failed
+sibling's share is drawn by the first child). A child's output goes nowhere, so a failure
+there prints nothing; drawing again in this process raises (or warns) just as a report
+drawn here always did.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import pickle
-import signal
 import sys
 import threading
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from .model import FigureOut
@@ -35,6 +34,7 @@ from .model import FigureOut
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..parallel import Pending
     from .context import Context
 
 __all__ = ["ENV_VAR", "FIGURE_KEYS", "SHARES", "Drawn", "FigureJob", "draw_figures",
@@ -77,166 +77,82 @@ def draw_figures(ctx: Context, visits: pd.DataFrame,
 
 def fork_wanted() -> bool:
     """Whether :func:`start_figures` may fork (the conditions in the module's docstring)."""
-    if os.environ.get(ENV_VAR, "").strip().lower() in _OFF:
+    from ..parallel import parallel_enabled
+
+    if os.environ.get(ENV_VAR, "").strip().lower() in _OFF or sys.platform == "darwin":
         return False
-    if not hasattr(os, "fork") or sys.platform in ("win32", "darwin"):
-        return False
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (cpus or 1) > 1 and threading.active_count() == 1
+    return parallel_enabled() and threading.active_count() == 1
 
 
 class FigureJob:
     """The figures being drawn: :meth:`collect` waits for them (or draws them here)."""
 
-    def __init__(self, ctx: Context, visits: pd.DataFrame, pid: int | None = None,
-                 fds: tuple[int, ...] = ()) -> None:
-        self._ctx, self._visits = ctx, visits
-        self._pid, self._fds = pid, list(fds)
-        #: The child this process forked (its sibling is the child's own).
-        self.pids = () if pid is None else (pid,)
+    def __init__(self, ctx: Context, visits: pd.DataFrame,
+                 pending: Pending[dict[str, Drawn]]) -> None:
+        self._ctx, self._visits, self._pending = ctx, visits, pending
 
     @property
     def forked(self) -> bool:
         """Whether child processes draw the figures."""
-        return self._pid is not None
+        return self._pending.in_child
 
     def collect(self) -> dict[str, Drawn]:
-        """Every figure by key: the children's, once they have finished; a share whose
-        child failed (or every share, when none was started) drawn in this process."""
-        if self._pid is None:
-            return draw_figures(self._ctx, self._visits)
-        answers = []
-        while self._fds:  # each pipe to its end: the child writing it has finished
-            answers.append(_read(self._fds.pop(0)))
-        self._reap()
-        drawn: dict[str, Drawn] = {}
-        for keys, answer in zip(SHARES, answers, strict=True):
-            drawn.update(answer if _well_formed(answer, keys)
-                         else draw_figures(self._ctx, self._visits, keys))
-        return {key: drawn[key] for key in FIGURE_KEYS}
-
-    def close(self) -> None:
-        """Stop the children still drawing (the report failed) and reap the first."""
-        while self._fds:
-            os.close(self._fds.pop())
-        if self._pid is not None:
-            for kill, target in ((os.killpg, self._pid), (os.kill, self._pid)):
-                with contextlib.suppress(OSError):
-                    kill(target, signal.SIGKILL)
-            self._reap()
-
-    def _reap(self) -> None:
-        pid, self._pid = self._pid, None
-        if pid is not None:
-            os.waitpid(pid, 0)
+        """Every figure by key: the children's once they have finished, else drawn here."""
+        drawn = self._pending.result()
+        return drawn if _well_formed(drawn) else draw_figures(self._ctx, self._visits)
 
 
-def start_figures(ctx: Context, visits: pd.DataFrame) -> FigureJob:
-    """Start drawing the report's figures: in forked children when :func:`fork_wanted`.
+@contextmanager
+def start_figures(ctx: Context, visits: pd.DataFrame) -> Iterator[FigureJob]:
+    """The report's figures being drawn, in children when :func:`fork_wanted`; leaving the
+    block stops and reaps a child whose figures were not collected."""
+    from ..parallel import in_child
 
-    One child is forked here; it imports matplotlib and forks a sibling for each further
-    share (:data:`SHARES`), so the import is paid once. Each writes its share into its
-    own pipe.
-    """
-    if not fork_wanted():
-        return FigureJob(ctx, visits)
-    pipes = [os.pipe() for _ in SHARES]
-    try:
-        pid = _fork()
-    except OSError:  # no process to spare: draw here
-        for pair in pipes:
-            for fd in pair:
-                os.close(fd)
-        return FigureJob(ctx, visits)
-    if pid == 0:
-        _first_child(ctx, visits, pipes)
-    with contextlib.suppress(OSError):  # as the child does: whichever runs first makes it
-        os.setpgid(pid, pid)
-    for _, write_end in pipes:
-        os.close(write_end)
-    return FigureJob(ctx, visits, pid, tuple(read_end for read_end, _ in pipes))
+    parent = os.getpid()
+
+    def work() -> dict[str, Drawn]:
+        if os.getpid() == parent:  # no child, or it failed: drawn here, as always
+            return draw_figures(ctx, visits)
+        return _draw_shares(ctx, visits)
+
+    with in_child(work, enabled=fork_wanted()) as pending:
+        yield FigureJob(ctx, visits, pending)
 
 
-def _fork() -> int:
-    with warnings.catch_warnings():
-        # Python 3.12 warns at a fork of a process with threads (OpenBLAS starts some);
-        # the children draw with no BLAS call and no lock another thread could hold.
-        warnings.filterwarnings("ignore", r".*use of fork\(\) may lead to deadlocks",
-                                DeprecationWarning)
-        return os.fork()
+def _draw_shares(ctx: Context, visits: pd.DataFrame) -> dict[str, Drawn]:
+    """In the first child: import matplotlib once, start a sibling for the second share
+    (it inherits the import), draw the first share, and add the sibling's."""
+    from ..parallel import in_child
+
+    quiet = os.open(os.devnull, os.O_WRONLY)  # nothing a child says reaches a terminal
+    os.dup2(quiet, 1)
+    os.dup2(quiet, 2)
+    with warnings.catch_warnings(record=True) as caught:
+        import matplotlib.backends.backend_agg
+        import matplotlib.figure  # noqa: F401 - imported once, for both children
+    if caught:
+        raise _Warned
+    with in_child(lambda: _draw_share(ctx, visits, SHARES[1])) as sibling:
+        drawn = _draw_share(ctx, visits, SHARES[0])
+        drawn.update(sibling.result())  # drawn here if the sibling failed
+    return drawn
 
 
-def _first_child(ctx: Context, visits: pd.DataFrame, pipes: list[tuple[int, int]]) -> None:
-    """Import matplotlib, fork a sibling per further share, draw the first share, wait for
-    the siblings, and leave without running the parent's exit code."""
-    code = 1
-    try:
-        with contextlib.suppress(OSError):  # a group of its own: the parent stops it whole
-            os.setpgid(0, 0)
-        quiet = os.open(os.devnull, os.O_WRONLY)  # nothing a child says reaches a terminal
-        os.dup2(quiet, 1)
-        os.dup2(quiet, 2)
-        for read_end, _ in pipes:
-            os.close(read_end)
-        writes = [write_end for _, write_end in pipes]
-        with warnings.catch_warnings(record=True) as caught:
-            import matplotlib.backends.backend_agg
-            import matplotlib.figure  # noqa: F401 - imported once, for every sibling
-        if caught:  # a warning is the parent's to give: it draws and warns
-            return
-        mine, siblings = 0, list[int]()
-        for share in range(1, len(SHARES)):
-            try:
-                pid = _fork()
-            except OSError:  # the shares left are drawn by the parent
-                break
-            if pid == 0:
-                mine, siblings = share, []
-                break
-            siblings.append(pid)
-        for share, fd in enumerate(writes):
-            if share != mine:
-                os.close(fd)
-        answered = _answer(ctx, visits, SHARES[mine], writes[mine])
-        for pid in siblings:
-            os.waitpid(pid, 0)
-        code = 0 if answered else 1
-    except BaseException:  # whatever it was, the parent draws again and sees it
-        pass
-    finally:
-        os._exit(code)
+class _Warned(Exception):
+    """A child met a warning: the parent draws again and gives it."""
 
 
-def _answer(ctx: Context, visits: pd.DataFrame, keys: tuple[str, ...], fd: int) -> bool:
-    """Draw ``keys`` and write them to ``fd``, which is closed in any case (the parent
-    reads to its end); whether they were written."""
-    with os.fdopen(fd, "wb") as pipe:
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                drawn = draw_figures(ctx, visits, keys)
-        except Exception:  # the parent draws this share again and sees the error
-            return False
-        if caught:  # a warning is the parent's to give: it draws again and warns
-            return False
-        pipe.write(pickle.dumps(drawn, protocol=pickle.HIGHEST_PROTOCOL))
-    return True
+def _draw_share(ctx: Context, visits: pd.DataFrame, keys: tuple[str, ...]) -> dict[str, Drawn]:
+    with warnings.catch_warnings(record=True) as caught:
+        drawn = draw_figures(ctx, visits, keys)
+    if caught:
+        raise _Warned
+    return drawn
 
 
-def _read(fd: int) -> Any:
-    """What a child wrote to ``fd`` (to its end), unpickled; None if it cannot be read."""
-    chunks = []
-    with os.fdopen(fd, "rb") as pipe:
-        while chunk := pipe.read(1 << 20):
-            chunks.append(chunk)
-    try:
-        return pickle.loads(b"".join(chunks))
-    except Exception:  # nothing, or a truncated or garbled answer: drawn here instead
-        return None
-
-
-def _well_formed(answer: Any, keys: tuple[str, ...]) -> bool:
-    """Whether the child's answer is a figure (or None) and notes for each of ``keys``."""
-    if not isinstance(answer, dict) or tuple(answer) != keys:
+def _well_formed(answer: Any) -> bool:
+    """Whether the children's answer is a figure (or None) and notes for every key."""
+    if not isinstance(answer, dict) or sorted(answer) != sorted(FIGURE_KEYS):
         return False
     for value in answer.values():
         if not (isinstance(value, tuple) and len(value) == 2):

@@ -94,11 +94,8 @@ def _render(typed: Results, visits: pd.DataFrame, out_dir: Path,
     ctx = Context.of(typed)
     # First of all: the figures are drawn in a second process while this one writes the
     # results, builds the tables and writes the workbook (see .figure_job).
-    job = start_figures(ctx, visits)
-    try:
+    with start_figures(ctx, visits) as job:
         return _write(ctx, visits, out_dir, say, job)
-    finally:
-        job.close()
 
 
 def _write(ctx: Context, visits: pd.DataFrame, out_dir: Path, say: Callable[[str], None],
