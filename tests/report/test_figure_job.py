@@ -11,7 +11,7 @@ import sys
 import warnings
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -61,11 +61,10 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
 def _no_child_left() -> bool:
     """Whether this process has no child process, running or a zombie (never reaped)."""
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
+    with suppress(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # 0 for a child still running; a zombie's pid
+        return False
+    return True
 
 
 needs_fork = pytest.mark.skipif(not figure_job.fork_wanted(),
