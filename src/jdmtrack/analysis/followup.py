@@ -7,40 +7,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..fields import field
 from ..protocol.dosing import load_dose_reference
 from ..stats.safety import event_rate
 from ..stats.survival import kaplan_meier
 from .ae_table import ae_by_term
 from .common import column, describe_dict, end_of_followup
+from .event_times import EventTimes, Mask, event_times
 from .settings import AnalysisSettings
 
-__all__ = ["summarise_dosing", "summarise_safety", "summarise_time_to_event"]
-
-# Who is at risk of each event: rash events need a rash at baseline, steroid
-# discontinuation a steroid dose at baseline; everyone is at risk of the others.
-_RASH_EVENTS = ("rash_improvement", "rash_marked_improvement", "rash_resolution")
-_EVENT_ORDER = field("events", "event").choices  # dictionary order
-
-
-def _at_risk(event: str, patients: pd.DataFrame, visits: pd.DataFrame,
-             baseline_week: float) -> tuple[set[str], str]:
-    ids = set(patients["patient_id"])
-    first = visits[visits["week"] == baseline_week].drop_duplicates("patient_id")
-    if event in _RASH_EVENTS:
-        rash = column(first, "rash")
-        das = column(first, "das_skin").astype("float64")
-        has = (rash.fillna(False).astype(bool)) | (das > 0)
-        known = rash.notna() | das.notna()
-        if known.any():
-            return set(first.loc[has.to_numpy(), "patient_id"]), "patients with rash at week 0"
-    if event == "cs_discontinuation":
-        dose = column(first, "cs_mg_kg_day").astype("float64")
-        if dose.notna().any():
-            return (set(first.loc[(dose > 0).to_numpy(), "patient_id"]),
-                    "patients on corticosteroids at week 0")
-    return ids, "all patients"
-
+__all__ = ["RASH_IMPROVEMENT_DEFINITION", "summarise_dosing", "summarise_safety",
+           "summarise_time_to_event", "time_to_event"]
 
 #: One definition of rash improvement for the per-week table and the time to improvement.
 RASH_IMPROVEMENT_DEFINITION = (
@@ -54,14 +30,6 @@ RASH_IMPROVEMENT_DEFINITION = (
 )
 
 
-def _first_visit_met(visits: pd.DataFrame, column_name: str) -> pd.Series:
-    """Week of each patient's first visit whose nullable boolean ``column_name`` is true."""
-    if column_name not in visits.columns:
-        return pd.Series(dtype="float64")
-    met = visits[visits[column_name].fillna(False).astype(bool)]
-    return met.groupby("patient_id")["week"].min().astype("float64")
-
-
 def summarise_time_to_event(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFrame,
                             settings: AnalysisSettings) -> dict[str, Any]:
     """KM per event type present in the events table, censored at end of follow-up.
@@ -69,45 +37,39 @@ def summarise_time_to_event(patients: pd.DataFrame, visits: pd.DataFrame, events
     Rash improvement also counts the visits meeting the per-week criterion (one definition,
     ``RASH_IMPROVEMENT_DEFINITION``), so it is estimated even without an events table.
     """
-    end = end_of_followup(patients, visits, events)
+    return time_to_event(event_times(patients, visits, events, settings.baseline_week))
+
+
+def time_to_event(times: EventTimes, pool: Mask | None = None) -> dict[str, Any]:
+    """``summarise_time_to_event`` of the patients ``pool`` (default: everyone), as if their
+    rows alone had been given (a ``--by`` group)."""
     out: dict[str, Any] = {}
-    recorded = set(events["event"]) if len(events) else set()
-    from_visits = _first_visit_met(visits, "rash_improved")
-    present = [e for e in _EVENT_ORDER
-               if e in recorded or (e == "rash_improvement" and len(from_visits))]
-    for event in present:
-        ids, population = _at_risk(event, patients, visits, settings.baseline_week)
-        ordered = sorted(ids)
-        first = (events[events["event"] == event].groupby("patient_id")["week"].min()
-                 if event in recorded else pd.Series(dtype="float64"))
+    for event in times.present(pool):
+        risk, population = times.at_risk(event, pool)
+        when, happened, n_visits = times.times(event, risk)
         extra: dict[str, Any] = {}
         if event == "rash_improvement":
-            seen = from_visits.reindex(ordered)
-            logged = first.reindex(ordered)
-            combined = pd.concat([logged, seen], axis=1).min(axis=1).dropna()
-            n_visits = int((seen.notna() & (logged.isna() | (seen < logged))).sum())
             extra = {"definition": RASH_IMPROVEMENT_DEFINITION,
-                     "events_from_events_table": int(combined.size) - n_visits,
+                     "events_from_events_table": int(happened.sum()) - n_visits,
                      "events_from_visits": n_visits}
-            first = combined
-        times = np.array([first.get(i, end.get(i, np.nan)) for i in ordered], dtype="float64")
-        happened = np.array([i in first.index for i in ordered], dtype=bool)
-        usable = ~np.isnan(times)
-        result: dict[str, Any]
-        if usable.sum() == 0:
-            result = {"n": 0, "events": 0, "median_weeks": None, "ci95": None,
-                      "q1_weeks": None, "q3_weeks": None,
-                      "not_run": {"reason": f"no patient at risk ({population}) has a "
-                                            "follow-up time"}}
-        else:
-            fit = kaplan_meier(times[usable], happened[usable])
-            result = fit.as_dict()
-            result["curve"] = {"time": list(fit.time), "survival": list(fit.surv),
-                               "n_risk": list(fit.n_risk), "n_event": list(fit.n_event),
-                               "n_censor": list(fit.n_censor)}
-            result["not_run"] = None  # without events the median is "not reached", a result
-        out[event] = result | {"population": population} | extra
+        out[event] = _kaplan_meier(when, happened, population) | {"population": population} | extra
     return out
+
+
+def _kaplan_meier(times: np.ndarray, happened: np.ndarray, population: str) -> dict[str, Any]:
+    usable = ~np.isnan(times)
+    if usable.sum() == 0:
+        return {"n": 0, "events": 0, "median_weeks": None, "ci95": None,
+                "q1_weeks": None, "q3_weeks": None,
+                "not_run": {"reason": f"no patient at risk ({population}) has a "
+                                      "follow-up time"}}
+    fit = kaplan_meier(times[usable], happened[usable])
+    result = fit.as_dict()
+    result["curve"] = {"time": list(fit.time), "survival": list(fit.surv),
+                       "n_risk": list(fit.n_risk), "n_event": list(fit.n_event),
+                       "n_censor": list(fit.n_censor)}
+    result["not_run"] = None  # without events the median is "not reached", a result
+    return result
 
 
 def summarise_safety(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFrame,

@@ -19,6 +19,7 @@ Body size, kidney function and JAKi dose are described per group, not tested.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -26,10 +27,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SettingsError
+from ..stats.quantiles import _one as sorted_quantile
 from .baseline import patient_ages, summarise_baseline
 from .classified import summarise_criteria, summarise_response
-from .common import describe_dict, end_of_followup, week_key
-from .followup import summarise_time_to_event
+from .common import end_of_followup, week_key
+from .event_times import EventTimes, event_times
+from .followup import time_to_event
 from .group_tests import EXACT_MAX_N, compare_counts, compare_values, sample_mode
 from .measures import covariate_measures, outcome_measures
 from .population import patient_field
@@ -91,28 +94,31 @@ def summarise_by(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFr
         at_weeks = visits[visits["week"].isin(settings.weeks)]
     levels, labels, label = group_labels(patients, name)
     level_of = pd.Series(labels, index=patients["patient_id"].to_numpy(), dtype=object)
-    empty_visits, empty_events = visits.iloc[:0], events.iloc[:0]
-    pats = {lv: patients[np.array([v == lv for v in labels], dtype=bool)] for lv in levels}
-    vis = _frames_of(level_of, visits)
-    used = _frames_of(level_of, at_weeks)
-    evs = _frames_of(level_of, events)
+    empty_visits = visits.iloc[:0]
+    member = {lv: np.array([v == lv for v in labels], dtype=bool) for lv in levels}
+    pats = {lv: patients[member[lv]] for lv in levels}
+    # summarise_baseline reads the week-0 visits alone; the groups are cut from a copy of
+    # the visits used, one block per dtype, which each group's filter by week takes faster.
+    vis = _frames_of(level_of, visits[visits["week"] == settings.baseline_week])
+    used = _frames_of(level_of, at_weeks.copy())
     out: dict[str, Any] = {"field": name, "label": label, "levels": levels,
                            "n": {lv: len(pats[lv]) for lv in levels},
                            "n_missing": sum(v is None for v in labels)}
     per_group = {lv: summarise_baseline(pats[lv], vis.get(lv, empty_visits), settings)
                  for lv in levels}
-    out["baseline"] = _baseline(patients, visits, labels, levels, per_group, settings, name)
+    out["baseline"] = _baseline(patients, visits, labels, member, per_group, settings, name)
     out["outcomes"] = _outcomes(at_weeks, level_of, levels, settings)
     crit = {lv: summarise_criteria(used.get(lv, empty_visits), settings) for lv in levels}
     resp = {lv: summarise_response(used.get(lv, empty_visits), settings) for lv in levels}
-    out["criteria"] = _classified(at_weeks, level_of, levels, crit, settings)
-    out["response"] = _response(at_weeks, level_of, levels, resp, settings)
-    tte = {lv: summarise_time_to_event(pats[lv], vis.get(lv, empty_visits),
-                                       evs.get(lv, empty_events), settings) for lv in levels}
+    at_week = _AtWeek(at_weeks, level_of)
+    out["criteria"] = _classified(at_week, levels, crit, settings)
+    out["response"] = _response(at_week, levels, resp, settings)
+    times = event_times(patients, visits, events, settings.baseline_week)
+    group_of = level_of.reindex(times.ids).to_numpy(dtype=object)
+    tte = {lv: time_to_event(times, group_of == lv) for lv in levels}
     events_seen = list(dict.fromkeys(e for lv in levels for e in tte[lv]))
     out["time_to_event"] = {e: {"groups": {lv: tte[lv].get(e) for lv in levels},
-                                "test": _logrank(e, patients, visits, events, level_of,
-                                                 settings)}
+                                "test": _logrank(e, times, group_of, settings)}
                             for e in events_seen}
     out["completeness"] = _completeness(patients, visits, events, at_weeks, level_of, levels,
                                         settings)
@@ -120,8 +126,10 @@ def summarise_by(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFr
 
 
 def _baseline(patients: pd.DataFrame, visits: pd.DataFrame, labels: list[str | None],
-              levels: list[str], per_group: dict[str, dict[str, Any]],
+              member: dict[str, np.ndarray], per_group: dict[str, dict[str, Any]],
               settings: AnalysisSettings, name: str) -> dict[str, Any]:
+    """``member``: each level's patients (rows of ``patients``), in level order."""
+    levels = list(member)
     ages = patient_ages(patients)
     first = visits[visits["week"] == settings.baseline_week].drop_duplicates("patient_id")
     first = first.set_index("patient_id").reindex(patients["patient_id"].to_numpy())
@@ -134,13 +142,14 @@ def _baseline(patients: pd.DataFrame, visits: pd.DataFrame, labels: list[str | N
                                  "groups": entries, "test": None}
         if var != name and "may have several" not in str(some["label"]):
             entry["test"] = _baseline_test(var, some["type"], patients, ages, first, labels,
-                                           levels, settings)
+                                           member, settings)
         out[var] = entry
     return out
 
 
 def _baseline_test(var: str, kind: str, patients: pd.DataFrame, ages: dict[str, pd.Series],
-                   first: pd.DataFrame, labels: list[str | None], levels: list[str],
+                   first: pd.DataFrame, labels: list[str | None],
+                   member: dict[str, np.ndarray],
                    settings: AnalysisSettings) -> dict[str, Any] | None:
     if kind == "continuous":
         source = ages.get(var)
@@ -149,14 +158,13 @@ def _baseline_test(var: str, kind: str, patients: pd.DataFrame, ages: dict[str, 
         if source is None:
             return None
         values = np.asarray(source, dtype="float64")
-        return compare_values({lv: values[np.array([g == lv for g in labels], dtype=bool)]
-                               for lv in levels}, settings)
+        return compare_values({lv: values[rows] for lv, rows in member.items()}, settings)
     if var not in patients.columns:
         return None
     outcome = [None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
                else ("yes" if v else "no") if isinstance(v, (bool, np.bool_)) else str(v)
                for v in patients[var]]
-    return compare_counts(labels, outcome, settings, levels)
+    return compare_counts(labels, outcome, settings, list(member))
 
 
 def wide_table(visits: pd.DataFrame, measures: list[str], weeks: tuple[float, ...]) -> pd.DataFrame:
@@ -190,28 +198,57 @@ def _outcomes(visits: pd.DataFrame, level_of: pd.Series, levels: list[str],
                 series["change"] = values - base
             for part, data in series.items():
                 section = "by_week" if part == "value" else "change"
-                entry[section][key] = {lv: _describe(data[masks[lv]], q) for lv in levels}
+                split = {lv: data[masks[lv]] for lv in levels}
+                entry[section][key] = {lv: _describe(split[lv], q) for lv in levels}
                 if tested:
-                    entry["tests"].setdefault(key, {})[part] = compare_values(
-                        {lv: data[masks[lv]] for lv in levels}, settings)
+                    entry["tests"].setdefault(key, {})[part] = compare_values(split, settings)
         out[measure] = entry
     return out
 
 
 def _describe(values: np.ndarray, q: int) -> dict[str, Any]:
-    summary = describe_dict(values[~np.isnan(values)], q)
-    summary.pop("missing")
-    return summary
+    """``describe_dict`` of the values present, without ``missing``: the same arithmetic
+    (``jdmtrack.stats.descriptive.describe``: the quantiles of the sorted values, mean and SD
+    by exact sums), without its checks and conversions, as the by-group tables call it
+    thousands of times.
+
+    The worked example of ``describe`` (SD by hand: squared deviations from 41.7 sum to
+    452.1; sqrt(452.1 / 9) = 7.0875):
+
+    >>> r = _describe(np.array([29, 33, np.nan, 38, 41, 41, 43, 44, 46, 50, 52.0]), 6)
+    >>> r["n"], r["median"], r["q1"], r["q3"], r["mean"], round(r["sd"], 4), r["min"], r["max"]
+    (10, 42.0, 36.75, 47.0, 41.7, 7.0875, 29.0, 52.0)
+    """
+    observed = np.sort(values[~np.isnan(values)])
+    n = int(observed.size)
+    if n == 0:
+        return {"n": 0, "median": None, "q1": None, "q3": None, "mean": None, "sd": None,
+                "min": None, "max": None}
+    mean = math.fsum(observed.tolist()) / n
+    sd = math.sqrt(math.fsum(((observed - mean) ** 2).tolist()) / (n - 1)) if n >= 2 else None
+    return {"n": n, "median": sorted_quantile(observed, 0.5, 7),  # the usual median
+            "q1": sorted_quantile(observed, 0.25, q), "q3": sorted_quantile(observed, 0.75, q),
+            "mean": mean, "sd": sd, "min": float(observed[0]), "max": float(observed[-1])}
 
 
-def _at_week(visits: pd.DataFrame, level_of: pd.Series, week: float,
-             column: str) -> tuple[list[str | None], list[Any]]:
-    at = visits.loc[visits["week"] == week, ["patient_id", column]].drop_duplicates("patient_id")
-    return list(at["patient_id"].map(level_of)), list(at[column])
+class _AtWeek:
+    """Each analysis week's visits (a patient's first there) and their groups, cut once for
+    all the criteria and the response classes."""
+
+    def __init__(self, visits: pd.DataFrame, level_of: pd.Series) -> None:
+        self.visits, self.level_of = visits, level_of
+        self.cut: dict[float, tuple[list[str | None], pd.DataFrame]] = {}
+
+    def __call__(self, week: float, column: str) -> tuple[list[str | None], list[Any]]:
+        if week not in self.cut:
+            at = self.visits[self.visits["week"] == week].drop_duplicates("patient_id")
+            self.cut[week] = (list(at["patient_id"].map(self.level_of)), at)
+        groups, at = self.cut[week]
+        return groups, list(at[column])
 
 
-def _classified(visits: pd.DataFrame, level_of: pd.Series, levels: list[str],
-                per_group: dict[str, dict[str, Any]], settings: AnalysisSettings) -> dict[str, Any]:
+def _classified(at_week: _AtWeek, levels: list[str], per_group: dict[str, dict[str, Any]],
+                settings: AnalysisSettings) -> dict[str, Any]:
     out: dict[str, Any] = {}
     names = dict.fromkeys(c for lv in levels for c in per_group[lv] if c != "tis")
     for criterion in names:
@@ -219,7 +256,7 @@ def _classified(visits: pd.DataFrame, level_of: pd.Series, levels: list[str],
         out[criterion] = {}
         for key in weeks:
             week = float(key)
-            groups, values = _at_week(visits, level_of, week, criterion)
+            groups, values = at_week(week, criterion)
             met = [None if v is None or v is pd.NA or v == "not_evaluable" or
                    (isinstance(v, float) and np.isnan(v))
                    else "met" if v in (True, "met") else "not_met" for v in values]
@@ -229,36 +266,37 @@ def _classified(visits: pd.DataFrame, level_of: pd.Series, levels: list[str],
     return out
 
 
-def _response(visits: pd.DataFrame, level_of: pd.Series, levels: list[str],
+def _response(at_week: _AtWeek, levels: list[str],
               per_group: dict[str, dict[str, Any]], settings: AnalysisSettings) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    if "response" not in visits.columns:
+    if "response" not in at_week.visits.columns:
         return out
     for week in settings.weeks[1:]:
         key = week_key(week)
-        groups, values = _at_week(visits, level_of, week, "response")
+        groups, values = at_week(week, "response")
         classes = [v if v in ("CR", "PR", "NR") else None for v in values]
         out[key] = {"groups": {lv: per_group[lv].get(key) for lv in levels},
                     "test": compare_counts(groups, classes, settings, levels)}
     return out
 
 
-def _logrank(event: str, patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataFrame,
-             level_of: pd.Series, settings: AnalysisSettings) -> dict[str, Any]:
-    """Log-rank test of the groups' curves: the patients at risk of the event as the
-    Kaplan-Meier estimate takes them, first event or censoring at the end of follow-up."""
+def _logrank(event: str, times: EventTimes, group_of: np.ndarray,
+             settings: AnalysisSettings) -> dict[str, Any]:
+    """Log-rank test of the groups' curves: the patients at risk of the event and their
+    times exactly as the Kaplan-Meier estimates take them (over the whole cohort; rash
+    improvement from the events table and the visits, see ``EventTimes.times``), else
+    censoring at the end of follow-up; ``group_of``: each patient's group (None: in no
+    group) on ``times.ids``."""
     from ..stats.logrank import logrank_test
-    from .followup import _at_risk
 
-    ids, _ = _at_risk(event, patients, visits, settings.baseline_week)
-    end = end_of_followup(patients, visits, events)
-    first = events[events["event"] == event].groupby("patient_id")["week"].min()
-    rows = [(first.get(i, end.get(i)), i in first.index, level_of.get(i)) for i in sorted(ids)]
-    rows = [r for r in rows if r[2] is not None and r[0] is not None and not np.isnan(r[0])]
-    n = len(rows)
+    risk, _ = times.at_risk(event)
+    when, happened, _ = times.times(event, risk)
+    group = group_of[risk]
+    keep = pd.notna(group) & ~np.isnan(when)
+    n = int(keep.sum())
     mode = sample_mode(n)
     # Large-sample mode: the chi-square p alone (no permutation distribution is built).
-    r = logrank_test([t for t, _, _ in rows], [e for _, e, _ in rows], [g for _, _, g in rows],
+    r = logrank_test(when[keep].tolist(), happened[keep].tolist(), group[keep].tolist(),
                      permutation="none" if mode["large_sample"] else "auto",
                      resamples=settings.resamples, seed=settings.seed,
                      max_states=LOGRANK_MAX_STATES)
@@ -278,12 +316,12 @@ def _completeness(patients: pd.DataFrame, visits: pd.DataFrame, events: pd.DataF
     """Per group and analysis week: patients still followed, and those with a visit used
     at that week."""
     end = end_of_followup(patients, visits, events)
-    group = np.array([level_of.get(p) for p in end.index], dtype=object)
+    group = level_of.reindex(end.index).to_numpy(dtype=object)
     out: dict[str, Any] = {lv: {} for lv in levels}
     for week in settings.weeks:
-        seen = set(at_weeks.loc[at_weeks["week"] == week, "patient_id"])
+        seen = at_weeks.loc[at_weeks["week"] == week, "patient_id"].unique()
         followed = end.to_numpy() >= week
-        has_visit = np.array([p in seen for p in end.index], dtype=bool)
+        has_visit = np.asarray(end.index.isin(seen), dtype=bool)
         for lv in levels:
             mask = group == lv
             out[lv][week_key(week)] = {"in_followup": int((followed & mask).sum()),
