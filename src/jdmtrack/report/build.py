@@ -6,7 +6,6 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..progress import report_progress
-from . import figures, figures_dose, figures_groups
 from . import format as f
 from . import tables as t
 from . import tables_ae as ae
@@ -18,6 +17,7 @@ from . import tables_response as tr
 from . import tables_safety_tests as ts
 from . import tables_windows as tw
 from .context import Context, ordered_measures
+from .figure_job import Drawn, draw_figures
 from .model import Block, Document, FigureOut, Flow, Paragraph, Section
 from .tables_sites import site_models_table
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from ..results import Results
 
-__all__ = ["build_document"]
+__all__ = ["Draft", "build_document", "draft_document"]
 
 NOT_IN_RESULTS = "Not in the results."
 
@@ -36,26 +36,67 @@ def build_document(results: Results | Mapping[str, Any], visits: pd.DataFrame,
     """The whole report; ``progress`` hears when figures are being drawn."""
     ctx = Context.of(results)
     say = progress or (lambda _stage: None)
+    draft = draft_document(ctx, say)
+    say("figures")
+    return draft.fill(draw_figures(ctx, visits))
+
+
+class Draft:
+    """The report with every table and text in place and the figures still to come.
+
+    Each figure's place is kept (its list of blocks and position in it), so the tables can
+    be numbered and written (``tables.xlsx`` holds no figure) while the figures are drawn
+    elsewhere (:mod:`.figure_job`). :meth:`fill` puts them in.
+    """
+
+    def __init__(self) -> None:
+        self.document = Document("", "", "", [])
+        self._places: list[tuple[list[Block], int, str]] = []
+        self._otherwise: list[tuple[Section, str]] = []
+
+    def place(self, blocks: list[Block], key: str) -> None:
+        """Figure ``key`` (its notes, when it is not drawn) goes at the end of ``blocks``."""
+        self._places.append((blocks, len(blocks), key))
+
+    def otherwise(self, section: Section, text: str) -> None:
+        """``text`` is the section's only paragraph when, figures included, it is empty."""
+        self._otherwise.append((section, text))
+
+    def fill(self, drawn: Mapping[str, Drawn]) -> Document:
+        """The document with the figures ``drawn`` (by key) in place, tables and figures
+        numbered. Call once: a figure's caption takes its notes here."""
+        for blocks, at, key in reversed(self._places):  # later places first: indices hold
+            figure, notes = drawn[key]
+            blocks[at:at] = _figure_with_notes(figure, notes)
+        for section, text in self._otherwise:
+            if not section.blocks:
+                section.blocks.append(Paragraph(text))
+        self._places, self._otherwise = [], []
+        self.document.number()
+        return self.document
+
+
+def draft_document(ctx: Context, progress: Callable[[str], None] | None = None) -> Draft:
+    """The report without its figures (:class:`Draft`), tables numbered."""
+    say = progress or (lambda _stage: None)
+    draft = Draft()
     builders: list[Callable[[], Section]] = [
-        lambda: _cohort(ctx), lambda: _baseline(ctx), lambda: _patients(ctx),
-        lambda: _outcomes(ctx, visits), lambda: _response(ctx), lambda: _taper(ctx),
-        lambda: _time_to_event(ctx), lambda: _safety(ctx), lambda: _dosing(ctx),
-        lambda: _course(ctx)]
+        lambda: _cohort(ctx), lambda: _baseline(ctx, draft), lambda: _patients(ctx),
+        lambda: _outcomes(ctx, draft), lambda: _response(ctx, draft), lambda: _taper(ctx),
+        lambda: _time_to_event(ctx, draft), lambda: _safety(ctx),
+        lambda: _dosing(ctx, draft), lambda: _course(ctx)]
     if ctx.typed.demo.present:
         builders.append(lambda: _published(ctx))
     builders += [lambda: _warnings(ctx), lambda: _methods(ctx), lambda: _provenance(ctx)]
+    say("tables")
     sections: list[Section] = []
     for index, build in enumerate(builders):
-        if index == 0:
-            say("tables")
-        elif index == 3:
-            say("figures")
         report_progress(index, len(builders), "report sections")
         sections.append(build())
-    document = Document(title=_title(ctx), subtitle=_subtitle(ctx), banner=_banner(ctx),
-                        sections=sections, facts=_facts(ctx))
-    document.number()
-    return document
+    draft.document = Document(title=_title(ctx), subtitle=_subtitle(ctx),
+                              banner=_banner(ctx), sections=sections, facts=_facts(ctx))
+    draft.document.number()
+    return draft
 
 
 def _title(ctx: Context) -> str:
@@ -118,12 +159,14 @@ def _cohort(ctx: Context) -> Section:
     return section
 
 
-def _baseline(ctx: Context) -> Section:
+def _baseline(ctx: Context, draft: Draft) -> Section:
     section = Section("baseline", "Baseline characteristics")
     section.blocks += _keep(t.baseline_table(ctx), tg.by_baseline_table(ctx),
-                            tg.by_outcomes_table(ctx), figures_groups.group_outcomes_figure(ctx),
-                            tg.site_completeness_table(ctx),
-                            site_models_table(ctx), t.missing_table(ctx), otherwise=NOT_IN_RESULTS)
+                            tg.by_outcomes_table(ctx))
+    draft.place(section.blocks, "outcomes_by_group")
+    section.blocks += _keep(tg.site_completeness_table(ctx), site_models_table(ctx),
+                            t.missing_table(ctx))
+    draft.otherwise(section, NOT_IN_RESULTS)
     return section
 
 
@@ -134,15 +177,14 @@ def _patients(ctx: Context) -> Section:
     return section
 
 
-def _outcomes(ctx: Context, visits: pd.DataFrame) -> Section:
+def _outcomes(ctx: Context, draft: Draft) -> Section:
     section = Section("outcomes", "Outcomes over time")
     summary = to.outcomes_summary_table(ctx)
     if summary is None:
         section.blocks.append(Paragraph(NOT_IN_RESULTS))
     else:
         section.blocks.append(summary)
-    figure, notes = figures.trajectories_figure(ctx, visits)
-    section.blocks += _figure_with_notes(figure, notes)
+    draft.place(section.blocks, "trajectories")
     for measure in ordered_measures(ctx.typed.outcomes):
         section.blocks.append(to.outcome_table(ctx, measure))
     section.blocks += _keep(tw.covariates_table(ctx), to.comparisons_table(ctx))
@@ -160,18 +202,19 @@ def _figure_with_notes(figure: FigureOut | None, notes: list[str]) -> list[Block
     return blocks
 
 
-def _response(ctx: Context) -> Section:
+def _response(ctx: Context, draft: Draft) -> Section:
     section = Section("response", "Response and criteria per week")
-    section.blocks += _keep(tr.response_table(ctx), figures.response_figure(ctx),
-                            tr.criteria_table(ctx))
+    section.blocks += _keep(tr.response_table(ctx))
+    draft.place(section.blocks, "response")
+    section.blocks += _keep(tr.criteria_table(ctx))
     tis = tr.tis_table(ctx)
     if tis is not None:
-        section.blocks += _keep(tis, figures.tis_figure(ctx))
+        section.blocks.append(tis)
+        draft.place(section.blocks, "tis")
     elif ctx.typed.criteria.tis:
         section.blocks.append(Paragraph("Total Improvement Score: no patient has a score at any "
                                         "week (n = 0), so no table or figure.", "note"))
-    if not section.blocks:
-        section.blocks.append(Paragraph(NOT_IN_RESULTS))
+    draft.otherwise(section, NOT_IN_RESULTS)
     return section
 
 
@@ -187,10 +230,12 @@ def _taper(ctx: Context) -> Section:
     return section
 
 
-def _time_to_event(ctx: Context) -> Section:
+def _time_to_event(ctx: Context, draft: Draft) -> Section:
     section = Section("time-to-event", "Time to event")
-    section.blocks += _keep(to.time_to_event_table(ctx), figures.km_figure(ctx),
-                            figures_groups.group_km_figure(ctx), otherwise=NOT_IN_RESULTS)
+    section.blocks += _keep(to.time_to_event_table(ctx))
+    draft.place(section.blocks, "kaplan_meier")
+    draft.place(section.blocks, "kaplan_meier_by_group")
+    draft.otherwise(section, NOT_IN_RESULTS)
     return section
 
 
@@ -220,12 +265,12 @@ def _safety_body(ctx: Context) -> list[Block]:
                t.listing_table(ctx))]
 
 
-def _dosing(ctx: Context) -> Section:
+def _dosing(ctx: Context, draft: Draft) -> Section:
     return _if_present("dosing", "JAK-inhibitor dose check", ctx.typed.dosing.present,
-                       lambda: _dosing_body(ctx))
+                       lambda: _dosing_body(ctx, draft))
 
 
-def _dosing_body(ctx: Context) -> list[Block]:
+def _dosing_body(ctx: Context, draft: Draft) -> list[Block]:
     dosing = ctx.typed.dosing
     reference = dosing.reference or "no reference table named"
     below, above = dosing.below_reference, dosing.above_maximum
@@ -235,8 +280,9 @@ def _dosing_body(ctx: Context) -> list[Block]:
         f"{' (' + ', '.join(below) + ')' if below else ''}. Above the maximum dose: "
         f"{len(above)} patient{'s' if len(above) != 1 else ''}"
         f"{' (' + ', '.join(above) + ')' if above else ''}.")]
-    figure, notes = figures_dose.dose_figure(ctx)
-    return blocks + _keep(t.dosing_table(ctx)) + _figure_with_notes(figure, notes)
+    blocks += _keep(t.dosing_table(ctx))
+    draft.place(blocks, "dose_weight")
+    return blocks
 
 
 def _course(ctx: Context) -> Section:

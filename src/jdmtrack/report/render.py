@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ..results import Results
+    from .context import Context
+    from .figure_job import FigureJob
 
 __all__ = ["ReportFiles", "render_report"]
 
@@ -86,7 +88,19 @@ def _older_objects_set_aside() -> Iterator[None]:
 
 def _render(typed: Results, visits: pd.DataFrame, out_dir: Path,
             say: Callable[[str], None]) -> ReportFiles:
-    from .build import build_document
+    from .context import Context
+    from .figure_job import start_figures
+
+    ctx = Context.of(typed)
+    # First of all: the figures are drawn in a second process while this one writes the
+    # results, builds the tables and writes the workbook (see .figure_job).
+    with start_figures(ctx, visits) as job:
+        return _write(ctx, visits, out_dir, say, job)
+
+
+def _write(ctx: Context, visits: pd.DataFrame, out_dir: Path, say: Callable[[str], None],
+           job: FigureJob) -> ReportFiles:
+    from .build import draft_document
     from .excel import write_xlsx
     from .html import render_html
     from .json_text import indented_json
@@ -94,7 +108,7 @@ def _render(typed: Results, visits: pd.DataFrame, out_dir: Path,
 
     out_dir.mkdir(parents=True, exist_ok=True)
     say("results.json")
-    results = dict(typed.data)
+    results = dict(ctx.typed.data)
     try:
         text = indented_json(results)  # json.dumps(indent=2)'s text, most of it in C
     except (TypeError, ValueError) as err:
@@ -102,7 +116,13 @@ def _render(typed: Results, visits: pd.DataFrame, out_dir: Path,
     json_path = out_dir / "results.json"
     json_path.write_text(text + "\n", encoding="utf-8")
 
-    document = build_document(typed, visits, say)
+    draft = draft_document(ctx, say)
+    generated = results.get("generated")
+    say("tables.xlsx")  # the workbook holds no figure: written while they are drawn
+    xlsx_path = out_dir / "tables.xlsx"
+    write_xlsx(draft.document, visits, xlsx_path, generated=generated)
+    say("figures")
+    document = draft.fill(job.collect())
     figure_dir = out_dir / "figures"
     figure_dir.mkdir(exist_ok=True)
     figure_paths: list[Path] = []
@@ -120,12 +140,8 @@ def _render(typed: Results, visits: pd.DataFrame, out_dir: Path,
         software = {}
     generator = f"{software.get('name', 'jdmtrack')} {software.get('version', '')}".strip()
     html_path.write_text(render_html(document, generator), encoding="utf-8")
-    generated = results.get("generated")
     say("report.docx")
     docx_path = out_dir / "report.docx"
     write_docx(document, docx_path, generated=generated)
-    say("tables.xlsx")
-    xlsx_path = out_dir / "tables.xlsx"
-    write_xlsx(document, visits, xlsx_path, generated=generated)
     say("done")
     return ReportFiles(out_dir, html_path, docx_path, xlsx_path, json_path, tuple(figure_paths))
