@@ -200,7 +200,11 @@ def report(data: Path | None, demo: str | None, output: Path, warnings_file: Pat
     """Write the full report on DATA (or --demo NAME): HTML, Word, Excel, figures, results."""
     if (data is None) == (demo is None):
         raise click.UsageError("give either DATA or --demo NAME")
-    with reported(), progress_line() as line:
+    from ..report.figure_job import prepared_figures
+
+    # The figures' process starts first, and imports its libraries while this one reads
+    # and analyses (jdmtrack.report.figure_job).
+    with reported(), progress_line() as line, prepared_figures():
         progress = line.stage
         if pdf:  # before the analysis: say at once when the PDF cannot be printed
             from ..report.pdf import require_chromium
