@@ -107,3 +107,31 @@ def test_jdmtrack_report_never_imports_matplotlib_itself(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
     assert len(list((tmp_path / "figures").glob("*.png"))) == 4
+
+
+def test_a_warning_while_preparing_leaves_the_drawing_here(
+        submitted: list[bool], monkeypatch: pytest.MonkeyPatch, results: dict[str, Any],
+        visits: pd.DataFrame, tmp_path: Path, rendered: tuple[dict[str, Any], Any]) -> None:
+    """A warning met by the prepared process's imports (here: recorded as if matplotlib
+    had given one) makes the report's own process draw, where it would show again."""
+    prepare = figure_job._prepare
+
+    def warned() -> None:
+        prepare()
+        figure_job._PREPARE_WARNED.append("Matplotlib created a temporary cache directory")
+
+    drawn_in: list[int] = []
+    draw = figure_job.draw_figures
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        drawn_in.append(os.getpid())
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(figure_job, "_prepare", warned)
+    monkeypatch.setattr(figure_job, "draw_figures", spy)
+    with figure_job.prepared_figures():
+        files = render_report(results, visits, tmp_path)
+    assert submitted == [True] and _no_child_left()
+    assert drawn_in == [os.getpid()]  # drawn here (the child's calls are not seen here)
+    assert figure_job._PREPARE_WARNED == []  # the list of this process: never filled here
+    assert _contents(files.out_dir) == _contents(rendered[1].out_dir)

@@ -139,6 +139,8 @@ def prepared_figures() -> Iterator[None]:
     def work(sent: Sent) -> dict[str, Drawn] | None:
         if os.getpid() == parent:  # the process failed: `FigureJob.collect` draws here
             return None
+        if _PREPARE_WARNED:
+            raise _Warned
         from ..results import Results
         from .context import Context
 
@@ -153,9 +155,18 @@ def prepared_figures() -> Iterator[None]:
             _PREPARED.reset(token)
 
 
+#: Warnings met by the prepared process's imports: if any, the report's own process draws
+#: (and so gives them), as when a child meets a warning while drawing.
+_PREPARE_WARNED: list[str] = []
+
+
 def _prepare() -> None:
-    """In the prepared process: the imports its drawing needs, done before it is needed."""
-    with warnings.catch_warnings(record=True):  # a warning comes again when drawing
+    """In the prepared process: the imports its drawing needs, done before it is needed.
+    Nothing it says reaches the terminal (matplotlib's first run logs its font cache)."""
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)
+    os.dup2(quiet, 2)
+    with warnings.catch_warnings(record=True) as caught:
         import matplotlib.backends.backend_agg
         import matplotlib.figure  # noqa: F401
         import pandas  # noqa: F401
@@ -163,6 +174,7 @@ def _prepare() -> None:
         from ..results import Results  # noqa: F401
         from . import figures, figures_dose, figures_groups  # noqa: F401
         from .context import Context  # noqa: F401
+    _PREPARE_WARNED.extend(str(w.message) for w in caught)
 
 
 def _figure_columns(visits: pd.DataFrame) -> list[str]:
