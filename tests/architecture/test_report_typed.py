@@ -26,6 +26,8 @@ REPORT_MODULES = sorted(str(p.relative_to(SRC)) for p in (SRC / "report").rglob(
 DATA_READERS = {
     "report/render.py": "writes results.json from Results.data, byte for byte",
     "report/png.py": "the pixel rows' memoryview (bytes), not the results",
+    "report/figure_job.py": "pickles Results.data unread for the prepared figures' process, "
+                            "which reads it into typed Results",
 }
 
 
