@@ -8,9 +8,10 @@ back only its result.
 The child's answer is used only if the child ran to its end: a child that raised, was
 killed or sent something unreadable is reaped, and the parent then does the work itself,
 so an error surfaces exactly as it would without a child (same exception, same message)
-and never as a traceback printed by the child. Without ``os.fork`` (Windows), on one
-core, or with ``JDMTRACK_PARALLEL=0`` in the environment, the work is done in the parent
-when its result is asked for. Either way the result is the same value.
+and never as a traceback printed by the child. Without ``os.fork`` (Windows), on macOS,
+in a process running other threads, on one core, or with ``JDMTRACK_PARALLEL=0`` in the
+environment, the work is done in the parent when its result is asked for
+(:func:`parallel_enabled`). Either way the result is the same value.
 
 >>> with in_child(lambda: sum(range(10))) as pending:
 ...     pending.result()
@@ -43,11 +44,20 @@ ENVIRONMENT = "JDMTRACK_PARALLEL"
 
 
 def parallel_enabled() -> bool:
-    """Whether work may go to a forked child: fork exists, more than one core is usable,
-    and ``JDMTRACK_PARALLEL`` does not say no."""
+    """Whether work may go to a forked child: fork exists and is safe, more than one core is
+    usable, and ``JDMTRACK_PARALLEL`` does not say no.
+
+    Not safe: on macOS (system libraries, Accelerate's BLAS among them, do not survive a
+    fork: a child could hang, and its parent with it), and in a process running other
+    Python threads (a notebook kernel, a web server), one of which may hold a lock the
+    child would wait for forever.
+    """
+    import sys
+    import threading
+
     if os.environ.get(ENVIRONMENT, "1").strip().lower() in ("0", "no", "false", "off"):
         return False
-    if not hasattr(os, "fork"):
+    if not hasattr(os, "fork") or sys.platform == "darwin" or threading.active_count() > 1:
         return False
     affinity = getattr(os, "sched_getaffinity", None)
     cores = len(affinity(0)) if callable(affinity) else (os.cpu_count() or 1)

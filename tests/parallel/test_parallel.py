@@ -7,6 +7,7 @@ the child's answer or the parent's was used, and checks that no child is left be
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -179,3 +180,25 @@ def test_without_a_child_the_preparation_is_skipped(monkeypatch: pytest.MonkeyPa
         assert not warm.in_child
         assert warm.submit("a").result() == (os.getpid(), "a")
     assert PREPARED == []
+
+
+def test_no_fork_beside_other_threads() -> None:
+    """A thread might hold a lock the child would wait for: no child while one runs."""
+    import threading
+
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert not parallel_enabled()
+        with in_child(os.getpid) as pending:
+            assert not pending.in_child and pending.result() == os.getpid()
+    finally:
+        release.set()
+        thread.join()
+    assert parallel_enabled()
+
+
+def test_no_fork_on_macos(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert not parallel_enabled()

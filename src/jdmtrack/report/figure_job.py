@@ -9,9 +9,9 @@ the drawn figures (SVG text and PNG bytes). The children inherit the results and
 from the fork, so nothing is copied to them, and the parent never imports matplotlib.
 
 The figures are drawn in-process instead, in the same order and with the same result,
-when :func:`jdmtrack.parallel.parallel_enabled` says no (no ``os.fork``, one CPU, or
-``JDMTRACK_PARALLEL=0``), on macOS (system libraries that do not survive a fork), when
-the calling process runs other Python threads (one might hold a lock a child needs),
+when :func:`jdmtrack.parallel.parallel_enabled` says no (no ``os.fork``, one CPU,
+``JDMTRACK_PARALLEL=0``, macOS: system libraries that do not survive a fork, or other
+Python threads running in the calling process: one might hold a lock a child needs),
 when ``JDMTRACK_FIGURE_PROCESS`` is ``0`` (or ``false``, ``no``, ``off``), and whenever
 a child fails: an exception, a warning, a crash or an unreadable answer (a failed
 sibling's share is drawn by the first child). A child's output goes nowhere, so a failure
@@ -22,8 +22,6 @@ drawn here always did.
 from __future__ import annotations
 
 import os
-import sys
-import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -80,9 +78,9 @@ def fork_wanted() -> bool:
     """Whether :func:`start_figures` may fork (the conditions in the module's docstring)."""
     from ..parallel import parallel_enabled
 
-    if os.environ.get(ENV_VAR, "").strip().lower() in _OFF or sys.platform == "darwin":
+    if os.environ.get(ENV_VAR, "").strip().lower() in _OFF:
         return False
-    return parallel_enabled() and threading.active_count() == 1
+    return parallel_enabled()  # fork exists and is safe here (macOS, threads), 2+ CPUs
 
 
 class Answer(Protocol):
