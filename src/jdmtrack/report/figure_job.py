@@ -161,9 +161,7 @@ _PREPARE_WARNED: list[str] = []
 def _prepare() -> None:
     """In the prepared process: the imports its drawing needs, done before it is needed.
     Nothing it says reaches the terminal (matplotlib's first run logs its font cache)."""
-    quiet = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(quiet, 1)
-    os.dup2(quiet, 2)
+    _quiet()
     with warnings.catch_warnings(record=True) as caught:
         import matplotlib.backends.backend_agg
         import matplotlib.figure  # noqa: F401
@@ -224,9 +222,7 @@ def _draw_shares(ctx: Context, visits: pd.DataFrame) -> dict[str, Drawn]:
     (it inherits the import), draw the first share, and add the sibling's."""
     from ..parallel import in_child
 
-    quiet = os.open(os.devnull, os.O_WRONLY)  # nothing a child says reaches a terminal
-    os.dup2(quiet, 1)
-    os.dup2(quiet, 2)
+    _quiet()
     with warnings.catch_warnings(record=True) as caught:
         import matplotlib.backends.backend_agg
         import matplotlib.figure  # noqa: F401 - imported once, for both children
@@ -236,6 +232,15 @@ def _draw_shares(ctx: Context, visits: pd.DataFrame) -> dict[str, Drawn]:
         drawn = _draw_share(ctx, visits, SHARES[0])
         drawn.update(sibling.result())  # drawn here if the sibling failed
     return drawn
+
+
+def _quiet() -> None:
+    """In a child: standard output and error go nowhere, so nothing it says (a traceback,
+    a library's log line) reaches the terminal."""
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)
+    os.dup2(quiet, 2)
+    os.close(quiet)
 
 
 class _Warned(Exception):
